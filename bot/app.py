@@ -1,0 +1,158 @@
+"""The bot: owns the database, the services and the scheduler, and wires them to Discord."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db.database import Database
+from bot.db.migrate import migrate
+from bot.scheduler import create_scheduler, stop_scheduler
+from bot.services.settings import SettingsService
+from bot.tree import MentorTree
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the cogs call into; built once in `setup_hook`."""
+
+    settings: SettingsService
+
+
+def build_intents(*, members: bool) -> discord.Intents:
+    """Guilds, DMs and (privileged) members; never message content: the bot reads no chat."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.members = members
+    intents.dm_messages = True
+    return intents
+
+
+class MentorBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        members_intent: bool = True,
+        force_sync: bool = False,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=build_intents(members=members_intent),
+            tree_cls=MentorTree,
+            # Member-written text is echoed in many places: nothing pings unless a call opts in.
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_ratelimit_timeout=60.0,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.force_sync = force_sync
+        self._db: Database | None = None
+        self._services: Services | None = None
+        self.scheduler: AsyncIOScheduler = create_scheduler()
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the database is opened in setup_hook")
+        return self._db
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are built in setup_hook")
+        return self._services
+
+    @property
+    def members_intent(self) -> bool:
+        """Whether the Server Members intent is part of this connection."""
+        return self.intents.members
+
+    async def setup_hook(self) -> None:
+        self._db = await Database.open(self.settings.database_path)
+        version = await migrate(self._db)
+        log.info("Database ready at schema version %d", version)
+        self._services = Services(settings=SettingsService(self._db, self.clock))
+        self.scheduler.start()
+        for name in extension_names():
+            await self.load_extension(name)
+        await self.sync_commands_if_changed(force=self.force_sync)
+
+    async def close(self) -> None:
+        stop_scheduler(self.scheduler)
+        await super().close()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+            log.info("Database closed")
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info(
+            "Connected as %s (id %s) to %d server(s)",
+            user,
+            user.id if user else "?",
+            len(self.guilds),
+        )
+
+    async def sync_commands_if_changed(self, *, force: bool = False) -> bool:
+        """Sync application commands only when the tree differs from the last sync.
+
+        Syncing is one bulk PUT, and new commands count against Discord's 200 creates a
+        day, so an unchanged tree is never sent again.
+        """
+        guild = (
+            discord.Object(id=self.settings.dev_guild_id)
+            if self.settings.dev_guild_id is not None
+            else None
+        )
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        scope = f"guild:{guild.id}" if guild is not None else "global"
+        digest = command_tree_hash(self.tree, guild)
+        key = f"command_tree_hash:{scope}"
+        stored = await self.db.fetchval("SELECT value FROM app_state WHERE key = ?", (key,))
+        if stored == digest and not force:
+            log.info("Application commands unchanged; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        async with self.db.transaction():
+            await self.db.execute(
+                "INSERT INTO app_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, digest),
+            )
+        log.info("Synced %d application command(s) to %s", len(synced), scope)
+        return True
+
+
+def command_tree_hash(tree: discord.app_commands.CommandTree[Any], guild: Any = None) -> str:
+    payload = sorted(
+        (command.to_dict(tree) for command in tree.get_commands(guild=guild)),
+        key=lambda c: (c.get("type", 1), c["name"]),
+    )
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def extension_names() -> list[str]:
+    """Every module or package directly under `cogs/` is an extension."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )

@@ -1,0 +1,122 @@
+"""Settings read once from the environment (and `.env`), validated up front.
+
+A bad setting must stop the bot before it touches Discord, with one line that names the
+variable and the fix: a director reading a terminal should never have to parse a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_PATH = Path("data/mentorbot.sqlite3")
+DEFAULT_QUESTIONNAIRE_PATH = Path("data/questionnaire.toml")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# A bot token is three base64url segments joined by dots (user id, timestamp, HMAC).
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_SNOWFLAKE = re.compile(r"^[0-9]{15,21}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; `str()` is the one line shown to the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated process settings. The token is kept out of `repr` so it never reaches a log."""
+
+    token: str = field(repr=False)
+    database_path: Path = DEFAULT_DATABASE_PATH
+    questionnaire_path: Path = DEFAULT_QUESTIONNAIRE_PATH
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build `Settings` from `environ` (default: the process environment).
+
+    Raises `ConfigError` for the first problem found, phrased as "VARIABLE: problem; fix".
+    """
+    env = os.environ if environ is None else environ
+    token = _token(env.get("DISCORD_TOKEN", ""))
+    database_path = Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH)
+    _check_writable_folder(database_path)
+    questionnaire_path = Path(
+        env.get("QUESTIONNAIRE_PATH", "").strip() or DEFAULT_QUESTIONNAIRE_PATH
+    )
+    return Settings(
+        token=token,
+        database_path=database_path,
+        questionnaire_path=questionnaire_path,
+        dev_guild_id=_dev_guild_id(env.get("DEV_GUILD_ID", "")),
+        log_level=_log_level(env.get("LOG_LEVEL", "")),
+    )
+
+
+def _token(raw: str) -> str:
+    token = raw.strip()
+    if not token:
+        raise ConfigError(
+            "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
+            "from the Discord Developer Portal (Applications → your app → Bot → Reset Token)."
+        )
+    if token.lower().startswith("bot "):
+        raise ConfigError(
+            "DISCORD_TOKEN starts with 'Bot ': remove that prefix and keep only the token itself."
+        )
+    if not _TOKEN_SHAPE.match(token):
+        raise ConfigError(
+            "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): "
+            "copy it again from the Developer Portal's Bot page, without quotes or spaces."
+        )
+    return token
+
+
+def _dev_guild_id(raw: str) -> int | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not _SNOWFLAKE.match(value):
+        raise ConfigError(
+            "DEV_GUILD_ID must be a server id (a number of 17 to 20 digits): in Discord enable "
+            "Developer Mode, right-click the server icon and choose Copy Server ID, or leave it "
+            "empty."
+        )
+    return int(value)
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (or empty for INFO).")
+    return level
+
+
+def _check_writable_folder(database_path: Path) -> None:
+    """The database folder must exist (we create it) and accept new files."""
+    folder = database_path.parent if str(database_path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"DATABASE_PATH: cannot write to the folder '{folder}' ({reason}): choose a folder "
+            "the bot's user can write to, or fix its permissions."
+        ) from None
+    if database_path.is_dir():
+        raise ConfigError(
+            f"DATABASE_PATH: '{database_path}' is a folder; give a file path such as "
+            f"'{database_path / 'mentorbot.sqlite3'}'."
+        )

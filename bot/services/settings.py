@@ -1,0 +1,87 @@
+"""Reading and changing per-server settings (`/setup`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+from bot.clock import Clock
+from bot.db.database import Database
+from bot.domain.settings import GuildSettings
+from bot.errors import UserError
+
+_COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
+
+
+class SettingsService:
+    """Settings rows with a read cache: every interaction reads them, few change them."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._cache: dict[int, GuildSettings] = {}
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        cached = self._cache.get(guild_id)
+        if cached is not None:
+            return cached
+        row = await self._db.fetchone(
+            f"SELECT {', '.join(_COLUMNS)} FROM guild_settings WHERE guild_id = ?",  # noqa: S608
+            (guild_id,),
+        )
+        settings = GuildSettings(guild_id) if row is None else _from_row(row)
+        self._cache[guild_id] = settings
+        return settings
+
+    async def set_roles(
+        self, guild_id: int, *, director: int, mentor: int, mentee: int, actor_id: int
+    ) -> GuildSettings:
+        if mentor == mentee:
+            raise UserError("The Mentor and Mentee roles must be two different roles.")
+        if guild_id in (director, mentor, mentee):
+            raise UserError("@everyone can't be a programme role: pick or create a dedicated role.")
+        return await self._update(
+            guild_id,
+            actor_id,
+            director_role_id=director,
+            mentor_role_id=mentor,
+            mentee_role_id=mentee,
+        )
+
+    async def set_channels(
+        self,
+        guild_id: int,
+        *,
+        introductions: int,
+        sessions: int,
+        checkin_fallback: int | None,
+        director_log: int | None,
+        actor_id: int,
+    ) -> GuildSettings:
+        return await self._update(
+            guild_id,
+            actor_id,
+            introductions_channel_id=introductions,
+            sessions_channel_id=sessions,
+            checkin_fallback_channel_id=checkin_fallback,
+            director_log_channel_id=director_log,
+        )
+
+    async def _update(self, guild_id: int, actor_id: int, **values: int | None) -> GuildSettings:
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in values)
+        columns = ", ".join(values)
+        placeholders = ", ".join("?" for _ in values)
+        sql = (
+            f"INSERT INTO guild_settings (guild_id, {columns}, updated_at, updated_by) "  # noqa: S608
+            f"VALUES (?, {placeholders}, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+            f"{assignments}, updated_at = excluded.updated_at, updated_by = excluded.updated_by"
+        )
+        now = self._clock.now().isoformat()
+        async with self._db.transaction():
+            await self._db.execute(sql, (guild_id, *values.values(), now, actor_id))
+        self._cache.pop(guild_id, None)
+        return await self.get(guild_id)
+
+
+def _from_row(row: sqlite3.Row) -> GuildSettings:
+    return GuildSettings(**{name: row[name] for name in _COLUMNS})
