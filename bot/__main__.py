@@ -17,6 +17,7 @@ from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.db.migrate import MigrationError, SchemaTooNewError
+from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.logging_setup import configure_logging
 from bot.runner import Runner, sync_commands
 from bot.tasks import spawn
@@ -41,11 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as exc:
         return fail(str(exc))
+    try:
+        questionnaire = load_questionnaire(settings.questionnaire_path)
+    except QuestionnaireError as exc:
+        return fail(f"QUESTIONNAIRE_PATH: {exc}")
     configure_logging(settings.log_level_number)
     try:
         if args == ["sync"]:
-            return asyncio.run(sync_commands(settings))
-        asyncio.run(_serve(settings))
+            return asyncio.run(sync_commands(settings, questionnaire))
+        asyncio.run(_serve(settings, questionnaire))
     except discord.LoginFailure:
         return fail(
             "Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal "
@@ -59,8 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-async def _serve(settings: Settings) -> None:
-    runner = Runner(settings)
+async def _serve(settings: Settings, questionnaire: Questionnaire) -> None:
+    runner = Runner(settings, questionnaire=questionnaire)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: spawn(runner.stop(), name="shutdown"))

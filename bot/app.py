@@ -18,7 +18,9 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.database import Database
 from bot.db.migrate import migrate
+from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.scheduler import create_scheduler, stop_scheduler
+from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
 from bot.tree import MentorTree
 
@@ -30,6 +32,7 @@ class Services:
     """Everything the cogs call into; built once in `setup_hook`."""
 
     settings: SettingsService
+    onboarding: OnboardingService
 
 
 def build_intents(*, members: bool) -> discord.Intents:
@@ -49,6 +52,7 @@ class MentorBot(commands.Bot):
         clock: Clock | None = None,
         members_intent: bool = True,
         force_sync: bool = False,
+        questionnaire: Questionnaire | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -62,6 +66,7 @@ class MentorBot(commands.Bot):
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.force_sync = force_sync
+        self._questionnaire = questionnaire
         self._db: Database | None = None
         self._services: Services | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
@@ -87,7 +92,11 @@ class MentorBot(commands.Bot):
         self._db = await Database.open(self.settings.database_path)
         version = await migrate(self._db)
         log.info("Database ready at schema version %d", version)
-        self._services = Services(settings=SettingsService(self._db, self.clock))
+        questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
+        self._services = Services(
+            settings=SettingsService(self._db, self.clock),
+            onboarding=OnboardingService(self._db, self.clock, questionnaire),
+        )
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)

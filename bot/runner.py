@@ -16,6 +16,7 @@ import discord
 from bot.app import MentorBot
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,11 @@ class Runner:
         settings: Settings,
         *,
         clock: Clock | None = None,
+        questionnaire: Questionnaire | None = None,
         on_bot: Callable[[MentorBot], None] | None = None,
     ) -> None:
         self._settings = settings
+        self._questionnaire = questionnaire
         self._clock = clock
         self._on_bot = on_bot
         self._bot: MentorBot | None = None
@@ -54,7 +57,12 @@ class Runner:
             await self._run_once(members_intent=False)
 
     async def _run_once(self, *, members_intent: bool) -> None:
-        bot = MentorBot(self._settings, clock=self._clock, members_intent=members_intent)
+        bot = MentorBot(
+            self._settings,
+            clock=self._clock,
+            members_intent=members_intent,
+            questionnaire=self._questionnaire,
+        )
         self._bot = bot
         if self._on_bot is not None:
             self._on_bot(bot)
@@ -68,9 +76,9 @@ class Runner:
             await self._bot.close()
 
 
-async def sync_commands(settings: Settings) -> int:
+async def sync_commands(settings: Settings, questionnaire: Questionnaire) -> int:
     """`python -m bot sync`: log in over REST, sync the command tree, and leave."""
-    bot = MentorBot(settings, force_sync=True)
+    bot = MentorBot(settings, force_sync=True, questionnaire=questionnaire)
     async with bot:
         await bot.login(settings.token)  # runs setup_hook, which syncs
     return 0

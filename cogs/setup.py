@@ -44,7 +44,7 @@ class Setup(commands.Cog):
     def __init__(self, bot: MentorBot) -> None:
         self.bot = bot
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Hidden commands are not a permission check: verify Manage Server on every call."""
         if interaction.guild is None:
             raise app_commands.NoPrivateMessage()

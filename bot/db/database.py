@@ -26,10 +26,14 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._conn = connection
         self._lock = asyncio.Lock()
-        self._in_transaction = False
+        # The task inside `transaction()`: its statements run under the lock it holds;
+        # every other task's statements wait for the transaction to finish.
+        self._owner: asyncio.Task[Any] | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = sqlite3.Row
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -49,9 +53,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
         """`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` if the block raises."""
+        if self._owns_transaction():
+            raise RuntimeError("transactions do not nest")
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
-            self._in_transaction = True
+            self._owner = asyncio.current_task()
             try:
                 yield self
             except BaseException:
@@ -60,31 +66,37 @@ class Database:
             else:
                 await self._conn.execute("COMMIT")
             finally:
-                self._in_transaction = False
+                self._owner = None
+
+    def _owns_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """Run a statement now if this task holds the transaction, else wait for the lock."""
+        if self._owns_transaction():
+            yield
+        else:
+            async with self._lock:
+                yield
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write; returns `lastrowid` (0 if none). Outside a transaction: autocommit."""
-        if self._in_transaction:
-            cursor = await self._conn.execute(sql, params)
-            return cursor.lastrowid or 0
-        async with self._lock:
+        async with self._turn():
             cursor = await self._conn.execute(sql, params)
             return cursor.lastrowid or 0
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        if self._in_transaction:
-            await self._conn.executemany(sql, rows)
-            return
-        async with self._lock:
+        async with self._turn():
             await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._turn(), self._conn.execute(sql, params) as cursor:
             row: sqlite3.Row | None = await cursor.fetchone()
             return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._turn(), self._conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:

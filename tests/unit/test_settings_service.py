@@ -37,7 +37,9 @@ async def test_roles_and_channels_are_stored_per_guild(db: Database, clock: Fake
     assert settings.director_log_channel_id == 13
     assert settings.roles_configured and settings.channels_configured
     assert await fresh.get(OTHER) == GuildSettings(OTHER)
-    row = await db.fetchone("SELECT updated_by, updated_at FROM guild_settings WHERE guild_id=?", (GUILD,))
+    row = await db.fetchone(
+        "SELECT updated_by, updated_at FROM guild_settings WHERE guild_id=?", (GUILD,)
+    )
     assert row is not None and row["updated_by"] == 9
     assert row["updated_at"] == clock.now().isoformat()
 

@@ -1,0 +1,23 @@
+"""Who may do what, checked in code: a hidden command is not a permission check."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.tree import DirectorOnly
+
+
+def is_director(member: discord.Member, director_role_id: int | None) -> bool:
+    return director_role_id is not None and any(r.id == director_role_id for r in member.roles)
+
+
+def require_director(
+    member: discord.Member, director_role_id: int | None, message: str | None = None
+) -> None:
+    """Raise `DirectorOnly` (shown ephemerally) unless `member` holds the Director role."""
+    if director_role_id is None:
+        raise DirectorOnly(
+            message or "The Director role isn't set up yet: a server admin can run `/setup roles`."
+        )
+    if not is_director(member, director_role_id):
+        raise DirectorOnly(message)

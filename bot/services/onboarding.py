@@ -1,0 +1,354 @@
+"""Onboarding use cases: the questionnaire a member fills in, step by step, and its outcome.
+
+Answers are saved after every step, so a member who stops halfway — or a bot restart —
+resumes where they left off. A step's answers are stored all together or not at all; a text
+answer that is refused is kept as a draft so the member can fix it instead of retyping it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from bot.clock import Clock
+from bot.db.database import Database
+from bot.domain import questionnaire as qn
+from bot.errors import UserError
+
+Role = Literal["mentee", "mentor"]
+
+
+class MemberStatus(StrEnum):
+    JOINED = "joined"
+    ONBOARDING = "onboarding"
+    ONBOARDED = "onboarded"
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    guild_id: int
+    user_id: int
+    status: MemberStatus
+    role: Role | None
+    answers: qn.Answers
+    drafts: dict[str, str]
+    role_assigned: bool
+    dm_channel_id: int | None
+    dm_closed: bool
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the member should see next: a step to answer, or (step None) their summary."""
+
+    step: qn.Step | None
+    answers: qn.Answers
+    drafts: dict[str, str] = field(default_factory=dict)
+    summary: tuple[tuple[str, str], ...] = ()
+    error: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.step is None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The outcome of a finished questionnaire, for the Discord layer to act on (roles)."""
+
+    role: Role
+    previous_role: Role | None
+    first_time: bool
+    goals_created: int
+    cohort_id: int | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    guild_id: int
+    user_id: int
+    role: Role | None
+    status: MemberStatus
+    rows: tuple[tuple[str, str], ...]
+
+
+class OnboardingService:
+    def __init__(self, db: Database, clock: Clock, questionnaire: qn.Questionnaire) -> None:
+        self._db = db
+        self._clock = clock
+        self.questionnaire = questionnaire
+
+    def _now(self) -> str:
+        return self._clock.now().isoformat()
+
+    # ------------------------------------------------------------------ members
+
+    async def record_join(self, guild_id: int, user_id: int) -> MemberRecord:
+        """A member arrived (or rejoined): they count as joined in the funnel."""
+        now = self._now()
+        async with self._db.transaction():
+            await self._db.execute(
+                "INSERT INTO members (guild_id, user_id, joined_at, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+                "left_at = NULL, joined_at = COALESCE(members.joined_at, excluded.joined_at), "
+                "updated_at = excluded.updated_at",
+                (guild_id, user_id, now, now),
+            )
+        return await self._require(guild_id, user_id)
+
+    async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
+        row = await self._db.fetchone(
+            "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        return None if row is None else _record(row)
+
+    async def _require(self, guild_id: int, user_id: int) -> MemberRecord:
+        record = await self.get(guild_id, user_id)
+        if record is None:
+            raise UserError("I have no sign-up for you in that server yet: press Start first.")
+        return record
+
+    async def set_dm_channel(self, guild_id: int, user_id: int, channel_id: int) -> None:
+        await self._db.execute(
+            "UPDATE members SET dm_channel_id = ?, dm_closed = 0 "
+            "WHERE guild_id = ? AND user_id = ?",
+            (channel_id, guild_id, user_id),
+        )
+
+    async def set_dm_closed(self, guild_id: int, user_id: int, closed: bool) -> None:
+        await self._db.execute(
+            "UPDATE members SET dm_closed = ? WHERE guild_id = ? AND user_id = ?",
+            (int(closed), guild_id, user_id),
+        )
+
+    async def set_role_assigned(self, guild_id: int, user_id: int, assigned: bool) -> None:
+        await self._db.execute(
+            "UPDATE members SET role_assigned = ? WHERE guild_id = ? AND user_id = ?",
+            (int(assigned), guild_id, user_id),
+        )
+
+    # ------------------------------------------------------------ questionnaire
+
+    async def start(self, guild_id: int, user_id: int) -> Screen:
+        """Begin, or resume, the questionnaire; an onboarded member sees their summary."""
+        await self.record_join(guild_id, user_id)
+        now = self._now()
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE members SET status = 'onboarding', "
+                "onboarding_started_at = COALESCE(onboarding_started_at, ?), updated_at = ? "
+                "WHERE guild_id = ? AND user_id = ? AND status = 'joined'",
+                (now, now, guild_id, user_id),
+            )
+        return await self.screen(guild_id, user_id)
+
+    async def screen(self, guild_id: int, user_id: int, error: str | None = None) -> Screen:
+        record = await self._require(guild_id, user_id)
+        return self._screen(record, error)
+
+    def _screen(self, record: MemberRecord, error: str | None = None) -> Screen:
+        q = self.questionnaire
+        step = qn.next_step(q, record.answers)
+        return Screen(
+            step=step,
+            answers=record.answers,
+            drafts=record.drafts,
+            summary=tuple(qn.summary(q, record.answers)) if step is None else (),
+            error=error,
+        )
+
+    def edit_step(self, question_id: str, answers: qn.Answers) -> qn.Step:
+        """A one-question screen for changing a single answer after sign-up."""
+        question = self.questionnaire.question(question_id)
+        if question is None or question not in qn.applicable(self.questionnaire, answers):
+            raise UserError("That question isn't part of your sign-up any more.")
+        kind = {
+            qn.QuestionKind.TIMEZONE: qn.StepKind.TIMEZONE,
+            qn.QuestionKind.WEEKDAY_TIME: qn.StepKind.WEEKDAY_TIME,
+        }.get(question.kind, qn.StepKind.CHOICE if question.is_choice else qn.StepKind.TEXT)
+        return qn.Step(kind, (question,), 1, 1)
+
+    async def answer(self, guild_id: int, user_id: int, raws: dict[str, object]) -> Screen:
+        """Validate and save one step's answers; a refused answer leaves the rest untouched.
+
+        Raises `qn.AnswerError` after saving text drafts, so the member's words survive.
+        """
+        record = await self._require(guild_id, user_id)
+        try:
+            answers = qn.answer_step(self.questionnaire, record.answers, raws)
+        except qn.AnswerError:
+            await self._save_drafts(record, raws)
+            raise
+        drafts = {k: v for k, v in record.drafts.items() if k not in raws}
+        now = self._now()
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE members SET answers = ?, drafts = ?, updated_at = ?, "
+                "status = CASE status WHEN 'joined' THEN 'onboarding' ELSE status END "
+                "WHERE guild_id = ? AND user_id = ?",
+                (_dump(answers), _dump(drafts), now, guild_id, user_id),
+            )
+        return await self.screen(guild_id, user_id)
+
+    async def _save_drafts(self, record: MemberRecord, raws: dict[str, object]) -> None:
+        texts = {k: v for k, v in raws.items() if isinstance(v, str)}
+        if not texts:
+            return
+        drafts = {**record.drafts, **texts}
+        await self._db.execute(
+            "UPDATE members SET drafts = ? WHERE guild_id = ? AND user_id = ?",
+            (_dump(drafts), record.guild_id, record.user_id),
+        )
+
+    async def needs_completion(self, guild_id: int, user_id: int) -> bool:
+        """True when the answers are complete and differ from what was last finalised."""
+        record = await self._require(guild_id, user_id)
+        if not qn.is_complete(self.questionnaire, record.answers):
+            return False
+        if record.status is not MemberStatus.ONBOARDED:
+            return True
+        return record.role != qn.role_of(record.answers) or not record.role_assigned
+
+    async def complete(self, guild_id: int, user_id: int) -> Completion:
+        """Turn finished answers into a profile: role, schedule, first goals, cohort."""
+        q = self.questionnaire
+        now = self._now()
+        async with self._db.transaction():
+            record = await self._require(guild_id, user_id)
+            answers = qn.clean_answers(q, record.answers)
+            role = qn.role_of(answers)
+            if role is None or not qn.is_complete(q, answers):
+                raise UserError("Your sign-up isn't finished yet: please answer every question.")
+            checkin = qn.checkin_of(answers)
+            await self._db.execute(
+                "UPDATE members SET status = 'onboarded', role = ?, answers = ?, drafts = '{}', "
+                "timezone = ?, capacity = ?, checkin_weekday = ?, checkin_time = ?, "
+                "consent_at = COALESCE(consent_at, ?), onboarded_at = COALESCE(onboarded_at, ?), "
+                "updated_at = ? WHERE guild_id = ? AND user_id = ?",
+                (
+                    role,
+                    _dump(answers),
+                    qn.timezone_of(answers),
+                    qn.capacity_of(answers),
+                    checkin[0] if checkin else None,
+                    checkin[1].strftime("%H:%M") if checkin else None,
+                    now,
+                    now,
+                    now,
+                    guild_id,
+                    user_id,
+                ),
+            )
+            goals_created = await self._add_first_goals(guild_id, user_id, answers, now)
+            cohort_id = await self._enroll(guild_id, user_id, role, now)
+        return Completion(
+            role=role,
+            previous_role=record.role,
+            first_time=record.status is not MemberStatus.ONBOARDED,
+            goals_created=goals_created,
+            cohort_id=cohort_id,
+        )
+
+    async def _add_first_goals(
+        self, guild_id: int, user_id: int, answers: qn.Answers, now: str
+    ) -> int:
+        """Goals written in the questionnaire become goals; lines already open are kept once."""
+        existing = {
+            row["title"]
+            for row in await self._db.fetchall(
+                "SELECT title FROM goals WHERE guild_id = ? AND user_id = ? AND status = 'open'",
+                (guild_id, user_id),
+            )
+        }
+        new = [g for g in qn.goals_from(answers) if g not in existing]
+        await self._db.executemany(
+            "INSERT INTO goals (guild_id, user_id, title, source, created_at) "
+            "VALUES (?, ?, ?, 'onboarding', ?)",
+            [(guild_id, user_id, title, now) for title in new],
+        )
+        return len(new)
+
+    async def _enroll(self, guild_id: int, user_id: int, role: Role, now: str) -> int | None:
+        """Enroll in the active cohort; with none active, the next cohort created enrolls them."""
+        cohort_id: int | None = await self._db.fetchval(
+            "SELECT id FROM cohorts WHERE guild_id = ? AND status = 'active'", (guild_id,)
+        )
+        if cohort_id is None:
+            return None
+        await self._db.execute(
+            "INSERT INTO cohort_members (cohort_id, guild_id, user_id, role, enrolled_at) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (cohort_id, user_id) DO UPDATE SET role = excluded.role",
+            (cohort_id, guild_id, user_id, role, now),
+        )
+        return cohort_id
+
+    async def reset(self, guild_id: int, user_id: int, actor_id: int) -> Role | None:
+        """A director clears a member's sign-up so they can start again; returns the old role."""
+        record = await self.get(guild_id, user_id)
+        if record is None or (record.status is MemberStatus.JOINED and not record.answers):
+            raise UserError("That member hasn't started the sign-up, so there is nothing to reset.")
+        now = self._now()
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE members SET status = 'joined', role = NULL, answers = '{}', drafts = '{}', "
+                "timezone = NULL, capacity = NULL, checkin_weekday = NULL, checkin_time = NULL, "
+                "consent_at = NULL, role_assigned = 0, onboarding_started_at = NULL, "
+                "onboarded_at = NULL, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+                (now, guild_id, user_id),
+            )
+            await self._db.execute(
+                "INSERT INTO audit_log (guild_id, actor_id, action, target_id, detail, created_at) "
+                "VALUES (?, ?, 'onboarding.reset', ?, ?, ?)",
+                (guild_id, actor_id, user_id, f"previous status {record.status}", now),
+            )
+        return record.role
+
+    # ------------------------------------------------------------------ profile
+
+    async def profile(self, guild_id: int, user_id: int, *, viewer: Viewer) -> Profile | None:
+        """A member's answers as the viewer may see them: directors never see goal text."""
+        record = await self.get(guild_id, user_id)
+        if record is None or not record.answers:
+            return None
+        rows = qn.summary(self.questionnaire, record.answers)
+        if viewer == "director":
+            hidden = {q.label for q in self.questionnaire.questions if q.id in PRIVATE_ANSWERS}
+            goals = len(qn.goals_from(record.answers))
+            rows = [
+                (label, f"{goals} goal(s) (only the member and their mentor see the words)")
+                if label in hidden
+                else (label, value)
+                for label, value in rows
+            ]
+        return Profile(guild_id, user_id, record.role, record.status, tuple(rows))
+
+
+Viewer = Literal["self", "partner", "director"]
+# Answers that are members' own words about their goals: never shown to directors (§5).
+PRIVATE_ANSWERS = frozenset({"goals"})
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _record(row: sqlite3.Row) -> MemberRecord:
+    answers = json.loads(row["answers"] or "{}")
+    drafts = json.loads(row["drafts"] or "{}")
+    return MemberRecord(
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        status=MemberStatus(row["status"]),
+        role=row["role"],
+        answers=answers if isinstance(answers, dict) else {},
+        drafts={k: v for k, v in drafts.items() if isinstance(v, str)}
+        if isinstance(drafts, dict)
+        else {},
+        role_assigned=bool(row["role_assigned"]),
+        dm_channel_id=row["dm_channel_id"],
+        dm_closed=bool(row["dm_closed"]),
+    )

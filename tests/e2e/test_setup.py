@@ -1,0 +1,141 @@
+"""/setup as a director uses it: roles, channels, and the health check."""
+
+from __future__ import annotations
+
+from bot.app import MentorBot
+from tests.e2e.conftest import BotProcess, configure
+from tests.fakediscord import FakeDiscord, Guild, P, User
+
+
+async def test_setup_roles_channels_and_a_healthy_show(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    await configure(fake, guild, users["director"])
+    settings = await bot.services.settings.get(guild.id)
+    assert settings.mentor_role_id == guild.role("Mentor").id
+    assert settings.sessions_channel_id == guild.channel("sessions").id
+    assert settings.director_log_channel_id == guild.channel("director-log").id
+
+    h = await fake.slash(users["director"], guild, "setup show")
+    reply = await h.answer()
+    assert h.ephemeral and reply.ephemeral
+    text = reply.text
+    assert "0 problem(s)" in text or "Everything the bot needs is in place" in text
+    assert f"<@&{guild.role('Mentor').id}>" in text
+    assert f"<#{guild.channel('introductions').id}>" in text
+    assert "The bot can give this role." in text
+    assert "❌" not in text
+    # Nothing was posted publicly.
+    assert fake.messages(guild.channel("general")) == []
+
+
+async def test_health_check_reports_missing_thread_permission_and_high_role(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    await configure(fake, guild, users["director"])
+    bot_role = guild.bot_role()
+    assert bot_role is not None
+    await fake.set_channel_overwrite(
+        guild.channel("introductions"), bot_role, deny=P.CREATE_PRIVATE_THREADS
+    )
+    await fake.update_role(guild.role("Mentor"), position=bot_role.position + 1)
+
+    h = await fake.slash(users["director"], guild, "setup show")
+    text = (await h.answer()).text
+    assert "2 problem(s)" in text
+    assert "#introductions (introductions)" in text
+    assert "missing **Create Private Threads**" in text
+    assert "allow Create Private Threads for the bot's role" in text
+    assert "@Mentor (Mentor role)" in text
+    assert "above the bot's highest role" in text
+    assert "drag @mentorbot above @Mentor" in text
+
+
+async def test_setup_roles_warns_at_once_about_a_role_above_the_bot(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    bot_role = guild.bot_role()
+    assert bot_role is not None
+    await fake.update_role(guild.role("Mentee"), position=bot_role.position + 1)
+    h = await fake.slash(
+        users["director"],
+        guild,
+        "setup roles",
+        director=guild.role("Director"),
+        mentor=guild.role("Mentor"),
+        mentee=guild.role("Mentee"),
+    )
+    text = (await h.answer()).text
+    assert "Saved" in text
+    assert "@Mentee (Mentee role)" in text and "Fix:" in text
+
+
+async def test_roles_that_can_read_private_threads_are_listed(
+    fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User]
+) -> None:
+    moderators = guild.add_role("Moderators", permissions=P.MANAGE_THREADS, position=1)
+    guild.add_role("Admins", permissions=P.ADMINISTRATOR, position=1)
+    await process.start()
+    await configure(fake, guild, users["director"])
+    text = (await (await fake.slash(users["director"], guild, "setup show")).answer()).text
+    assert "@Moderators (Manage Threads)" in text
+    assert "@Admins (Administrator)" in text
+    assert "breaks the confidentiality" in text
+    # Denying Manage Threads in the sessions channel removes the moderators there.
+    await fake.set_channel_overwrite(guild.channel("sessions"), moderators, deny=P.MANAGE_THREADS)
+    text = (await (await fake.slash(users["director"], guild, "setup show")).answer()).text
+    assert text.count("@Moderators (Manage Threads)") == 1
+
+
+async def test_show_before_setup_says_what_to_run(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    text = (await (await fake.slash(users["olivia"], guild, "setup show")).answer()).text
+    assert "Run `/setup roles`" in text
+    assert "Run `/setup channels`" in text
+
+
+async def test_integration_role_is_refused(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    bot_role = guild.bot_role()
+    assert bot_role is not None
+    h = await fake.slash(
+        users["director"],
+        guild,
+        "setup roles",
+        director=guild.role("Director"),
+        mentor=bot_role,
+        mentee=guild.role("Mentee"),
+    )
+    text = (await h.answer()).text
+    assert h.ephemeral
+    assert "belongs to an integration" in text
+    assert (await bot.services.settings.get(guild.id)).mentor_role_id is None
+
+
+async def test_same_role_for_mentor_and_mentee_is_refused(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    h = await fake.slash(
+        users["director"],
+        guild,
+        "setup roles",
+        director=guild.role("Director"),
+        mentor=guild.role("Mentor"),
+        mentee=guild.role("Mentor"),
+    )
+    assert "two different roles" in (await h.answer()).text
+
+
+async def test_settings_are_per_server(
+    fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User]
+) -> None:
+    other = fake.world.add_guild("Another Server", owner=users["olivia"])
+    other.add_text_channel("general")
+    other.add_member(users["director"])
+    bot = await process.start()
+    await configure(fake, guild, users["director"])
+    assert (await bot.services.settings.get(other.id)).mentor_role_id is None
+    text = (await (await fake.slash(users["olivia"], other, "setup show")).answer()).text
+    assert "Run `/setup roles`" in text

@@ -1,0 +1,157 @@
+"""The walking skeleton end to end: start-up, command registration, errors, shutdown."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import MentorBot
+from bot.config import Settings
+from tests.e2e.conftest import REPO, BotProcess
+from tests.fakediscord import FakeDiscord, Guild, User
+
+EXPECTED_COMMANDS = {"setup", "onboarding", "profile"}
+
+
+async def test_bot_logs_in_and_registers_its_commands(fake: FakeDiscord, bot: MentorBot) -> None:
+    assert set(fake.command_names()) >= EXPECTED_COMMANDS
+    assert fake.command_syncs == 1
+    setup = next(c for c in fake.commands() if c["name"] == "setup")
+    assert int(setup["default_member_permissions"]) == 1 << 5  # Manage Server
+    assert {o["name"] for o in setup["options"]} == {"roles", "channels", "show"}
+    assert bot.members_intent
+
+
+async def test_commands_are_synced_only_when_the_tree_changes(
+    fake: FakeDiscord, process: BotProcess
+) -> None:
+    await process.start()
+    assert fake.command_syncs == 1
+    await process.restart()
+    assert fake.command_syncs == 1, "an unchanged tree is not sent again"
+    synced = await process.bot.sync_commands_if_changed(force=True)
+    assert synced and fake.command_syncs == 2
+
+
+async def test_dev_guild_gets_the_commands(
+    fake: FakeDiscord, process: BotProcess, settings: Settings, guild: Guild
+) -> None:
+    await process.start(dataclasses.replace(settings, dev_guild_id=guild.id))
+    assert set(fake.command_names(guild)) >= EXPECTED_COMMANDS
+
+
+async def test_member_without_manage_server_is_refused(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    for command in ("setup show", "setup roles"):
+        options = (
+            {}
+            if command == "setup show"
+            else {
+                "director": guild.role("Director"),
+                "mentor": guild.role("Mentor"),
+                "mentee": guild.role("Mentee"),
+            }
+        )
+        h = await fake.slash(users["alice"], guild, command, **options)
+        reply = await h.answer()
+        assert h.ephemeral
+        assert "You need the **Manage Server** permission" in reply.text
+    assert (await bot.services.settings.get(guild.id)).director_role_id is None
+
+
+async def test_unexpected_error_gets_an_apology_and_is_logged(
+    fake: FakeDiscord,
+    bot: MentorBot,
+    guild: Guild,
+    users: dict[str, User],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(guild_id: int) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(bot.services.settings, "get", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.tree"):
+        h = await fake.slash(users["director"], guild, "setup show")
+        reply = await h.answer()
+    assert h.ephemeral
+    assert "Sorry, something went wrong on our side" in reply.text
+    [record] = [r for r in caplog.records if r.name == "bot.tree"]
+    assert "/setup show" in record.getMessage()
+    assert str(guild.id) in record.getMessage()
+    assert record.exc_info is not None
+
+
+async def test_shutdown_closes_database_and_scheduler(process: BotProcess) -> None:
+    bot = await process.start()
+    assert bot.scheduler.running
+    await process.stop()
+    assert bot.is_closed()
+    assert not bot.scheduler.running
+    with pytest.raises(RuntimeError):
+        _ = bot.db
+
+
+async def test_runs_without_members_intent_and_says_how_to_fix_it(
+    fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User]
+) -> None:
+    fake.world.application.members_intent_enabled = False
+    bot = await process.start()
+    assert not bot.members_intent
+    h = await fake.slash(users["director"], guild, "setup show")
+    text = (await h.answer()).text
+    assert "Server Members intent" in text
+    assert "turn on Server Members Intent" in text
+
+
+def run_module(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_without_a_token_the_bot_exits_with_one_line(tmp_path: Path) -> None:
+    result = run_module(env={}, cwd=tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DISCORD_TOKEN is not set" in lines[0]
+    assert ".env" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_settings_and_questionnaire_exit_with_one_line(tmp_path: Path) -> None:
+    token = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123"
+    base = {"DISCORD_TOKEN": token, "DATABASE_PATH": str(tmp_path / "db.sqlite3")}
+    cases = [
+        ({"DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID"),
+        ({"QUESTIONNAIRE_PATH": str(tmp_path / "missing.toml")}, "QUESTIONNAIRE_PATH"),
+    ]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[questionnaire\ntitle = 1\n")
+    cases.append(({"QUESTIONNAIRE_PATH": str(bad)}, "bad.toml"))
+    for extra, expected in cases:
+        result = run_module(env={**base, **extra}, cwd=tmp_path)
+        assert result.returncode != 0
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], result.stderr
+        assert token not in result.stderr
+
+
+def test_env_file_is_read_from_the_working_folder(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=Bot abc\n")
+    result = run_module(env={}, cwd=tmp_path)
+    assert "starts with 'Bot '" in result.stderr

@@ -1,0 +1,82 @@
+"""Project-wide promises: extensions load, command names follow the contract, custom ids are
+unique and fit Discord's limit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.app import MentorBot, command_tree_hash, extension_names
+from bot.config import Settings
+from tests.support import FakeClock
+
+REPO = Path(__file__).resolve().parents[2]
+
+# PRODUCT.md §4: top-level commands and their subcommands. Names are a contract.
+CONTRACT: dict[str, set[str]] = {
+    "setup": {"roles", "channels", "show"},
+    "cohort": {"create", "status", "members", "export", "close"},
+    "onboarding": {"start", "reset"},
+    "profile": {"view", "edit"},
+    "match": {"suggest", "create", "end", "list"},
+    "goal": {"add", "list", "done", "edit"},
+    "checkin": {"schedule", "pause", "resume", "now", "history"},
+    "session": {"log", "list"},
+    "privacy": {"export", "delete"},
+}
+
+
+@pytest.fixture
+async def loaded_bot(tmp_path: Path) -> MentorBot:
+    bot = MentorBot(
+        Settings(
+            token="x.y.z",
+            database_path=tmp_path / "db.sqlite3",
+            questionnaire_path=REPO / "data" / "questionnaire.toml",
+        ),
+        clock=FakeClock(),
+    )
+    for name in extension_names():
+        await bot.load_extension(name)
+    return bot
+
+
+def test_every_cog_module_is_an_extension() -> None:
+    modules = {p.stem for p in (REPO / "cogs").iterdir() if not p.name.startswith("_")}
+    modules.discard("__pycache__")
+    assert {n.removeprefix("cogs.") for n in extension_names()} == modules
+
+
+async def test_commands_follow_the_contract(loaded_bot: MentorBot) -> None:
+    commands = loaded_bot.tree.get_commands()
+    assert commands, "no commands registered"
+    for command in commands:
+        assert command.name in CONTRACT, f"/{command.name} is not in PRODUCT.md §4"
+        assert isinstance(command, discord.app_commands.Group)
+        subcommands = {c.name for c in command.commands}
+        # New subcommands may be added; the contract's names that exist must not be renamed.
+        assert subcommands & CONTRACT[command.name], f"/{command.name} has none of its names"
+        assert command.guild_only, f"/{command.name} must be guild-only"
+    # Each command fits Discord's 8000-character command size limit.
+    for payload in (c.to_dict(loaded_bot.tree) for c in commands):
+        assert len(str(payload)) < 8000
+
+
+async def test_command_tree_hash_is_stable(loaded_bot: MentorBot) -> None:
+    assert command_tree_hash(loaded_bot.tree) == command_tree_hash(loaded_bot.tree)
+
+
+async def test_dynamic_custom_id_templates_are_unique_and_short(loaded_bot: MentorBot) -> None:
+    templates = [pattern.pattern for pattern in loaded_bot._connection._view_store._dynamic_items]
+    assert templates, "no persistent components registered"
+    assert len(templates) == len(set(templates))
+    for template in templates:
+        assert template.startswith("mb:"), template
+        # The longest id a template can produce: snowflakes of 20 digits, 32-char question ids.
+        longest = re.sub(r"\(\?P<guild>[^)]*\)", "9" * 20, template)
+        longest = re.sub(r"\(\?P<qid>[^)]*\)", "q" * 32, longest)
+        longest = re.sub(r"\(\?P<mode>[^)]*\)", "f", longest)
+        assert len(longest) <= 100, f"{template} can exceed Discord's 100-character custom_id"
