@@ -1,0 +1,55 @@
+"""A member's moves through the sign-up screens, shared by the onboarding e2e tests."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import wait_for_change
+from tests.fakediscord import FakeDiscord, Interaction, Message, User
+
+
+def footer(message: Message) -> str:
+    return str(message.embeds[0].get("footer", {}).get("text", "")) if message.embeds else ""
+
+
+async def settled(fake: FakeDiscord, h: Interaction, message: Message, before: int) -> Message:
+    """Wait for the bot's answer to a click on `message` to land (an edit of that message)."""
+    await h.response()
+    return await wait_for_change(
+        fake, message, lambda m: m.edits > before, f"the bot's update of message {message.id}"
+    )
+
+
+async def choose(fake: FakeDiscord, user: User, message: Message, *values: str) -> Message:
+    current = fake.world.find_message(message.id)
+    assert current is not None
+    h = await fake.select(user, current, list(values))
+    return await settled(fake, h, current, current.edits)
+
+
+async def write(
+    fake: FakeDiscord, user: User, message: Message, answers: dict[str, str]
+) -> Message:
+    """Press Answer, check the modal, fill it in and submit it."""
+    current = fake.world.find_message(message.id)
+    assert current is not None
+    opened = await fake.click(user, current, "Answer")
+    await opened.response()
+    assert opened.modal is not None, f"expected a modal, got {opened.response_type}"
+    submitted = await fake.submit_modal(user, opened, answers)
+    return await settled(fake, submitted, current, current.edits)
+
+
+async def mentee_signup(fake: FakeDiscord, user: User, message: Message) -> Message:
+    """From the role question to the summary, as a mentee."""
+    screen = await choose(fake, user, message, "mentee")
+    assert "Step 2 of 7" in footer(screen)
+    screen = await choose(fake, user, screen, "leadership", "product")
+    screen = await write(
+        fake,
+        user,
+        screen,
+        {"goals": "Lead my first team\nSpeak at a meetup", "bio": "Hi @everyone"},
+    )
+    screen = await choose(fake, user, screen, "3-5")
+    screen = await write(fake, user, screen, {"timezone": "Europe/London"})
+    screen = await write(fake, user, screen, {"checkin.day": "Monday", "checkin.time": "9am"})
+    return await choose(fake, user, screen, "agree")
