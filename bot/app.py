@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
-from bot.scheduler import create_scheduler, stop_scheduler
+from bot.scheduler import DueTimer, create_scheduler, stop_scheduler
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
 from bot.tree import MentorTree
@@ -70,6 +70,8 @@ class MentorBot(commands.Bot):
         self._db: Database | None = None
         self._services: Services | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
+        # One DueTimer per kind of scheduled work, registered by the cog that owns it.
+        self.timers: dict[str, DueTimer] = {}
 
     @property
     def db(self) -> Database:

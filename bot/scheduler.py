@@ -1,17 +1,31 @@
-"""The APScheduler instance the bot owns.
+"""The APScheduler instance the bot owns, and timers derived from the database.
 
-Jobs live in memory only: the database is the truth for time, and every job is rebuilt
-from it at start-up with a deterministic id, so a restart loses nothing.
+Jobs live in memory only: the database is the truth for time. Each kind of scheduled work
+(check-in prompts, match follow-ups, …) is one `DueTimer`: a single job that fires at the
+earliest due time stored in the database, runs everything due by then, and re-arms itself.
+Rebuilding every timer at start-up therefore loses nothing across a restart.
+
+Due times come from the injected `Clock`, while APScheduler waits on the wall clock; a
+timer converts "due in N seconds by the clock" into a wall-clock run date, so a test that
+holds the clock still never fires a job by accident, and a test that moves the clock calls
+`fire()` — the same code the job runs.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.clock import Clock
+
 log = logging.getLogger(__name__)
+
+# Run due work at most this long after the clock says it is due, even if the machine
+# slept or the event loop stalled (APScheduler's own grace handling is turned off).
+MAX_SLEEP = timedelta(hours=1)
 
 
 def create_scheduler() -> AsyncIOScheduler:
@@ -26,3 +40,55 @@ def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
     if scheduler.running:
         scheduler.shutdown(wait=False)
         log.info("Scheduler stopped")
+
+
+RunDue = Callable[[datetime], Awaitable[datetime | None]]
+
+
+class DueTimer:
+    """One self-re-arming job for one kind of due work.
+
+    `run_due(now)` does everything due at `now` and returns the next due time (or None when
+    nothing is scheduled). It must be idempotent: the database, not the timer, decides
+    what is due, so firing early, late or twice is harmless.
+    """
+
+    def __init__(
+        self, scheduler: AsyncIOScheduler, clock: Clock, job_id: str, run_due: RunDue
+    ) -> None:
+        self._scheduler = scheduler
+        self._clock = clock
+        self.job_id = job_id
+        self._run_due = run_due
+        self.next_due: datetime | None = None
+
+    async def fire(self) -> datetime | None:
+        """Run what is due now and re-arm for the next due time."""
+        try:
+            next_due = await self._run_due(self._clock.now())
+        except Exception:
+            log.exception("Scheduled work %s failed; retrying in a minute", self.job_id)
+            next_due = self._clock.now() + timedelta(minutes=1)
+        self.arm(next_due)
+        return next_due
+
+    def arm(self, due: datetime | None) -> None:
+        """(Re)schedule the job for `due` (clock time); None removes it."""
+        self.next_due = due
+        if due is None:
+            if self._scheduler.get_job(self.job_id) is not None:
+                self._scheduler.remove_job(self.job_id)
+            return
+        delay = min(max(due - self._clock.now(), timedelta(0)), MAX_SLEEP)
+        self._scheduler.add_job(
+            self.fire,
+            "date",
+            run_date=datetime.now(UTC) + delay,
+            id=self.job_id,
+            replace_existing=True,
+        )
+
+    def arm_earlier(self, due: datetime) -> None:
+        """A new row became due at `due`: move the job forward if that is sooner."""
+        if self.next_due is None or due < self.next_due:
+            self.arm(due)

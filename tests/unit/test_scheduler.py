@@ -1,0 +1,69 @@
+"""DueTimer: one job per kind of work, armed from the database's next due time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.scheduler import MAX_SLEEP, DueTimer, create_scheduler, stop_scheduler
+from tests.support import FakeClock
+
+
+@pytest.fixture
+async def scheduler() -> AsyncIOScheduler:
+    s = create_scheduler()
+    s.start(paused=True)  # jobs are inspected, never run by wall time in these tests
+    yield s
+    stop_scheduler(s)
+
+
+async def test_fire_runs_due_work_and_rearms(scheduler: AsyncIOScheduler, clock: FakeClock) -> None:
+    seen: list[datetime] = []
+    due: list[datetime | None] = [clock.now() + timedelta(hours=3)]
+
+    async def run_due(now: datetime) -> datetime | None:
+        seen.append(now)
+        return due[0]
+
+    timer = DueTimer(scheduler, clock, "checkins", run_due)
+    assert await timer.fire() == due[0]
+    assert seen == [clock.now()]
+    job = scheduler.get_job("checkins")
+    assert job is not None
+    wall_delay = job.trigger.run_date - datetime.now(UTC)
+    assert timedelta(minutes=59) < wall_delay <= MAX_SLEEP, "capped, then re-checked"
+
+    due[0] = None
+    assert await timer.fire() is None
+    assert scheduler.get_job("checkins") is None
+
+
+async def test_arm_uses_clock_time_not_wall_time(
+    scheduler: AsyncIOScheduler, clock: FakeClock
+) -> None:
+    async def run_due(now: datetime) -> datetime | None:
+        return None
+
+    timer = DueTimer(scheduler, clock, "t", run_due)
+    # The fake clock is in the past relative to the wall clock; the delay is what counts.
+    timer.arm(clock.now() + timedelta(seconds=30))
+    job = scheduler.get_job("t")
+    assert job is not None
+    delay = job.trigger.run_date - datetime.now(UTC)
+    assert timedelta(seconds=25) < delay <= timedelta(seconds=30)
+    timer.arm_earlier(clock.now() + timedelta(seconds=60))
+    assert timer.next_due == clock.now() + timedelta(seconds=30)
+    timer.arm_earlier(clock.now() + timedelta(seconds=5))
+    assert timer.next_due == clock.now() + timedelta(seconds=5)
+
+
+async def test_failing_work_is_retried_in_a_minute(
+    scheduler: AsyncIOScheduler, clock: FakeClock
+) -> None:
+    async def run_due(now: datetime) -> datetime | None:
+        raise RuntimeError("boom")
+
+    timer = DueTimer(scheduler, clock, "t", run_due)
+    assert await timer.fire() == clock.now() + timedelta(minutes=1)
