@@ -57,7 +57,8 @@ class BotProcess:
         deadline = time.monotonic() + timeout
         while self.runner.bot is None or not self.runner.bot.is_ready():
             if self._task.done():
-                self._task.result()
+                task, self._task = self._task, None
+                task.result()  # raises the start-up error (LoginFailure, …)
                 raise AssertionError("the bot stopped before it became ready")
             if time.monotonic() > deadline:
                 raise AssertionError(f"the bot was not ready after {timeout:g} s")

@@ -155,3 +155,52 @@ def test_env_file_is_read_from_the_working_folder(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("DISCORD_TOKEN=Bot abc\n")
     result = run_module(env={}, cwd=tmp_path)
     assert "starts with 'Bot '" in result.stderr
+
+
+async def test_sync_command_registers_and_leaves(
+    fake: FakeDiscord, settings: Settings, guild: Guild
+) -> None:
+    from bot.domain.questionnaire import load_questionnaire
+    from bot.runner import sync_commands
+
+    questionnaire = load_questionnaire(settings.questionnaire_path)
+    assert await sync_commands(settings, questionnaire) == 0
+    assert fake.command_syncs == 1
+    assert await sync_commands(settings, questionnaire) == 0
+    assert fake.command_syncs == 2, "`python -m bot sync` forces a sync"
+    assert set(fake.command_names()) >= EXPECTED_COMMANDS
+
+
+async def test_wrong_token_is_a_login_failure(
+    fake: FakeDiscord, process: BotProcess, settings: Settings
+) -> None:
+    import discord
+
+    wrong = dataclasses.replace(
+        settings, token="MTEwMDAwMDAwMDAwMDAwMDAwMg.GabcDE.zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+    )
+    with pytest.raises(discord.LoginFailure):
+        await process.start(wrong)
+
+
+def test_login_failure_exits_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import discord
+
+    import bot.__main__ as entry
+
+    async def rejected(*args: object) -> None:
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(
+        "DISCORD_TOKEN", "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123"
+    )
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("QUESTIONNAIRE_PATH", str(REPO / "data" / "questionnaire.toml"))
+    monkeypatch.setattr(entry, "_serve", rejected)
+    assert entry.main([]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Discord rejected DISCORD_TOKEN" in err[0]
+    assert entry.main(["bogus"]) == 2
