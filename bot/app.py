@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -68,6 +69,7 @@ class MentorBot(commands.Bot):
         self.force_sync = force_sync
         self._questionnaire = questionnaire
         self._db: Database | None = None
+        self._teardown: asyncio.Future[None] | None = None
         self._services: Services | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
         # One DueTimer per kind of scheduled work, registered by the cog that owns it.
@@ -105,11 +107,19 @@ class MentorBot(commands.Bot):
         await self.sync_commands_if_changed(force=self.force_sync)
 
     async def close(self) -> None:
+        """Stop in reverse order of start. A signal handler and the runner may both call
+        this: every caller waits for the one teardown, so none returns with the database
+        still open."""
+        if self._teardown is None:
+            self._teardown = asyncio.ensure_future(self._close_everything())
+        await asyncio.shield(self._teardown)
+
+    async def _close_everything(self) -> None:
         stop_scheduler(self.scheduler)
         await super().close()
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        db, self._db = self._db, None
+        if db is not None:
+            await db.close()
             log.info("Database closed")
 
     async def on_ready(self) -> None:

@@ -14,6 +14,9 @@ def configure_logging(level: int) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Below these levels the libraries log whole payloads and SQL parameters, which carry
+    # what members wrote (answers, goals, notes): never let them through, even at DEBUG.
+    logging.getLogger("discord").setLevel(max(level, logging.INFO))
     logging.getLogger("discord.http").setLevel(max(level, logging.WARNING))
-    logging.getLogger("discord.gateway").setLevel(max(level, logging.INFO))
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))

@@ -68,6 +68,9 @@ class Runner:
             self._on_bot(bot)
         async with bot:
             await bot.start(self._settings.token)
+            # A signal handler may still be closing the bot: finish that before returning,
+            # or the event loop would end with the database still open.
+            await bot.close()
 
     async def stop(self) -> None:
         self._stopping.set()

@@ -204,3 +204,55 @@ def test_login_failure_exits_with_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Discord rejected DISCORD_TOKEN" in err[0]
     assert entry.main(["bogus"]) == 2
+
+
+async def test_process_runs_and_shuts_down_gracefully_on_sigterm(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """`python -m bot`'s own main(), in a real process, pointed at the fake over loopback."""
+    import asyncio
+    import signal
+
+    launcher = (
+        "import sys, yarl, discord.http, discord.gateway\n"
+        f"discord.http.Route.BASE = {fake.api_url!r}\n"
+        f"discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({fake.gateway_url!r})\n"
+        "from bot.__main__ import main\n"
+        "sys.exit(main())\n"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(REPO),
+        "DISCORD_TOKEN": fake.token,
+        "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+        "QUESTIONNAIRE_PATH": str(REPO / "data" / "questionnaire.toml"),
+        "LOG_LEVEL": "DEBUG",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        launcher,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_until(lambda: fake.command_syncs >= 1, timeout=30, what="commands synced")
+        await fake.wait_until_identified(timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    log = stderr.decode()
+    assert proc.returncode == 0, log
+    assert "Shutting down" in log
+    assert "Scheduler stopped" in log
+    assert "Database closed" in log, log
+    assert fake.token not in log, "the token never reaches a log"
+    # Even at DEBUG, no library logs payloads or SQL parameters (they carry members' words).
+    assert "aiosqlite" not in log
+    assert "WebSocket Event" not in log
+    assert (tmp_path / "data" / "bot.sqlite3").exists()
