@@ -21,6 +21,7 @@ from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.scheduler import DueTimer, create_scheduler, stop_scheduler
+from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
 from bot.tree import MentorTree
@@ -34,6 +35,7 @@ class Services:
 
     settings: SettingsService
     onboarding: OnboardingService
+    matching: MatchingService
 
 
 def build_intents(*, members: bool) -> discord.Intents:
@@ -97,9 +99,12 @@ class MentorBot(commands.Bot):
         version = await migrate(self._db)
         log.info("Database ready at schema version %d", version)
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
+        settings = SettingsService(self._db, self.clock)
+        onboarding = OnboardingService(self._db, self.clock, questionnaire)
         self._services = Services(
-            settings=SettingsService(self._db, self.clock),
-            onboarding=OnboardingService(self._db, self.clock, questionnaire),
+            settings=settings,
+            onboarding=onboarding,
+            matching=MatchingService(self._db, self.clock, settings, onboarding),
         )
         self.scheduler.start()
         for name in extension_names():

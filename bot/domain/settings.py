@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.matching import MatchWeights
+
 DEFAULT_MATCH_FOLLOWUP_DAYS = 7
+MATCH_FOLLOWUP_DAYS_RANGE = (1, 60)
+_DEFAULT_WEIGHTS = MatchWeights()
 DEFAULT_CHECKIN_GRACE_HOURS = 12
 
 
@@ -22,6 +26,9 @@ class GuildSettings:
     director_log_channel_id: int | None = None
     match_followup_days: int = DEFAULT_MATCH_FOLLOWUP_DAYS
     checkin_grace_hours: int = DEFAULT_CHECKIN_GRACE_HOURS
+    match_weight_area: float = _DEFAULT_WEIGHTS.area
+    match_weight_timezone: float = _DEFAULT_WEIGHTS.timezone
+    match_weight_capacity: float = _DEFAULT_WEIGHTS.capacity
 
     @property
     def roles_configured(self) -> bool:
@@ -30,3 +37,11 @@ class GuildSettings:
     @property
     def channels_configured(self) -> bool:
         return None not in (self.introductions_channel_id, self.sessions_channel_id)
+
+    @property
+    def match_weights(self) -> MatchWeights:
+        return MatchWeights(
+            area=self.match_weight_area,
+            timezone=self.match_weight_timezone,
+            capacity=self.match_weight_capacity,
+        )

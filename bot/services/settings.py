@@ -7,7 +7,8 @@ import sqlite3
 
 from bot.clock import Clock
 from bot.db.database import Database
-from bot.domain.settings import GuildSettings
+from bot.domain.matching import MatchWeights
+from bot.domain.settings import MATCH_FOLLOWUP_DAYS_RANGE, GuildSettings
 from bot.errors import UserError
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
@@ -67,7 +68,37 @@ class SettingsService:
             director_log_channel_id=director_log,
         )
 
-    async def _update(self, guild_id: int, actor_id: int, **values: int | None) -> GuildSettings:
+    async def set_matching(
+        self,
+        guild_id: int,
+        *,
+        followup_days: int | None = None,
+        weights: MatchWeights | None = None,
+        actor_id: int,
+    ) -> GuildSettings:
+        """Change the follow-up delay and/or the matching weights; None keeps a value."""
+        values: dict[str, int | float | None] = {}
+        if followup_days is not None:
+            low, high = MATCH_FOLLOWUP_DAYS_RANGE
+            if not low <= followup_days <= high:
+                raise UserError(
+                    f"The follow-up delay must be between {low} and {high} days; "
+                    f"{followup_days} is outside that range."
+                )
+            values["match_followup_days"] = followup_days
+        if weights is not None:
+            values |= {
+                "match_weight_area": weights.area,
+                "match_weight_timezone": weights.timezone,
+                "match_weight_capacity": weights.capacity,
+            }
+        if not values:
+            return await self.get(guild_id)
+        return await self._update(guild_id, actor_id, **values)
+
+    async def _update(
+        self, guild_id: int, actor_id: int, **values: int | float | None
+    ) -> GuildSettings:
         assignments = ", ".join(f"{name} = excluded.{name}" for name in values)
         columns = ", ".join(values)
         placeholders = ", ".join("?" for _ in values)
@@ -84,4 +115,5 @@ class SettingsService:
 
 
 def _from_row(row: sqlite3.Row) -> GuildSettings:
-    return GuildSettings(**{name: row[name] for name in _COLUMNS})
+    """NULL columns take the defaults in code (e.g. matching weights never changed)."""
+    return GuildSettings(**{name: row[name] for name in _COLUMNS if row[name] is not None})

@@ -319,7 +319,9 @@ class Onboarding(commands.Cog):
     # ----------------------------------------------------------------- /profile
 
     @profile.command(name="view", description="See your profile, or (directors) a member's")
-    @app_commands.describe(member="Directors: whose profile to see (default: yours)")
+    @app_commands.describe(
+        member="Whose profile to see: your mentor or mentee, or anyone for directors"
+    )
     async def view(
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
@@ -327,13 +329,17 @@ class Onboarding(commands.Cog):
         target = member or viewer
         relation: Viewer = "self"
         if target.id != viewer.id:
-            settings = await self.bot.services.settings.get(guild.id)
-            require_director(
-                viewer,
-                settings.director_role_id,
-                "You can only see your own profile; directors can see everyone's.",
-            )
-            relation = "director"
+            if await self.bot.services.matching.are_partners(guild.id, viewer.id, target.id):
+                relation = "partner"  # PRODUCT §5: a member's mentor or mentee sees it
+            else:
+                settings = await self.bot.services.settings.get(guild.id)
+                require_director(
+                    viewer,
+                    settings.director_role_id,
+                    "You can only see your own profile, or your mentor's or mentee's; "
+                    "directors can see everyone's.",
+                )
+                relation = "director"
         profile = await self.bot.services.onboarding.profile(
             guild.id,
             target.id,

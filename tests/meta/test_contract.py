@@ -45,8 +45,12 @@ async def loaded_bot(tmp_path: Path) -> MentorBot:
 
 
 def test_every_cog_module_is_an_extension() -> None:
-    modules = {p.stem for p in (REPO / "cogs").iterdir() if not p.name.startswith("_")}
-    modules.discard("__pycache__")
+    modules = {
+        p.stem
+        for p in (REPO / "cogs").iterdir()
+        if not p.name.startswith("_")
+        and (p.suffix == ".py" or (p / "__init__.py").is_file())
+    }
     assert {n.removeprefix("cogs.") for n in extension_names()} == modules
 
 

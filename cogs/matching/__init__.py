@@ -1,0 +1,331 @@
+"""Matching: suggestions, introductions, cohort proposals, follow-ups, ending and listing.
+
+`/match` has no `default_member_permissions` because `/match list` serves mentors too;
+every director subcommand and button checks the Director role in code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import MentorBot
+from bot.checks import is_director, require_director
+from bot.director_log import post_director_log
+from bot.domain.matching import MatchWeights
+from bot.errors import UserError
+from bot.scheduler import DueTimer
+from bot.services.matching import END_REASON_LABELS, EndReason, FollowupAnswer
+from bot.tree import handle_interaction_error
+from cogs.matching import _flow, _ids, _screens
+
+log = logging.getLogger(__name__)
+
+
+async def _guarded(
+    interaction: discord.Interaction, where: str, action: Callable[[], Awaitable[None]]
+) -> None:
+    """discord.py only logs errors from dynamic items; route them to the member instead."""
+    try:
+        await action()
+    except Exception as exc:
+        await handle_interaction_error(interaction, exc, where=where)
+
+
+async def _director(
+    interaction: discord.Interaction, guild_id: int | None = None
+) -> tuple[discord.Guild, discord.Member]:
+    guild, member = _flow.guild_member(interaction)
+    if guild_id is not None and guild.id != guild_id:
+        raise UserError("This button belongs to another server.")
+    settings = await _flow.bot_of(interaction).services.settings.get(guild.id)
+    require_director(member, settings.director_role_id)
+    return guild, member
+
+
+class IntroduceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.INTRODUCE):
+    def __init__(self, guild_id: int, mentee_id: int, mentor_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Introduce", custom_id=_ids.introduce(guild_id, mentee_id, mentor_id)
+            )
+        )
+        self.guild_id, self.mentee_id, self.mentor_id = guild_id, mentee_id, mentor_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> IntroduceButton:
+        return cls(int(match["guild"]), int(match["mentee"]), int(match["mentor"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, "match introduce button", lambda: self._introduce(interaction))
+
+    async def _introduce(self, interaction: discord.Interaction) -> None:
+        guild, director = await _director(interaction, self.guild_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        done = await _flow.introduce(
+            _flow.bot_of(interaction), guild, director, self.mentee_id, self.mentor_id
+        )
+        await interaction.followup.send(
+            _screens.introduced(done.match, done.thread, done.dms_closed, done.followup_due),
+            ephemeral=True,
+        )
+
+
+class ApplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.APPLY):
+    def __init__(self, guild_id: int, proposal_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="Apply", custom_id=_ids.apply(guild_id, proposal_id))
+        )
+        self.guild_id, self.proposal_id = guild_id, proposal_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ApplyButton:
+        return cls(int(match["guild"]), int(match["proposal"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, "match apply proposal", lambda: self._apply(interaction))
+
+    async def _apply(self, interaction: discord.Interaction) -> None:
+        guild, director = await _director(interaction, self.guild_id)
+        bot = _flow.bot_of(interaction)
+        pairs = await bot.services.matching.take_proposal(guild.id, self.proposal_id, director.id)
+        await interaction.response.defer()
+        lines: list[str] = []
+        for mentee_id, mentor_id in pairs:
+            try:
+                done = await _flow.introduce(bot, guild, director, mentee_id, mentor_id)
+            except UserError as exc:
+                lines.append(f"⚠️ <@{mentee_id}> → <@{mentor_id}> skipped: {exc.message}")
+            else:
+                lines.append(
+                    f"✅ <@{mentee_id}> → <@{mentor_id}>: introduced in {done.thread.mention}"
+                )
+        await interaction.edit_original_response(embed=_screens.applied(lines), view=None)
+
+
+class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.CANCEL):
+    def __init__(self, guild_id: int, proposal_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="Cancel", custom_id=_ids.cancel(guild_id, proposal_id))
+        )
+        self.guild_id, self.proposal_id = guild_id, proposal_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> CancelButton:
+        return cls(int(match["guild"]), int(match["proposal"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, "match cancel proposal", lambda: self._cancel(interaction))
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        guild, director = await _director(interaction, self.guild_id)
+        bot = _flow.bot_of(interaction)
+        await bot.services.matching.cancel_proposal(guild.id, self.proposal_id, director.id)
+        await interaction.response.edit_message(
+            content="Proposal discarded; nothing was changed.", embed=None, view=None
+        )
+
+
+class FollowupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.FOLLOWUP):
+    def __init__(self, match_id: int, round_: int, answer: FollowupAnswer) -> None:
+        super().__init__(
+            discord.ui.Button(label=answer, custom_id=_ids.followup(match_id, round_, answer))
+        )
+        self.match_id, self.round, self.answer = match_id, round_, answer
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> FollowupButton:
+        return cls(int(match["match"]), int(match["round"]), cast(FollowupAnswer, match["answer"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(
+            interaction,
+            "match follow-up answer",
+            lambda: _flow.answer_followup(interaction, self.match_id, self.round, self.answer),
+        )
+
+
+DYNAMIC_ITEMS = (IntroduceButton, ApplyButton, CancelButton, FollowupButton)
+
+_REASONS = [
+    app_commands.Choice(name=label, value=reason.value)
+    for reason, label in END_REASON_LABELS.items()
+]
+
+
+class Matching(commands.Cog):
+    match = app_commands.Group(
+        name="match", description="Mentor matching and introductions", guild_only=True
+    )
+
+    def __init__(self, bot: MentorBot) -> None:
+        self.bot = bot
+        self.timer = DueTimer(bot.scheduler, bot.clock, _flow.TIMER, self._run_due)
+        self._started = False
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.timers[_flow.TIMER] = self.timer
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.timer.arm(None)
+        self.bot.timers.pop(_flow.TIMER, None)
+
+    async def _run_due(self, now: datetime) -> datetime | None:
+        return await _flow.run_due_followups(self.bot, now)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Follow-ups that fell due while the bot was down go out once it is connected.
+
+        `on_ready` fires again after a reconnect; the first run is enough, and the timer
+        keeps itself armed from then on.
+        """
+        if self._started:
+            return
+        self._started = True
+        await self.timer.fire()
+
+    # ---------------------------------------------------------------- commands
+
+    @match.command(
+        name="suggest", description="Directors: suggest mentors for a mentee, or for everyone"
+    )
+    @app_commands.describe(
+        mentee="The mentee to find a mentor for (leave out for the whole cohort)"
+    )
+    async def suggest(
+        self, interaction: discord.Interaction, mentee: discord.Member | None = None
+    ) -> None:
+        guild, director = await _director(interaction)
+        matching = self.bot.services.matching
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if mentee is not None:
+            found = await matching.suggest(guild.id, mentee.id)
+            embed, view = _screens.suggestions(guild, mentee.id, found)
+        else:
+            proposal = await matching.propose(guild.id, director.id)
+            embed, view = _screens.proposal(guild, proposal.id, proposal.assignment)
+        if view is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+
+    @match.command(name="create", description="Directors: match a mentee with a mentor")
+    @app_commands.describe(mentee="The mentee", mentor="Their mentor")
+    async def create(
+        self, interaction: discord.Interaction, mentee: discord.Member, mentor: discord.Member
+    ) -> None:
+        guild, director = await _director(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        done = await _flow.introduce(self.bot, guild, director, mentee.id, mentor.id)
+        await interaction.followup.send(
+            _screens.introduced(done.match, done.thread, done.dms_closed, done.followup_due),
+            ephemeral=True,
+        )
+
+    @match.command(name="end", description="Directors: end a mentee's match")
+    @app_commands.describe(mentee="The mentee whose match ends", reason="Why the match ends")
+    @app_commands.choices(reason=_REASONS)
+    async def end(
+        self,
+        interaction: discord.Interaction,
+        mentee: discord.Member,
+        reason: app_commands.Choice[str],
+    ) -> None:
+        guild, director = await _director(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        done = await _flow.end(self.bot, guild, director, mentee.id, EndReason(reason.value))
+        await interaction.followup.send(
+            _screens.ended(done.match, done.told, done.archived), ephemeral=True
+        )
+
+    @match.command(name="list", description="Directors: every pair; mentors: your mentees")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        guild, member = _flow.guild_member(interaction)
+        settings = await self.bot.services.settings.get(guild.id)
+        matching = self.bot.services.matching
+        if is_director(member, settings.director_role_id):
+            matches = await matching.list_matches(guild.id)
+            embed = _screens.match_list(guild, matches, director=True, mentor_id=None)
+        else:
+            record = await self.bot.services.onboarding.get(guild.id, member.id)
+            if record is None or record.role != "mentor" or record.status != "onboarded":
+                raise UserError(
+                    "Only programme directors and mentors can list matches. Mentees: your "
+                    "mentor is in your private introduction thread."
+                )
+            matches = await matching.list_matches(guild.id, mentor_id=member.id)
+            embed = _screens.match_list(guild, matches, director=False, mentor_id=member.id)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @match.command(name="settings", description="Directors: follow-up delay and matching weights")
+    @app_commands.describe(
+        followup_days="Days after an introduction before asking 'Have you met yet?' (1-60)",
+        area_weight="How much shared areas count (0-10)",
+        timezone_weight="How much time-zone closeness counts (0-10)",
+        capacity_weight="How much a mentor's free places count (0-10)",
+    )
+    async def settings_(
+        self,
+        interaction: discord.Interaction,
+        followup_days: app_commands.Range[int, 1, 60] | None = None,
+        area_weight: app_commands.Range[float, 0.0, 10.0] | None = None,
+        timezone_weight: app_commands.Range[float, 0.0, 10.0] | None = None,
+        capacity_weight: app_commands.Range[float, 0.0, 10.0] | None = None,
+    ) -> None:
+        guild, director = await _director(interaction)
+        service = self.bot.services.settings
+        current = await service.get(guild.id)
+        weights = None
+        if (area_weight, timezone_weight, capacity_weight) != (None, None, None):
+            try:
+                weights = MatchWeights(
+                    area=current.match_weight_area if area_weight is None else area_weight,
+                    timezone=current.match_weight_timezone
+                    if timezone_weight is None
+                    else timezone_weight,
+                    capacity=current.match_weight_capacity
+                    if capacity_weight is None
+                    else capacity_weight,
+                )
+            except ValueError:
+                raise UserError(
+                    "At least one weight must be above 0, or there is nothing to rank by."
+                ) from None
+        changed = weights is not None or followup_days is not None
+        updated = await service.set_matching(
+            guild.id, followup_days=followup_days, weights=weights, actor_id=director.id
+        )
+        text = (
+            f"Follow-up after **{updated.match_followup_days}** day(s). Weights: areas "
+            f"**{updated.match_weight_area:g}**, time zone **{updated.match_weight_timezone:g}**, "
+            f"free places **{updated.match_weight_capacity:g}** (only their ratios matter)."
+        )
+        if changed:
+            await post_director_log(
+                guild, updated, f"⚙️ {director.mention} changed the matching settings: {text}"
+            )
+        await interaction.response.send_message(
+            ("Saved. " if changed else "Current settings. ") + text, ephemeral=True
+        )
+
+
+async def setup(bot: MentorBot) -> None:
+    await bot.add_cog(Matching(bot))

@@ -1,0 +1,403 @@
+"""The Discord side of matching: introductions, endings, proposals and follow-ups.
+
+An introduction is made in this order so that no half-made match is ever left behind:
+
+1. check the introductions channel and the bot's permissions there (nothing written yet);
+2. reserve the mentor's place (`create_match`: capacity checked in the transaction);
+3. create the private thread and add exactly the two members;
+4. record the thread (`record_introduction`: the match is made and audited).
+
+If step 3 fails (e.g. Discord answers 50013 because Create Private Threads was removed),
+the reservation is undone and the director is told what to fix. Only after step 4 are the
+pair told: profiles and agenda in the thread, and a DM each (closed DMs are noted in the
+thread instead of failing the introduction).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
+
+import discord
+
+from bot.director_log import post_director_log
+from bot.domain.settings import GuildSettings
+from bot.errors import UserError
+from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
+from cogs.matching import _screens
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
+
+log = logging.getLogger(__name__)
+
+TIMER = "match_followups"
+# A week without messages; archived threads are never deleted.
+THREAD_ARCHIVE_MINUTES: Final[Literal[10080]] = 10080
+_DMS_CLOSED = (50007, 50278)
+_PERMISSION_CODES = (50001, 50013)
+
+
+def bot_of(interaction: discord.Interaction) -> MentorBot:
+    return cast("MentorBot", interaction.client)
+
+
+def guild_member(interaction: discord.Interaction) -> tuple[discord.Guild, discord.Member]:
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise UserError("This works only inside the server, not in DMs.")
+    return interaction.guild, interaction.user
+
+
+async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        raise UserError(f"<@{user_id}> is no longer a member of this server.") from None
+
+
+async def thread_of(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:
+    if thread_id is None:
+        return None
+    found = guild.get_thread(thread_id)
+    if found is not None:
+        return found
+    try:
+        channel = await guild.fetch_channel(thread_id)
+    except discord.HTTPException:
+        return None
+    return channel if isinstance(channel, discord.Thread) else None
+
+
+def arm_followups(bot: MentorBot, due: datetime | None) -> None:
+    timer = bot.timers.get(TIMER)
+    if timer is not None and due is not None:
+        timer.arm_earlier(due)
+
+
+# ------------------------------------------------------------------ introducing
+
+
+def introductions_channel(guild: discord.Guild, settings: GuildSettings) -> discord.TextChannel:
+    """The channel for intro threads, or a message saying exactly what to fix."""
+    channel_id = settings.introductions_channel_id
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        raise UserError(
+            "There's no introductions channel to open the pair's private thread in. "
+            "Fix: a server admin can choose one with `/setup channels`."
+        )
+    perms = channel.permissions_for(guild.me)
+    missing = [
+        name
+        for name, ok in (
+            ("View Channel", perms.view_channel),
+            ("Create Private Threads", perms.create_private_threads),
+            ("Send Messages in Threads", perms.send_messages_in_threads),
+        )
+        if not ok
+    ]
+    if missing:
+        raise UserError(
+            f"I can't open private threads in {channel.mention}: I'm missing "
+            f"**{', '.join(missing)}** there. Fix: allow the bot's role "
+            f"{' and '.join(missing)} in that channel's permissions, then try again. "
+            "Nothing was changed; `/setup show` lists everything the bot needs."
+        )
+    return channel
+
+
+@dataclass(frozen=True)
+class Introduced:
+    match: Match
+    thread: discord.Thread
+    dms_closed: list[int]
+    followup_due: datetime | None
+
+
+async def introduce(
+    bot: MentorBot, guild: discord.Guild, actor: discord.Member, mentee_id: int, mentor_id: int
+) -> Introduced:
+    matching = bot.services.matching
+    settings = await bot.services.settings.get(guild.id)
+    channel = introductions_channel(guild, settings)
+    mentee = await member_of(guild, mentee_id)
+    mentor = await member_of(guild, mentor_id)
+    match = await matching.create_match(guild.id, mentee.id, mentor.id, actor.id)
+    try:
+        thread = await channel.create_thread(
+            name=_screens.thread_name(guild, mentee.id, mentor.id),
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            reason="Mentoring introduction",
+        )
+    except discord.HTTPException as exc:
+        await matching.undo_match(match.id)
+        raise _thread_failure(channel, exc) from None
+    try:
+        await thread.add_user(mentee)
+        await thread.add_user(mentor)
+        match = await matching.record_introduction(match.id, thread.id, actor.id)
+    except (discord.HTTPException, UserError) as exc:
+        await matching.undo_match(match.id)
+        await _archive(thread)
+        if isinstance(exc, UserError):
+            raise
+        raise _thread_failure(channel, exc) from None
+    await _post_introduction(bot, guild, thread, match, settings)
+    closed: list[int] = []
+    for member, role, partner in ((mentee, "mentee", mentor), (mentor, "mentor", mentee)):
+        embed = _screens.intro_dm(guild, role, partner.id, thread, settings.match_followup_days)
+        if not await send_dm(bot, guild, member, embed=embed):
+            closed.append(member.id)
+            await _send_quietly(thread, _screens.dms_closed_note(member.id))
+    await post_director_log(
+        guild,
+        settings,
+        f"🤝 {actor.mention} introduced <@{mentee.id}> (mentee) to <@{mentor.id}> (mentor).",
+    )
+    due = await matching.followup_due_of(match.id)
+    arm_followups(bot, due)
+    return Introduced(match, thread, closed, due)
+
+
+def _thread_failure(channel: discord.TextChannel, exc: discord.HTTPException) -> UserError:
+    log.warning(
+        "Introduction thread failed (guild=%s channel=%s status=%s code=%s)",
+        channel.guild.id,
+        channel.id,
+        exc.status,
+        exc.code,
+    )
+    if isinstance(exc, discord.Forbidden) or exc.code in _PERMISSION_CODES:
+        return UserError(
+            f"Discord didn't let me open a private thread in {channel.mention}, so the match "
+            "was not made. Fix: allow the bot's role **Create Private Threads** and **Send "
+            "Messages in Threads** in that channel, then introduce them again. `/setup show` "
+            "lists everything the bot needs."
+        )
+    return UserError(
+        "Discord couldn't create the introduction thread just now, so the match was not made. "
+        "Please try again in a moment."
+    )
+
+
+async def _post_introduction(
+    bot: MentorBot,
+    guild: discord.Guild,
+    thread: discord.Thread,
+    match: Match,
+    settings: GuildSettings,
+) -> None:
+    matching = bot.services.matching
+    try:
+        # Bot-written greeting: it may ping exactly the two members of the pair.
+        await thread.send(
+            _screens.greeting(match.mentee_id, match.mentor_id, settings.match_followup_days),
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False,
+                roles=False,
+                users=[discord.Object(match.mentee_id), discord.Object(match.mentor_id)],
+            ),
+        )
+        embeds = [
+            _screens.profile_embed(
+                guild,
+                match.mentee_id,
+                "mentee",
+                await matching.profile_rows(guild.id, match.mentee_id),
+            ),
+            _screens.profile_embed(
+                guild,
+                match.mentor_id,
+                "mentor",
+                await matching.profile_rows(guild.id, match.mentor_id),
+            ),
+            _screens.agenda_embed(),
+        ]
+        for group in _screens.group_embeds(embeds):
+            await thread.send(embeds=group, allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException as exc:
+        log.warning(
+            "Could not post the introduction (guild=%s thread=%s code=%s)",
+            guild.id,
+            thread.id,
+            exc.code,
+        )
+
+
+async def _send_quietly(thread: discord.Thread, text: str) -> None:
+    try:
+        await thread.send(text, allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException as exc:
+        log.warning("Could not post in thread %s (code=%s)", thread.id, exc.code)
+
+
+async def _archive(thread: discord.Thread) -> bool:
+    try:
+        await thread.edit(archived=True)
+    except discord.HTTPException as exc:
+        log.warning("Could not archive thread %s (code=%s)", thread.id, exc.code)
+        return False
+    return True
+
+
+async def send_dm(
+    bot: MentorBot,
+    guild: discord.Guild,
+    member: discord.Member | discord.User,
+    *,
+    embed: discord.Embed,
+    view: discord.ui.View | None = None,
+    nonce: str | None = None,
+) -> bool:
+    """DM a member; False (recorded when DMs are closed) instead of raising."""
+    try:
+        channel = await member.create_dm()
+        extra: dict[str, Any] = {}
+        if view is not None:
+            extra["view"] = view
+        if nonce is not None:
+            extra["nonce"] = nonce  # Discord drops a resend with the same nonce
+        await channel.send(embed=embed, **extra)
+    except discord.HTTPException as exc:
+        if exc.code in _DMS_CLOSED:
+            await bot.services.onboarding.set_dm_closed(guild.id, member.id, True)
+        else:
+            log.warning("DM failed (guild=%s user=%s code=%s)", guild.id, member.id, exc.code)
+        return False
+    return True
+
+
+# ----------------------------------------------------------------------- ending
+
+
+@dataclass(frozen=True)
+class Ended:
+    match: Match
+    told: list[int]
+    archived: bool
+
+
+async def end(
+    bot: MentorBot, guild: discord.Guild, actor: discord.Member, mentee_id: int, reason: EndReason
+) -> Ended:
+    settings = await bot.services.settings.get(guild.id)
+    match = await bot.services.matching.end_match(guild.id, mentee_id, reason, actor.id)
+    told: list[int] = []
+    for member_id, role in ((match.mentee_id, "mentee"), (match.mentor_id, "mentor")):
+        try:
+            member = await member_of(guild, member_id)
+        except UserError:
+            continue
+        embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
+        if await send_dm(bot, guild, member, embed=embed):
+            told.append(member_id)
+    archived = False
+    thread = await thread_of(guild, match.intro_thread_id)
+    if thread is not None:
+        await _send_quietly(thread, _screens.THREAD_CLOSING)
+        archived = await _archive(thread)
+    await post_director_log(
+        guild,
+        settings,
+        f"👋 {actor.mention} ended the match of <@{match.mentee_id}> (mentee) with "
+        f"<@{match.mentor_id}> (mentor).",
+    )
+    return Ended(match, told, archived)
+
+
+# -------------------------------------------------------------------- follow-ups
+
+
+async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
+    """Ask one member "Have you met yet?": by DM, else in the pair's thread."""
+    matching = bot.services.matching
+    guild = bot.get_guild(prompt.guild_id)
+    if guild is None:
+        await matching.record_delivery(prompt, "unreachable")
+        return
+    try:
+        member = await member_of(guild, prompt.member_id)
+    except UserError:
+        await matching.record_delivery(prompt, "unreachable")
+        return
+    embed = _screens.followup_embed(guild, prompt)
+    view = _screens.followup_view(prompt)
+    if await send_dm(bot, guild, member, embed=embed, view=view, nonce=prompt.nonce):
+        await matching.record_delivery(prompt, "dm")
+        return
+    thread = await thread_of(guild, prompt.intro_thread_id)
+    if thread is not None:
+        try:
+            await thread.send(
+                _screens.followup_in_thread(prompt),
+                view=view,
+                nonce=prompt.nonce,
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, roles=False, users=[discord.Object(prompt.member_id)]
+                ),
+            )
+        except discord.HTTPException as exc:
+            log.warning(
+                "Follow-up not delivered (guild=%s match=%s code=%s)",
+                guild.id,
+                prompt.match_id,
+                exc.code,
+            )
+        else:
+            await matching.record_delivery(prompt, "thread")
+            return
+    await matching.record_delivery(prompt, "unreachable")
+
+
+async def run_due_followups(bot: MentorBot, now: datetime) -> datetime | None:
+    """The DueTimer's work: claim what is due, deliver each once, return the next due time."""
+    matching = bot.services.matching
+    for prompt in await matching.claim_due_followups(now):
+        try:
+            await deliver_followup(bot, prompt)
+        except Exception:
+            log.exception(
+                "Follow-up delivery failed (guild=%s match=%s)", prompt.guild_id, prompt.match_id
+            )
+            await matching.record_delivery(prompt, "unreachable")
+    return await matching.next_followup_due()
+
+
+async def answer_followup(
+    interaction: discord.Interaction, match_id: int, round_: int, answer: FollowupAnswer
+) -> None:
+    bot = bot_of(interaction)
+    result = await bot.services.matching.answer_followup(
+        match_id, round_, interaction.user.id, answer
+    )
+    match = result.match
+    guild = bot.get_guild(match.guild_id)
+    if result.outcome == "match_ended":
+        text = "This match has ended, so there's nothing to answer. Thank you all the same!"
+    elif result.outcome == "already_answered":
+        text = "You've already answered this one. Thank you!"
+    elif answer == "not_yet" and result.newly_flagged == "not_met":
+        text = _screens.FOLLOWUP_THANKS["not_yet_flagged"]
+    elif answer == "not_yet" and result.next_round_due is not None:
+        settings = await bot.services.settings.get(match.guild_id)
+        text = _screens.FOLLOWUP_THANKS["not_yet"].format(days=settings.match_followup_days)
+    else:
+        text = _screens.FOLLOWUP_THANKS[answer]
+    if interaction.guild is None and interaction.message is not None:
+        # In DMs the prompt is the member's own: replace it with the answer.
+        await interaction.response.edit_message(
+            embed=discord.Embed(title="Have you met yet?", description=text), view=None
+        )
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+    arm_followups(bot, result.next_round_due)
+    if result.newly_flagged is not None and guild is not None:
+        settings = await bot.services.settings.get(guild.id)
+        await post_director_log(guild, settings, _screens.flag_line(match, result.newly_flagged))

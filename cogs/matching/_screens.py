@@ -1,0 +1,409 @@
+"""What the matching messages look like: embeds, buttons, and the texts of DMs and threads.
+
+Member-written profile answers appear only in embeds, which never ping, and every message
+goes out with mentions disabled unless it deliberately pings one of the pair by id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot.domain.matching import Assignment, Suggestion, explain
+from bot.services.matching import END_REASON_LABELS, EndReason, FollowupPrompt, Match
+from bot.ui.embeds import (
+    COLOUR,
+    COLOUR_OK,
+    COLOUR_WARNING,
+    DESCRIPTION_LIMIT,
+    TOTAL_LIMIT,
+    add_field,
+    chunk_lines,
+    clip,
+)
+from cogs.matching import _ids
+
+BUTTON_LABEL_LIMIT = 80
+THREAD_NAME_LIMIT = 100
+EMBEDS_PER_MESSAGE = 10
+
+AGENDA = (
+    "1. **Introductions** (10 min): your backgrounds and what brought you to the programme.\n"
+    "2. **Goals** (15 min): the mentee walks through their goals; pick one or two to start "
+    "with.\n"
+    "3. **How you'll work together** (10 min): how often and where you'll meet, how to "
+    "reach each other, and what a good session looks like for each of you.\n"
+    "4. **A first step** (5 min): one small thing the mentee will try before you next meet.\n"
+    "5. **Book the next meeting** before you leave."
+)
+
+
+def name_of(guild: discord.Guild, user_id: int) -> str:
+    """A readable name where mentions don't render (titles, field names, labels)."""
+    member = guild.get_member(user_id)
+    return member.display_name if member is not None else f"member {user_id}"
+
+
+def ts(instant: datetime, style: str = "D") -> str:
+    """A Discord timestamp: every reader sees it in their own time zone."""
+    return f"<t:{int(instant.timestamp())}:{style}>"
+
+
+def _percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+# ------------------------------------------------------------------ suggestions
+
+
+def suggestions(
+    guild: discord.Guild, mentee_id: int, found: list[Suggestion]
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    if not found:
+        embed = discord.Embed(
+            title=clip(f"No mentor available for {name_of(guild, mentee_id)}", 256),
+            description=(
+                f"No mentor with a free place can be suggested for <@{mentee_id}> right now "
+                "(mentors they were matched with before are left out). A mentor can take more "
+                "mentees by raising their capacity in `/profile edit`, or you can pair them "
+                "anyway with `/match create`."
+            ),
+            colour=COLOUR_WARNING,
+        )
+        return embed, None
+    embed = discord.Embed(
+        title=clip(f"Mentors for {name_of(guild, mentee_id)}", 256),
+        description=(
+            f"The best mentors for <@{mentee_id}> with a free place, best first. "
+            "Press **Introduce** to match them: I'll open a private thread for the pair."
+        ),
+        colour=COLOUR,
+    )
+    view = discord.ui.View(timeout=None)
+    for rank, suggestion in enumerate(found, start=1):
+        mentor_id = suggestion.mentor.member_id
+        name = name_of(guild, mentor_id)
+        add_field(
+            embed,
+            f"{rank}. {name} · {_percent(suggestion.score.total)}",
+            f"<@{mentor_id}>: {suggestion.explanation}",
+        )
+        view.add_item(
+            discord.ui.Button(
+                label=clip(f"Introduce {rank}. {name}", BUTTON_LABEL_LIMIT),
+                style=discord.ButtonStyle.primary if rank == 1 else discord.ButtonStyle.secondary,
+                custom_id=_ids.introduce(guild.id, mentee_id, mentor_id),
+            )
+        )
+    return embed, view
+
+
+def proposal(
+    guild: discord.Guild, proposal_id: int | None, assignment: Assignment
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    lines = [
+        f"• <@{p.mentee.member_id}> → <@{p.mentor.member_id}> · {_percent(p.score.total)} · "
+        f"{explain(p.score)}"
+        for p in assignment.pairs
+    ]
+    if assignment.unassigned:
+        lines.append("")
+        lines.append(
+            "No mentor with a free place for: "
+            + ", ".join(f"<@{m.member_id}>" for m in assignment.unassigned)
+        )
+    if assignment.already_matched:
+        lines.append(f"Already matched and left as they are: {len(assignment.already_matched)}.")
+    if proposal_id is None:
+        text = (
+            "There is nothing to propose: every signed-up mentee already has a mentor, or no "
+            "mentor has a free place."
+            if not assignment.unassigned
+            else "\n".join(lines)
+        )
+        return (
+            discord.Embed(
+                title="Cohort matching", description=clip(text, DESCRIPTION_LIMIT), colour=COLOUR
+            ),
+            None,
+        )
+    blocks = chunk_lines(lines, DESCRIPTION_LIMIT)
+    embed = discord.Embed(
+        title=clip(f"Proposed matches · {len(assignment.pairs)} pair(s)", 256),
+        description=blocks[0],
+        colour=COLOUR,
+    )
+    for block in blocks[1:]:
+        add_field(embed, "More pairs", clip(block, 1024))
+    embed.set_footer(
+        text="Nothing changes until you press Apply. Each pair gets a private thread and a DM."
+    )
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label="Apply",
+            style=discord.ButtonStyle.success,
+            custom_id=_ids.apply(guild.id, proposal_id),
+        )
+    )
+    view.add_item(
+        discord.ui.Button(
+            label="Cancel",
+            style=discord.ButtonStyle.secondary,
+            custom_id=_ids.cancel(guild.id, proposal_id),
+        )
+    )
+    return embed, view
+
+
+def applied(lines: list[str]) -> discord.Embed:
+    blocks = chunk_lines(lines or ["Nothing was applied."], DESCRIPTION_LIMIT)
+    embed = discord.Embed(title="Proposal applied", description=blocks[0], colour=COLOUR_OK)
+    for block in blocks[1:]:
+        add_field(embed, "More", clip(block, 1024))
+    return embed
+
+
+# ---------------------------------------------------------------- introduction
+
+
+def thread_name(guild: discord.Guild, mentee_id: int, mentor_id: int) -> str:
+    name = f"Intro: {name_of(guild, mentee_id)} & {name_of(guild, mentor_id)}"
+    return clip(name, THREAD_NAME_LIMIT)
+
+
+def greeting(mentee_id: int, mentor_id: int, followup_days: int) -> str:
+    return (
+        f"👋 Welcome, <@{mentee_id}> (mentee) and <@{mentor_id}> (mentor)! A programme "
+        "director has matched you. This private thread is for the two of you; server "
+        "moderators who can manage threads can also see it.\n"
+        "Below are your profiles and a suggested agenda for your first meeting. Say hello "
+        f"and pick a time that suits you both. In {followup_days} day(s) I'll ask each of "
+        "you whether you've met."
+    )
+
+
+def profile_embed(
+    guild: discord.Guild, member_id: int, role: str, rows: tuple[tuple[str, str], ...]
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"{role.capitalize()}: {name_of(guild, member_id)}", 256), colour=COLOUR
+    )
+    for label, value in rows:
+        add_field(embed, label, value)
+    if not rows:
+        embed.description = "No profile answers to show."
+    return embed
+
+
+def agenda_embed() -> discord.Embed:
+    return discord.Embed(
+        title="Suggested agenda for your first meeting (about 45 minutes)",
+        description=AGENDA,
+        colour=COLOUR_OK,
+    )
+
+
+def group_embeds(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
+    """Split embeds into messages that respect the 10-embed and 6,000-character limits."""
+    groups: list[list[discord.Embed]] = []
+    current: list[discord.Embed] = []
+    size = 0
+    for embed in embeds:
+        length = len(embed)
+        if current and (size + length > TOTAL_LIMIT or len(current) >= EMBEDS_PER_MESSAGE):
+            groups.append(current)
+            current, size = [], 0
+        current.append(embed)
+        size += length
+    if current:
+        groups.append(current)
+    return groups
+
+
+def dms_closed_note(member_id: int) -> str:
+    return (
+        f"ℹ️ I couldn't send <@{member_id}> a direct message (their DMs are closed), so "
+        "this thread is where they'll hear from me."
+    )
+
+
+def intro_dm(
+    guild: discord.Guild, role: str, partner_id: int, thread: discord.Thread, days: int
+) -> discord.Embed:
+    partner_role = "mentor" if role == "mentee" else "mentee"
+    return discord.Embed(
+        title=clip(f"You have a new {partner_role} · {guild.name}", 256),
+        description=(
+            f"You've been matched with <@{partner_id}> as your {partner_role} in the "
+            f"mentoring programme of **{guild.name}**. Say hello in your private "
+            f"introduction thread: {thread.jump_url}\n\nIn {days} day(s) I'll ask whether "
+            "you've had your first meeting."
+        ),
+        colour=COLOUR_OK,
+    )
+
+
+def introduced(
+    match: Match,
+    thread: discord.Thread,
+    closed: list[int],
+    followup_due: datetime | None,
+) -> str:
+    lines = [
+        f"✅ Introduced <@{match.mentee_id}> to <@{match.mentor_id}> in {thread.mention} "
+        "(a private thread with just the two of them)."
+    ]
+    if closed:
+        lines.append(
+            "Couldn't DM "
+            + " and ".join(f"<@{member_id}>" for member_id in closed)
+            + " (DMs closed); I said so in the thread."
+        )
+    else:
+        lines.append("Both have been sent a DM.")
+    if followup_due is not None:
+        lines.append(f"I'll ask them whether they've met on {ts(followup_due)}.")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------- ending
+
+
+def ended_dm(guild: discord.Guild, role: str, partner_id: int) -> discord.Embed:
+    partner_role = "mentor" if role == "mentee" else "mentee"
+    text = (
+        f"Your mentoring match with <@{partner_id}> (your {partner_role}) in **{guild.name}** "
+        "has come to an end. Thank you for the time and care you gave each other. Your "
+        "introduction thread is archived; nothing in it is deleted."
+    )
+    if role == "mentee":
+        text += "\n\nIf you'd like a new mentor, let a programme director know."
+    return discord.Embed(
+        title=clip(f"Your match has ended · {guild.name}", 256), description=text, colour=COLOUR
+    )
+
+
+THREAD_CLOSING = (
+    "This match has now ended. Thank you both for the time you gave each other. "
+    "I'm archiving this thread; nothing in it is deleted."
+)
+
+
+def ended(match: Match, told: list[int], archived: bool) -> str:
+    reason = END_REASON_LABELS[match.end_reason or EndReason.OTHER]
+    lines = [
+        f"Ended the match of <@{match.mentee_id}> with <@{match.mentor_id}> "
+        f"(reason: {reason.lower()})."
+    ]
+    missing = [m for m in (match.mentee_id, match.mentor_id) if m not in told]
+    if missing:
+        lines.append("Couldn't DM " + " and ".join(f"<@{m}>" for m in missing) + " (DMs closed).")
+    else:
+        lines.append("Both have been told by DM.")
+    lines.append(
+        "The introduction thread is archived."
+        if archived
+        else "I couldn't archive the introduction thread: check `/setup show`."
+    )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------- follow-ups
+
+
+def followup_embed(guild: discord.Guild, prompt: FollowupPrompt) -> discord.Embed:
+    partner_role = "mentor" if prompt.role == "mentee" else "mentee"
+    opening = (
+        "Checking in again"
+        if prompt.round > 1
+        else f"A little while ago you met your {partner_role}"
+    )
+    return discord.Embed(
+        title="Have you met yet?",
+        description=(
+            f"{opening}: have you and <@{prompt.partner_id}> (your {partner_role} in "
+            f"**{guild.name}**) had your first meeting yet?"
+        ),
+        colour=COLOUR,
+    )
+
+
+def followup_view(prompt: FollowupPrompt) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    choices: tuple[tuple[str, _ids.Answer, discord.ButtonStyle], ...] = (
+        ("Yes", "yes", discord.ButtonStyle.success),
+        ("Not yet", "not_yet", discord.ButtonStyle.secondary),
+        ("Need help", "need_help", discord.ButtonStyle.danger),
+    )
+    for label, answer, style in choices:
+        view.add_item(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                custom_id=_ids.followup(prompt.match_id, prompt.round, answer),
+            )
+        )
+    return view
+
+
+def followup_in_thread(prompt: FollowupPrompt) -> str:
+    return (
+        f"<@{prompt.member_id}>, I couldn't reach you by DM, so I'm asking here: have you "
+        f"and <@{prompt.partner_id}> had your first meeting yet?"
+    )
+
+
+FOLLOWUP_THANKS = {
+    "yes": "Wonderful, thank you! Enjoy your mentoring sessions.",
+    "not_yet": "Thanks for letting me know. I'll check in again in {days} day(s).",
+    "not_yet_flagged": (
+        "Thanks for letting me know. A programme director will be in touch to help you get started."
+    ),
+    "need_help": (
+        "Thanks for telling me. A programme director has been asked to help and will be in touch."
+    ),
+}
+
+
+def flag_line(match: Match, reason: str) -> str:
+    why = (
+        "asked for help with their first meeting"
+        if reason == "need_help"
+        else "still haven't met after two follow-ups"
+    )
+    return f"🚩 The pair <@{match.mentee_id}> (mentee) and <@{match.mentor_id}> (mentor) {why}."
+
+
+# ---------------------------------------------------------------------------- list
+
+
+def match_list(
+    guild: discord.Guild, matches: list[Match], *, director: bool, mentor_id: int | None
+) -> discord.Embed:
+    if director:
+        title = f"Active matches · {len(matches)}"
+        empty = "No active matches yet: `/match suggest` proposes some."
+    else:
+        title = f"Your mentees · {len(matches)}"
+        empty = "You have no mentees yet. A programme director will introduce you."
+    lines = []
+    for match in matches:
+        status = "met" if match.met_at else "waiting for the first meeting"
+        if director and match.flag_reason == "need_help":
+            status += " · 🚩 asked for help"
+        elif director and match.flag_reason == "not_met":
+            status += " · 🚩 not met after two follow-ups"
+        who = (
+            f"<@{match.mentee_id}> with <@{match.mentor_id}>"
+            if director
+            else f"<@{match.mentee_id}>"
+        )
+        lines.append(f"• {who} · since {ts(match.created_at)} · {status}")
+    blocks = chunk_lines(lines or [empty], DESCRIPTION_LIMIT)
+    embed = discord.Embed(title=clip(title, 256), description=blocks[0], colour=COLOUR)
+    for block in blocks[1:]:
+        add_field(embed, "More", clip(block, 1024))
+    embed.set_footer(text=clip(f"Mentoring programme · {guild.name}", 2048))
+    return embed
