@@ -21,6 +21,8 @@ from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.scheduler import DueTimer, create_scheduler, stop_scheduler
+from bot.services.checkins import CheckinService
+from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
@@ -36,6 +38,8 @@ class Services:
     settings: SettingsService
     onboarding: OnboardingService
     matching: MatchingService
+    goals: GoalService
+    checkins: CheckinService
 
 
 def build_intents(*, members: bool) -> discord.Intents:
@@ -101,10 +105,13 @@ class MentorBot(commands.Bot):
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
         settings = SettingsService(self._db, self.clock)
         onboarding = OnboardingService(self._db, self.clock, questionnaire)
+        goals = GoalService(self._db, self.clock)
         self._services = Services(
             settings=settings,
             onboarding=onboarding,
             matching=MatchingService(self._db, self.clock, settings, onboarding),
+            goals=goals,
+            checkins=CheckinService(self._db, self.clock, settings, goals),
         )
         self.scheduler.start()
         for name in extension_names():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -130,7 +132,11 @@ class Setup(commands.Cog):
     async def show(self, interaction: discord.Interaction) -> None:
         guild = _guild(interaction)
         settings = await self.bot.services.settings.get(guild.id)
-        report = check_health(server_facts(self.bot, guild, settings))
+        undeliverable = await self.bot.services.checkins.undeliverable_members(guild.id)
+        facts = replace(
+            server_facts(self.bot, guild, settings), undeliverable_member_ids=tuple(undeliverable)
+        )
+        report = check_health(facts)
         await interaction.response.send_message(
             embed=setup_embed(guild, settings, report), ephemeral=True
         )

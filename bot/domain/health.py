@@ -76,6 +76,8 @@ class ServerFacts:
     channels: tuple[ChannelFacts, ...] = ()
     roles_configured: bool = True
     channels_configured: bool = True
+    # Members whose latest check-in prompt could not be delivered (DMs closed, no fallback).
+    undeliverable_member_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def check_health(facts: ServerFacts) -> HealthReport:
         findings.extend(_channel_findings(channel))
     for role in facts.roles:
         findings.extend(_role_findings(role, facts))
+    findings.extend(_delivery_findings(facts))
     return HealthReport(tuple(findings))
 
 
@@ -248,3 +251,25 @@ def _role_findings(role: RoleFacts, facts: ServerFacts) -> list[Finding]:
             )
         ]
     return [Finding(Severity.OK, subject, "The bot can give this role.")]
+
+
+UNDELIVERABLE_SHOWN = 10
+
+
+def _delivery_findings(facts: ServerFacts) -> list[Finding]:
+    """Mentees who get no check-ins at all: their DMs are closed and there was no fallback."""
+    ids = facts.undeliverable_member_ids
+    if not ids:
+        return []
+    shown = ", ".join(f"<@{member_id}>" for member_id in ids[:UNDELIVERABLE_SHOWN])
+    more = f" and {len(ids) - UNDELIVERABLE_SHOWN} more" if len(ids) > UNDELIVERABLE_SHOWN else ""
+    return [
+        Finding(
+            Severity.WARNING,
+            "Check-in delivery",
+            f"{len(ids)} member(s) did not get their last check-in: their DMs are closed and "
+            f"there was no check-in fallback channel: {shown}{more}.",
+            "Run `/setup channels` and pick a check-in fallback channel, or ask them to allow "
+            "direct messages from this server.",
+        )
+    ]

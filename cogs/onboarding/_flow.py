@@ -119,6 +119,7 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
     """Store the profile, give the role, and say what happened in one line."""
     onboarding = service(bot)
     completion = await onboarding.complete(guild.id, member.id)
+    await bot.services.checkins.ensure_schedule(guild.id, member.id)
     settings = await bot.services.settings.get(guild.id)
     outcome = await give_programme_role(
         guild, member, settings, completion.role, completion.previous_role

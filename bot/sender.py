@@ -1,0 +1,170 @@
+"""One paced sender: a queue and a single worker for bulk, bot-initiated messages.
+
+A whole cohort is due at Monday 09:00. Sending thousands of DMs at once (`gather`) is what
+gets a bot rate limited or quarantined by Discord's anti-spam (CONTRACT.md §2.3), and it
+would starve the event loop of the interactions members are clicking meanwhile. So every
+job goes through one worker that starts at most `per_second` jobs a second, and stops the
+whole queue for `throttle_pause` seconds when Discord says we are opening DMs too fast
+(40003) or hands back a rate limit too long to sit out.
+
+Pacing is wall-clock (the event loop's clock), not the injected business clock: it limits
+how fast requests really leave the process. The queue is in memory only; the database is
+the truth for what is due, and the check-in timer re-enqueues anything not yet sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from bot.tasks import spawn
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+
+DEFAULT_PER_SECOND = 1.0
+"""About one member a second: 5,000 prompts take ~83 minutes, well inside the grace window.
+An engineering choice (Discord documents no number for opening DMs), see CONTRACT.md §2.3."""
+
+DEFAULT_THROTTLE_PAUSE = 10 * 60.0
+"""Seconds the whole queue waits after 40003 "opening direct messages too fast"."""
+
+
+@dataclass
+class SendPacing:
+    per_second: float = DEFAULT_PER_SECOND
+    throttle_pause: float = DEFAULT_THROTTLE_PAUSE
+
+    def __post_init__(self) -> None:
+        if self.per_second <= 0:
+            raise ValueError("per_second must be positive")
+        if self.throttle_pause < 0:
+            raise ValueError("throttle_pause must not be negative")
+
+
+class Throttled(Exception):
+    """Discord asked us to slow down: pause the queue and retry this job afterwards.
+
+    `retry_after` (seconds) when Discord said how long; otherwise the configured pause.
+    """
+
+    def __init__(self, retry_after: float | None = None) -> None:
+        super().__init__(f"throttled (retry after {retry_after})")
+        self.retry_after = retry_after
+
+
+class PacedSender(Generic[K]):
+    """Runs `handle(job)` for each queued job, one at a time, at a bounded rate.
+
+    Jobs are deduplicated while queued, so the timer can re-offer everything still due
+    without a job running twice from the queue. `handle` must itself be safe to run again
+    for a job it has already done (the database decides what is left to do).
+    """
+
+    def __init__(
+        self,
+        handle: Callable[[K], Awaitable[object]],
+        pacing: SendPacing | None = None,
+        *,
+        name: str = "paced-sender",
+    ) -> None:
+        self._handle = handle
+        self.pacing = pacing or SendPacing()
+        self.name = name
+        self._queue: deque[K] = deque()
+        self._queued: set[K] = set()
+        self._wakeup = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._resume_at = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self.done = 0
+        self.failed = 0
+        self.throttled = 0
+
+    # ------------------------------------------------------------------ control
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = spawn(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def enqueue(self, job: K) -> bool:
+        """Queue `job` unless it is already waiting or running; True if it was added."""
+        if job in self._queued:
+            return False
+        self._queued.add(job)
+        self._queue.append(job)
+        self._idle.clear()
+        self._wakeup.set()
+        return True
+
+    def pause(self, seconds: float) -> None:
+        """Hold every job for `seconds` (extends, never shortens, a pause in force)."""
+        loop = asyncio.get_running_loop()
+        self._resume_at = max(self._resume_at, loop.time() + seconds)
+        self._wakeup.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._queued)
+
+    @property
+    def paused_for(self) -> float:
+        """Seconds until a pause ends (0 when not paused)."""
+        return max(0.0, self._resume_at - asyncio.get_running_loop().time())
+
+    async def wait_idle(self) -> None:
+        """Until the queue is empty and no job is running."""
+        await self._idle.wait()
+
+    # ------------------------------------------------------------------- worker
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_slot = loop.time()
+        while True:
+            if not self._queue:
+                self._idle.set()
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            wait = max(self._resume_at, next_slot) - loop.time()
+            if wait > 0:
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), wait)
+                continue
+            job = self._queue.popleft()
+            next_slot = loop.time() + 1.0 / self.pacing.per_second
+            try:
+                await self._handle(job)
+            except Throttled as exc:
+                self.throttled += 1
+                pause = (
+                    exc.retry_after if exc.retry_after is not None else self.pacing.throttle_pause
+                )
+                log.warning("%s throttled by Discord: pausing for %.1f s", self.name, pause)
+                self.pause(pause)
+                self._queue.appendleft(job)
+                continue
+            except Exception:
+                self.failed += 1
+                log.exception(
+                    "%s: job %s failed; it is retried on the next timer run", self.name, job
+                )
+            else:
+                self.done += 1
+            self._queued.discard(job)

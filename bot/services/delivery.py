@@ -1,0 +1,340 @@
+"""Delivering check-in prompts exactly once, through a `Messenger` that speaks to Discord.
+
+Every send follows the same three steps: **claim** the period in the database (which
+channel, which goals), **send** with a nonce derived from the period, **mark sent**. A crash
+can therefore leave a period in one of three states, and each has one answer on restart:
+
+* not claimed — nothing was sent: send it.
+* claimed, not marked sent — the request may or may not have reached Discord. We look at
+  the claimed channel's recent messages for a prompt carrying this period's id (every
+  prompt's buttons do). Found: mark it sent with that message; nothing is posted. Not
+  found: send again, with the same nonce, so if the first request is still in flight
+  Discord's nonce check (a few minutes) collapses the two into one message.
+* marked sent — done; never sent again.
+
+This is "re-send only if Discord shows nothing was delivered": it costs one extra request
+per interrupted send (rare), and unlike at-most-once it never silently drops a prompt.
+
+Reminders and the one-time "how to open your DMs" message are the opposite trade: they are
+marked before they are sent (at most once), because a lost nudge is harmless and a doubled
+one is spam.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from bot.clock import Clock
+from bot.sender import Throttled
+from bot.services.checkins import (
+    AnswerOutcome,
+    CheckinService,
+    Delivery,
+    DeliveryPlan,
+    MentorAlert,
+    Prompt,
+    ReminderPlan,
+    RiskChange,
+)
+
+log = logging.getLogger(__name__)
+
+JobKind = Literal["prompt", "reminder"]
+Job = tuple[JobKind, int]
+
+
+class DmClosed(Exception):
+    """Discord 50007 (DMs closed or bot blocked) or 50278 (no mutual server)."""
+
+
+class ChannelGone(Exception):
+    """Discord 10003: a stored DM channel or fallback thread no longer exists."""
+
+
+class CannotPost(Exception):
+    """The bot cannot post there (missing permission, archived or locked thread, member
+    gone from the server): retrying will not help until someone fixes it."""
+
+    def __init__(self, code: int | None = None) -> None:
+        super().__init__(f"cannot post (code {code})")
+        self.code = code
+
+
+class Messenger(Protocol):
+    """The Discord operations check-ins need; raises the exceptions above (and `Throttled`)."""
+
+    async def open_dm(self, user_id: int) -> int:
+        """The DM channel id with the member (one request; the id is then stored)."""
+        ...
+
+    async def send_prompt(
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+    ) -> int:
+        """Post the prompt; returns the message id. `mention` pings that member only."""
+        ...
+
+    async def find_prompt(self, channel_id: int, period_id: int) -> int | None:
+        """The id of a prompt for `period_id` among the channel's recent messages."""
+        ...
+
+    async def open_thread(self, guild_id: int, parent_id: int, user_id: int) -> int:
+        """A private thread (invitable off) in `parent_id` with only the member added."""
+        ...
+
+    async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None: ...
+
+    async def send_reminder(self, plan: ReminderPlan, *, nonce: str) -> None: ...
+
+    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None: ...
+
+    async def report_risk(self, change: RiskChange) -> None:
+        """One line in the director log: ids and the fixed reason, never member text."""
+        ...
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Where a prompt is (or why it is not): for `/checkin now` to point the member at it."""
+
+    outcome: Literal["sent", "already", "undeliverable", "gone"]
+    channel_id: int | None = None
+    message_id: int | None = None
+    delivery: Delivery | None = None
+
+
+class CheckinDelivery:
+    """Turns due rows into messages: the check-in timer's work and the sender's jobs."""
+
+    def __init__(
+        self,
+        service: CheckinService,
+        messenger: Messenger,
+        clock: Clock,
+        enqueue: Callable[[Job], object],
+    ) -> None:
+        self.service = service
+        self.messenger = messenger
+        self._clock = clock
+        self._enqueue = enqueue
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+
+    # ----------------------------------------------------------------- timer
+
+    async def run_due(self, now: datetime) -> datetime | None:
+        """Everything due at `now`: write periods, queue prompts and reminders.
+
+        Returns the next time there is work. Safe to run twice or concurrently: rows are
+        unique per period and the sender ignores jobs already queued.
+        """
+        for change in await self.service.materialise(now):
+            await self._report(change)
+        for period_id in await self.service.unsent_due(now):
+            self._enqueue(("prompt", period_id))
+        for period_id in await self.service.due_reminders(now):
+            self._enqueue(("reminder", period_id))
+        return await self.service.next_due(now)
+
+    async def handle(self, job: Job) -> None:
+        kind, period_id = job
+        if kind == "prompt":
+            await self.deliver(period_id)
+        else:
+            await self.remind(period_id)
+
+    # --------------------------------------------------------------- prompts
+
+    async def deliver(self, period_id: int) -> Delivered:
+        """Deliver one period's prompt: DM, else the fallback thread, else undeliverable."""
+        async with self._exclusive(period_id):
+            plan = await self.service.plan_delivery(period_id, self._clock.now())
+            if plan is None:
+                return await self._where(period_id)
+            if plan.claimed_channel_id is not None:
+                found = await self.messenger.find_prompt(plan.claimed_channel_id, period_id)
+                if found is not None:
+                    await self.service.mark_sent(period_id, plan.claimed_channel_id, found)
+                    return await self._where(period_id, "already")
+            if plan.too_late:
+                await self.service.mark_missed(period_id)
+                log.info(
+                    "Check-in past the grace window, recorded missed (guild=%s user=%s period=%s)",
+                    plan.guild_id,
+                    plan.user_id,
+                    period_id,
+                )
+                return Delivered("gone")
+            if not plan.dm_closed:
+                delivered = await self._try_dm(plan)
+                if delivered is not None:
+                    return delivered
+            return await self._fallback(plan)
+
+    async def _try_dm(self, plan: DeliveryPlan) -> Delivered | None:
+        """None when DMs turned out to be closed (the member is then skipped next time)."""
+        channel_id = plan.dm_channel_id
+        for attempt in range(2):
+            try:
+                if channel_id is None:
+                    channel_id = await self.messenger.open_dm(plan.user_id)
+                    await self.service.set_dm_channel(plan.guild_id, plan.user_id, channel_id)
+                return await self._send(plan, channel_id, "dm", nonce=f"ci{plan.period_id}")
+            except DmClosed:
+                await self.service.set_dm_closed(plan.guild_id, plan.user_id, True)
+                log.info(
+                    "Check-in DM refused; using the fallback (guild=%s user=%s period=%s)",
+                    plan.guild_id,
+                    plan.user_id,
+                    plan.period_id,
+                )
+                return None
+            except ChannelGone:
+                await self.service.set_dm_channel(plan.guild_id, plan.user_id, None)
+                channel_id = None
+                if attempt:
+                    raise
+        return None
+
+    async def _fallback(self, plan: DeliveryPlan) -> Delivered:
+        guild_id, user_id, period_id = plan.guild_id, plan.user_id, plan.period_id
+        if plan.fallback_channel_id is None:
+            await self.service.mark_undeliverable(period_id)
+            log.info(
+                "Check-in undeliverable: DMs closed and no fallback channel "
+                "(guild=%s user=%s period=%s)",
+                guild_id,
+                user_id,
+                period_id,
+            )
+            return Delivered("undeliverable")
+        thread_id = plan.fallback_thread_id
+        for attempt in range(2):
+            try:
+                if thread_id is None:
+                    thread_id = await self.messenger.open_thread(
+                        guild_id, plan.fallback_channel_id, user_id
+                    )
+                    await self.service.set_fallback_thread(guild_id, user_id, thread_id)
+                if await self.service.claim_dm_help(guild_id, user_id):
+                    await self.messenger.send_dm_help(guild_id, thread_id, user_id)
+                return await self._send(
+                    plan, thread_id, "thread", nonce=f"ct{period_id}", mention=user_id
+                )
+            except ChannelGone:
+                await self.service.set_fallback_thread(guild_id, user_id, None)
+                thread_id = None
+                if attempt:
+                    break
+            except CannotPost as exc:
+                log.warning(
+                    "Check-in fallback thread failed (guild=%s user=%s period=%s code=%s)",
+                    guild_id,
+                    user_id,
+                    period_id,
+                    exc.code,
+                )
+                break
+        await self.service.mark_undeliverable(period_id)
+        return Delivered("undeliverable")
+
+    async def _send(
+        self,
+        plan: DeliveryPlan,
+        channel_id: int,
+        delivery: Delivery,
+        *,
+        nonce: str,
+        mention: int | None = None,
+    ) -> Delivered:
+        goal_ids = [g.goal_id for g in plan.prompt.goals]
+        if not await self.service.claim(plan.period_id, channel_id, delivery, goal_ids):
+            return await self._where(plan.period_id, "already")
+        message_id = await self.messenger.send_prompt(
+            channel_id, plan.prompt, nonce=nonce, mention=mention
+        )
+        await self.service.mark_sent(plan.period_id, channel_id, message_id)
+        return Delivered("sent", channel_id, message_id, delivery)
+
+    async def _where(self, period_id: int, outcome: Literal["already"] = "already") -> Delivered:
+        prompt = await self.service.prompt(period_id)
+        placed = await self.service.placement(period_id)
+        if prompt.status == "undeliverable":
+            return Delivered("undeliverable")
+        if placed is None:
+            return Delivered("gone")
+        channel_id, message_id, delivery = placed
+        return Delivered(outcome, channel_id, message_id, delivery)
+
+    @asynccontextmanager
+    async def _exclusive(self, period_id: int) -> AsyncIterator[None]:
+        """One delivery of a period at a time in this process (sender vs `/checkin now`)."""
+        entry = self._locks.get(period_id)
+        if entry is None:
+            entry = self._locks[period_id] = (asyncio.Lock(), [0])
+        lock, users = entry
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                self._locks.pop(period_id, None)
+
+    # ------------------------------------------------------------- reminders
+
+    async def remind(self, period_id: int) -> None:
+        plan = await self.service.claim_reminder(period_id)
+        if plan is None:
+            return
+        try:
+            await self.messenger.send_reminder(plan, nonce=f"cr{period_id}")
+        except Throttled:
+            await self.service.release_reminder(period_id)
+            raise
+        except (DmClosed, ChannelGone, CannotPost):
+            log.info(
+                "Check-in reminder not delivered (guild=%s user=%s period=%s)",
+                plan.guild_id,
+                plan.user_id,
+                period_id,
+            )
+
+    # ------------------------------------------------- answers' consequences
+
+    async def follow_up(self, outcome: AnswerOutcome) -> None:
+        """After an answer: tell the mentor, tell directors about an at-risk change."""
+        if outcome.mentor_alert is not None:
+            await self._alert_mentor(outcome.mentor_alert)
+        if outcome.risk is not None:
+            await self._report(outcome.risk)
+
+    async def _alert_mentor(self, alert: MentorAlert) -> None:
+        channel_id = await self.service.dm_channel_of(alert.guild_id, alert.mentor_id)
+        try:
+            if channel_id is None:
+                channel_id = await self.messenger.open_dm(alert.mentor_id)
+                await self.service.set_dm_channel(alert.guild_id, alert.mentor_id, channel_id)
+            await self.messenger.alert_mentor(channel_id, alert)
+        except (DmClosed, ChannelGone, CannotPost, Throttled):
+            log.info(
+                "Mentor alert not delivered (guild=%s mentor=%s mentee=%s)",
+                alert.guild_id,
+                alert.mentor_id,
+                alert.mentee_id,
+            )
+
+    async def _report(self, change: RiskChange) -> None:
+        try:
+            await self.messenger.report_risk(change)
+        except Exception:
+            log.exception(
+                "Could not report an at-risk change (guild=%s user=%s)",
+                change.guild_id,
+                change.user_id,
+            )

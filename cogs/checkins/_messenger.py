@@ -1,0 +1,195 @@
+"""The Discord side of check-in delivery: the `Messenger` the delivery service calls.
+
+Discord's answers become the few outcomes the service acts on (CONTRACT.md §4): 50007 and
+50278 mean the member cannot be DMed (skip them, use the fallback), 40003 or a rate limit
+too long to wait out pauses the whole queue, 10003 means a stored channel is gone, and a
+missing permission or a locked thread means the fallback cannot be used. Sends reuse the
+stored DM channel id through a partial messageable, so a repeat DM costs one request.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import discord
+from discord.utils import format_dt
+
+from bot.director_log import post_director_log
+from bot.sender import Throttled
+from bot.services.checkins import MentorAlert, Prompt, ReminderPlan, RiskChange
+from bot.services.delivery import CannotPost, ChannelGone, DmClosed
+from bot.ui.embeds import clip
+from cogs.checkins import _ids, _screens
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
+
+log = logging.getLogger(__name__)
+
+DM_CLOSED_CODES = frozenset({50007, 50278})
+TOO_FAST = 40003
+UNKNOWN_CHANNEL = 10003
+THREAD_NAME_LIMIT = 100
+RECENT_MESSAGES = 25
+"""How far back `find_prompt` looks: an interrupted send is retried within minutes, and a
+member's DM channel with the bot holds few messages, so the prompt is always among these."""
+
+
+def translate(exc: discord.HTTPException | discord.RateLimited) -> Exception:
+    """The delivery outcome for a Discord error, or the error itself if it is a bug."""
+    if isinstance(exc, discord.RateLimited):
+        return Throttled(exc.retry_after)
+    if exc.code == TOO_FAST:
+        return Throttled()
+    if exc.code in DM_CLOSED_CODES:
+        return DmClosed(str(exc.code))
+    if exc.code == UNKNOWN_CHANNEL:
+        return ChannelGone()
+    if isinstance(exc, discord.Forbidden | discord.NotFound) or exc.code in (50083, 160005):
+        return CannotPost(exc.code)
+    return exc
+
+
+class DiscordMessenger:
+    def __init__(self, bot: MentorBot) -> None:
+        self.bot = bot
+
+    def _guild_name(self, guild_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild is not None else "the mentoring programme"
+
+    def _channel(self, channel_id: int) -> discord.PartialMessageable:
+        return self.bot.get_partial_messageable(channel_id)
+
+    async def open_dm(self, user_id: int) -> int:
+        try:
+            channel = await self.bot.create_dm(discord.Object(id=user_id))
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            _reraise(exc)
+        return channel.id
+
+    async def send_prompt(
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+    ) -> int:
+        embed, view = _screens.prompt_message(
+            prompt, self._guild_name(prompt.guild_id), in_thread=mention is not None
+        )
+        return await self._send(
+            channel_id,
+            content=f"<@{mention}>" if mention is not None else None,
+            embed=embed,
+            view=view,
+            nonce=nonce,
+            mention=mention,
+        )
+
+    async def find_prompt(self, channel_id: int, period_id: int) -> int | None:
+        wanted = _ids.note(period_id)
+        me = self.bot.user
+        try:
+            async for message in self._channel(channel_id).history(limit=RECENT_MESSAGES):
+                if me is not None and message.author.id != me.id:
+                    continue
+                if any(wanted == custom_id for custom_id in _custom_ids(message.components)):
+                    return message.id
+        except discord.HTTPException as exc:
+            log.info("Could not read channel %s to check a prompt (code %s)", channel_id, exc.code)
+        return None
+
+    async def open_thread(self, guild_id: int, parent_id: int, user_id: int) -> int:
+        guild = self.bot.get_guild(guild_id)
+        parent = guild.get_channel(parent_id) if guild is not None else None
+        if guild is None or not isinstance(parent, discord.TextChannel):
+            raise CannotPost(UNKNOWN_CHANNEL)
+        member = guild.get_member(user_id)
+        name = member.display_name if member is not None else str(user_id)
+        try:
+            thread = await parent.create_thread(
+                name=clip(f"Check-ins · {name}", THREAD_NAME_LIMIT),
+                type=discord.ChannelType.private_thread,
+                invitable=False,
+                auto_archive_duration=10080,
+                reason="Check-in prompts for a member whose DMs are closed",
+            )
+            await thread.add_user(discord.Object(id=user_id))
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            _reraise(exc)
+        return thread.id
+
+    async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None:
+        text, view = _screens.dm_help(self._guild_name(guild_id), guild_id, user_id)
+        await self._send(channel_id, content=text, view=view, nonce=f"ch{user_id}", mention=user_id)
+
+    async def send_reminder(self, plan: ReminderPlan, *, nonce: str) -> None:
+        prompt_link = None
+        if plan.message_id is not None:
+            where = plan.guild_id if plan.delivery == "thread" else "@me"
+            prompt_link = (
+                f"https://discord.com/channels/{where}/{plan.channel_id}/{plan.message_id}"
+            )
+        mention = plan.user_id if plan.delivery == "thread" else None
+        prompt = await self.bot.services.checkins.prompt(plan.period_id)
+        text = _screens.reminder_text(format_dt(prompt.due_at, "R"), prompt_link, mention)
+        await self._send(plan.channel_id, content=text, nonce=nonce, mention=mention)
+
+    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None:
+        guild = self.bot.get_guild(alert.guild_id)
+        member = guild.get_member(alert.mentee_id) if guild is not None else None
+        name = member.display_name if member is not None else "Your mentee"
+        embed = _screens.mentor_alert(alert, name, self._guild_name(alert.guild_id))
+        await self._send(channel_id, embed=embed, nonce=None, mention=None)
+
+    async def report_risk(self, change: RiskChange) -> None:
+        guild = self.bot.get_guild(change.guild_id)
+        if guild is None:
+            return
+        settings = await self.bot.services.settings.get(guild.id)
+        await post_director_log(guild, settings, _screens.risk_line(change.user_id, change.reason))
+
+    async def _send(
+        self,
+        channel_id: int,
+        *,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+        nonce: str | None,
+        mention: int | None,
+    ) -> int:
+        kwargs: dict[str, Any] = {
+            "content": content,
+            "allowed_mentions": discord.AllowedMentions(
+                everyone=False, roles=False, users=[discord.Object(id=mention)]
+            )
+            if mention is not None
+            else discord.AllowedMentions.none(),
+        }
+        if embed is not None:
+            kwargs["embed"] = embed
+        if view is not None:
+            kwargs["view"] = view
+        if nonce is not None:
+            kwargs["nonce"] = nonce
+        try:
+            message = await self._channel(channel_id).send(**kwargs)
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            _reraise(exc)
+        return message.id
+
+
+def _reraise(exc: discord.HTTPException | discord.RateLimited) -> NoReturn:
+    error = translate(exc)
+    if error is exc:
+        raise exc
+    raise error from exc
+
+
+def _custom_ids(components: list[Any]) -> list[str]:
+    found: list[str] = []
+    for component in components:
+        custom_id = getattr(component, "custom_id", None)
+        if isinstance(custom_id, str):
+            found.append(custom_id)
+        found.extend(_custom_ids(list(getattr(component, "children", []))))
+    return found

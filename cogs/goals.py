@@ -1,0 +1,137 @@
+"""`/goal`: a mentee writes and manages their own goals, which their check-ins quote."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import format_dt
+
+from bot.app import MentorBot
+from bot.services.goals import Goal
+from bot.ui.embeds import COLOUR, add_field, clip
+
+CHOICE_NAME_LIMIT = 100
+
+
+def show_date(value: date) -> str:
+    """Target dates are calendar dates, shown as such (a timestamp would shift a day for
+    readers far from UTC)."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def _described(goal: Goal) -> str:
+    target = f" (target {show_date(goal.target_date)})" if goal.target_date else ""
+    return f"“{clip(goal.title, 300)}”{target}"
+
+
+def goals_embed(goals: list[Goal], guild_name: str) -> discord.Embed:
+    embed = discord.Embed(title=clip(f"Your goals · {guild_name}", 256), colour=COLOUR)
+    opened = [g for g in goals if g.status == "open"]
+    done = [g for g in goals if g.status == "done"]
+    if not goals:
+        embed.description = "You have no goals yet. Add one with `/goal add`."
+        return embed
+    embed.description = (
+        f"{len(opened)} open goal(s). Your mentor can see them; directors only see how many."
+    )
+    for goal in opened:
+        value = f"Target: {show_date(goal.target_date)}" if goal.target_date else "No target date"
+        add_field(embed, f"🎯 {goal.title}", f"{value} · added {format_dt(goal.created_at, 'D')}")
+    for goal in done:
+        when = format_dt(goal.completed_at, "D") if goal.completed_at else "—"
+        add_field(embed, f"✅ {goal.title}", f"Done {when}")
+    return embed
+
+
+class Goals(commands.Cog):
+    goal = app_commands.Group(name="goal", description="Your mentoring goals", guild_only=True)
+
+    def __init__(self, bot: MentorBot) -> None:
+        self.bot = bot
+
+    async def goal_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The member's own open goals; served from memory, since autocomplete can't wait."""
+        if interaction.guild_id is None:
+            return []
+        goals = await self.bot.services.goals.suggest(
+            interaction.guild_id, interaction.user.id, current
+        )
+        return [
+            app_commands.Choice(name=clip(g.title, CHOICE_NAME_LIMIT), value=str(g.id))
+            for g in goals
+        ]
+
+    @goal.command(name="add", description="Add a goal in your own words")
+    @app_commands.describe(
+        title="Your goal, e.g. Lead my first team meeting",
+        target_date="Optional target date, as YYYY-MM-DD",
+    )
+    async def add(
+        self, interaction: discord.Interaction, title: str, target_date: str | None = None
+    ) -> None:
+        guild = _guild(interaction)
+        goal = await self.bot.services.goals.add(guild.id, interaction.user.id, title, target_date)
+        await interaction.response.send_message(
+            f"🎯 Added your goal {_described(goal)}. It will be in your next check-in.",
+            ephemeral=True,
+        )
+
+    @goal.command(name="list", description="See your goals")
+    async def list_goals(self, interaction: discord.Interaction) -> None:
+        guild = _guild(interaction)
+        goals = self.bot.services.goals
+        await goals.require_mentee(guild.id, interaction.user.id)
+        everything = await goals.all_goals(guild.id, interaction.user.id)
+        await interaction.response.send_message(
+            embed=goals_embed(everything, guild.name), ephemeral=True
+        )
+
+    @goal.command(name="done", description="Mark one of your goals as done")
+    @app_commands.describe(goal="One of your open goals")
+    async def done(self, interaction: discord.Interaction, goal: str) -> None:
+        guild = _guild(interaction)
+        goals = self.bot.services.goals
+        await goals.require_mentee(guild.id, interaction.user.id)
+        chosen = await goals.resolve(guild.id, interaction.user.id, goal)
+        completed = await goals.complete(guild.id, interaction.user.id, chosen.id)
+        await interaction.response.send_message(
+            f"🎉 Well done! {_described(completed)} is marked done.", ephemeral=True
+        )
+
+    @goal.command(name="edit", description="Change one of your goals")
+    @app_commands.describe(
+        goal="One of your open goals",
+        title="The goal in your words",
+        target_date="New target date as YYYY-MM-DD, or 'none' to remove it",
+    )
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        goal: str,
+        title: str,
+        target_date: str | None = None,
+    ) -> None:
+        guild = _guild(interaction)
+        goals = self.bot.services.goals
+        await goals.require_mentee(guild.id, interaction.user.id)
+        chosen = await goals.resolve(guild.id, interaction.user.id, goal)
+        edited = await goals.edit(guild.id, interaction.user.id, chosen.id, title, target_date)
+        await interaction.response.send_message(f"✏️ Saved: {_described(edited)}.", ephemeral=True)
+
+    done.autocomplete("goal")(goal_choices)
+    edit.autocomplete("goal")(goal_choices)
+
+
+def _guild(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild
+
+
+async def setup(bot: MentorBot) -> None:
+    await bot.add_cog(Goals(bot))

@@ -1,0 +1,78 @@
+"""The prompt and note modal stay inside Discord's limits whatever the mentee wrote."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.domain.schedule import Cadence
+from bot.services.checkins import GOALS_PER_PAGE, Prompt, PromptGoal
+from bot.services.goals import OPEN_GOALS_MAX, TITLE_MAX
+from cogs.checkins import _ids, _screens
+
+BIG = 10**20 - 1  # the longest snowflake-sized id
+
+
+def prompt(goal_count: int, *, note: bool = False) -> Prompt:
+    return Prompt(
+        period_id=BIG,
+        guild_id=BIG,
+        user_id=BIG,
+        kind="scheduled",
+        due_at=datetime(2026, 11, 9, 9, tzinfo=UTC),
+        status="pending",
+        goals=tuple(
+            PromptGoal(BIG - n, f"{n} " + "x" * (TITLE_MAX - 3), date(2027, 1, 1), "stuck")
+            for n in range(goal_count)
+        ),
+        note_saved=note,
+        note_shared=note,
+        answered_at=None,
+        cadence=Cadence.FORTNIGHTLY,
+    )
+
+
+@pytest.mark.parametrize("goal_count", [0, 1, GOALS_PER_PAGE, GOALS_PER_PAGE + 1, OPEN_GOALS_MAX])
+def test_every_page_fits_discords_limits(goal_count: int) -> None:
+    full = prompt(goal_count)
+    seen_goals = 0
+    for page in range(full.page_count):
+        embed, view = _screens.prompt_message(full, "G" * 100, page, in_thread=True)
+        rows = view.to_components()
+        assert len(rows) <= 5
+        for row in rows:
+            assert 1 <= len(row["components"]) <= 5
+            for button in row["components"]:
+                assert len(button.get("label") or "") <= 80
+                assert len(button["custom_id"]) <= 100
+        custom_ids = [b["custom_id"] for row in rows for b in row["components"]]
+        assert len(custom_ids) == len(set(custom_ids))
+        assert len(embed) <= 6000 and len(embed.fields) <= 25
+        assert len(embed.description or "") <= 4096
+        seen_goals += len([i for i in custom_ids if i.startswith("mb:ci:g:")])
+        assert _ids.note(BIG) in custom_ids, "every page can be recognised as this prompt"
+    assert seen_goals == goal_count, "every goal is on exactly one page"
+
+
+def test_every_template_matches_the_ids_it_describes() -> None:
+    samples = {
+        _ids.ANSWER: _ids.answer(BIG, BIG, "on_track"),
+        _ids.PAGE: _ids.page(BIG, 6),
+        _ids.NOTE: _ids.note(BIG),
+        _ids.NOTE_MODAL: _ids.note_modal(BIG),
+        _ids.DMS_OPEN: _ids.dms_open(BIG),
+    }
+    for template, sample in samples.items():
+        assert re.fullmatch(template, sample), (template, sample)
+        assert len(sample) <= 100
+
+
+def test_note_modal_fits() -> None:
+    modal = _screens.NoteModal(BIG, "n" * 5000, shared=True)
+    payload = modal.to_dict()
+    assert len(payload["title"]) <= 45 and len(payload["custom_id"]) <= 100
+    assert 1 <= len(payload["components"]) <= 5
+    text_input = payload["components"][0]["component"]
+    assert len(text_input.get("value") or "") <= text_input["max_length"] <= 4000

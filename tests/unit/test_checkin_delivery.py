@@ -1,0 +1,424 @@
+"""Exactly-once delivery of check-in prompts, including a crash at every step.
+
+`Inbox` plays Discord behind the `Messenger` protocol: it keeps messages per channel,
+deduplicates a nonce like Discord does, refuses DMs to members who closed them, and can
+make the process "crash" (a BaseException nothing in the bot catches) at a chosen point.
+A restart is a fresh service and delivery on the same database and the same Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.db.database import Database
+from bot.sender import Throttled
+from bot.services.checkins import (
+    CheckinService,
+    MentorAlert,
+    Prompt,
+    ReminderPlan,
+    RiskChange,
+)
+from bot.services.delivery import ChannelGone, CheckinDelivery, DmClosed, Job
+from bot.services.goals import GoalService
+from bot.services.settings import SettingsService
+from tests.support import FakeClock
+from tests.unit.test_checkin_service import GUILD, MENTEE, MENTOR
+
+FALLBACK = 555_555_555_555_555_555
+
+
+class Crash(BaseException):
+    """The process dies here: not an Exception, so no handler in the bot swallows it."""
+
+
+@dataclass
+class Sent:
+    id: int
+    channel_id: int
+    period_id: int | None
+    nonce: str | None
+    text: str = ""
+    mention: int | None = None
+
+
+@dataclass
+class Inbox:
+    closed_dms: set[int] = field(default_factory=set)
+    crash_at: str | None = None
+    too_fast: int = 0
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000))
+    channels: dict[int, list[Sent]] = field(default_factory=dict)
+    dm_of: dict[int, int] = field(default_factory=dict)
+    threads: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (parent, user)
+    deleted: set[int] = field(default_factory=set)
+    calls: list[str] = field(default_factory=list)
+    alerts: list[MentorAlert] = field(default_factory=list)
+    risks: list[RiskChange] = field(default_factory=list)
+
+    def _crash(self, point: str) -> None:
+        if self.crash_at == point:
+            self.crash_at = None
+            raise Crash(point)
+
+    def prompts(self, period_id: int | None = None) -> list[Sent]:
+        return [
+            m
+            for messages in self.channels.values()
+            for m in messages
+            if m.period_id is not None and (period_id is None or m.period_id == period_id)
+        ]
+
+    def post(
+        self,
+        channel_id: int,
+        *,
+        period_id: int | None,
+        nonce: str | None,
+        text: str = "",
+        mention: int | None = None,
+    ) -> int:
+        if channel_id in self.deleted:
+            raise ChannelGone()
+        recipient = next((u for u, c in self.dm_of.items() if c == channel_id), None)
+        if recipient is not None and self.too_fast:
+            self.too_fast -= 1
+            raise Throttled()
+        messages = self.channels.setdefault(channel_id, [])
+        for earlier in messages:
+            if nonce is not None and earlier.nonce == nonce:
+                return earlier.id  # Discord's nonce check: the same message again
+        if recipient is not None and recipient in self.closed_dms:
+            raise DmClosed("50007")
+        message = Sent(next(self.ids), channel_id, period_id, nonce, text, mention)
+        messages.append(message)
+        return message.id
+
+    # -- the Messenger protocol --------------------------------------------------------------
+    async def open_dm(self, user_id: int) -> int:
+        self.calls.append(f"open_dm {user_id}")
+        self._crash("open_dm")
+        return self.dm_of.setdefault(user_id, next(self.ids))
+
+    async def send_prompt(
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+    ) -> int:
+        self.calls.append(f"send_prompt {channel_id}")
+        self._crash("before_request")
+        message_id = self.post(channel_id, period_id=prompt.period_id, nonce=nonce, mention=mention)
+        self._crash("after_request")
+        return message_id
+
+    async def find_prompt(self, channel_id: int, period_id: int) -> int | None:
+        self.calls.append(f"find_prompt {channel_id}")
+        found = [m for m in self.channels.get(channel_id, []) if m.period_id == period_id]
+        return found[0].id if found else None
+
+    async def open_thread(self, guild_id: int, parent_id: int, user_id: int) -> int:
+        self.calls.append(f"open_thread {user_id}")
+        thread_id = next(self.ids)
+        self.threads[thread_id] = (parent_id, user_id)
+        return thread_id
+
+    async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None:
+        self.post(channel_id, period_id=None, nonce=f"ch{user_id}", text="help")
+
+    async def send_reminder(self, plan: ReminderPlan, *, nonce: str) -> None:
+        self._crash("reminder")
+        self.post(plan.channel_id, period_id=None, nonce=nonce, text="reminder")
+
+    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None:
+        self.alerts.append(alert)
+        self.post(channel_id, period_id=None, nonce=None, text="alert")
+
+    async def report_risk(self, change: RiskChange) -> None:
+        self.risks.append(change)
+
+
+@dataclass
+class Bot:
+    """One process: services, delivery and its queue, over a shared database and Discord."""
+
+    db: Database
+    clock: FakeClock
+    inbox: Inbox
+    queue: list[Job] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        settings = SettingsService(self.db, self.clock)
+        goals = GoalService(self.db, self.clock)
+        self.goals = goals
+        self.checkins = CheckinService(self.db, self.clock, settings, goals)
+        self.delivery = CheckinDelivery(self.checkins, self.inbox, self.clock, self.queue.append)
+
+    async def tick(self) -> datetime | None:
+        """The timer fires, then the sender works through its queue."""
+        next_due = await self.delivery.run_due(self.clock.now())
+        while self.queue:
+            await self.delivery.handle(self.queue.pop(0))
+        return next_due
+
+
+@pytest.fixture
+def inbox() -> Inbox:
+    return Inbox()
+
+
+async def cohort(db: Database, clock: FakeClock, inbox: Inbox, users: list[int]) -> Bot:
+    bot = Bot(db, clock, inbox)
+    for user in users:
+        await db.execute(
+            "INSERT INTO members (guild_id, user_id, status, role, timezone, checkin_weekday, "
+            "checkin_time, updated_at) VALUES (?, ?, 'onboarded', 'mentee', 'Europe/London', "
+            "0, '09:00', ?)",
+            (GUILD, user, clock.now().isoformat()),
+        )
+        await bot.goals.add(GUILD, user, f"Goal of {user}")
+        await bot.checkins.ensure_schedule(GUILD, user)
+    clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
+    return bot
+
+
+async def statuses(db: Database) -> list[tuple[int, str, bool]]:
+    rows = await db.fetchall("SELECT user_id, status, sent_at FROM checkin_periods ORDER BY id")
+    return [(r["user_id"], r["status"], r["sent_at"] is not None) for r in rows]
+
+
+async def test_each_due_prompt_is_sent_once_however_often_the_timer_fires(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    users = [MENTEE + i for i in range(5)]
+    bot = await cohort(db, clock, inbox, users)
+    await bot.tick()
+    await bot.tick()
+    clock.advance(timedelta(minutes=30))
+    await bot.tick()
+    assert sorted(m.channel_id for m in inbox.prompts()) == sorted(inbox.dm_of.values())
+    assert len(inbox.prompts()) == 5
+    assert await statuses(db) == [(u, "pending", True) for u in users]
+
+
+@pytest.mark.parametrize(
+    ("crash_at", "expect_find"),
+    [
+        ("open_dm", False),  # period written, nothing claimed
+        ("before_request", True),  # claimed; the request never reached Discord
+        ("after_request", True),  # Discord has the message; not marked sent
+        (None, False),  # marked sent: a restart has nothing to do
+    ],
+)
+async def test_a_crash_at_any_step_gives_exactly_one_prompt_after_restart(
+    db: Database, clock: FakeClock, inbox: Inbox, crash_at: str | None, expect_find: bool
+) -> None:
+    first = await cohort(db, clock, inbox, [MENTEE])
+    inbox.crash_at = crash_at
+    if crash_at is not None:
+        with pytest.raises(Crash):
+            await first.tick()
+    else:
+        await first.tick()
+    inbox.calls.clear()
+    restarted = Bot(db, clock, inbox)  # same database, same Discord, fresh process
+    clock.advance(timedelta(minutes=2))
+    await restarted.tick()
+    assert len(inbox.prompts()) == 1, inbox.channels
+    assert await statuses(db) == [(MENTEE, "pending", True)]
+    assert any(c.startswith("find_prompt") for c in inbox.calls) is expect_find
+    [row] = await db.fetchall("SELECT message_id FROM checkin_periods")
+    assert row["message_id"] == inbox.prompts()[0].id
+
+
+async def test_a_claimed_prompt_is_resent_with_the_same_nonce(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    """If the channel can't be read, the re-send still can't double: Discord dedupes it."""
+    first = await cohort(db, clock, inbox, [MENTEE])
+    inbox.crash_at = "after_request"
+    with pytest.raises(Crash):
+        await first.tick()
+    restarted = Bot(db, clock, inbox)
+
+    async def blind(channel_id: int, period_id: int) -> int | None:
+        return None
+
+    inbox.find_prompt = blind  # type: ignore[method-assign]
+    await restarted.tick()
+    assert len(inbox.prompts()) == 1
+    assert inbox.prompts()[0].nonce is not None and len(inbox.prompts()[0].nonce or "") <= 25
+
+
+async def test_closed_dms_go_to_a_private_thread_and_the_member_is_told_once(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    await db.execute(
+        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
+        "VALUES (?, ?, ?)",
+        (GUILD, FALLBACK, clock.now().isoformat()),
+    )
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.closed_dms.add(MENTEE)
+    await bot.tick()
+    [thread_id] = inbox.threads
+    assert inbox.threads[thread_id] == (FALLBACK, MENTEE)
+    help_message, prompt = inbox.channels[thread_id]
+    assert help_message.text == "help" and prompt.period_id is not None
+    assert prompt.mention == MENTEE
+    closed = await db.fetchval("SELECT dm_closed FROM members WHERE user_id = ?", (MENTEE,))
+    assert closed == 1
+    inbox.calls.clear()
+    clock.advance(timedelta(weeks=1))
+    await bot.tick()
+    assert inbox.calls == [f"send_prompt {thread_id}"], "closed DMs are skipped, not retried"
+    assert [m.text for m in inbox.channels[thread_id]].count("help") == 1, "told once"
+
+
+async def test_without_a_fallback_channel_the_prompt_is_recorded_undeliverable(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.closed_dms.add(MENTEE)
+    await bot.tick()
+    assert inbox.prompts() == []
+    assert await statuses(db) == [(MENTEE, "undeliverable", False)]
+    assert await bot.checkins.undeliverable_members(GUILD) == [MENTEE]
+
+
+async def test_a_deleted_fallback_thread_is_replaced(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    await db.execute(
+        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
+        "VALUES (?, ?, ?)",
+        (GUILD, FALLBACK, clock.now().isoformat()),
+    )
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.closed_dms.add(MENTEE)
+    await bot.tick()
+    [old] = inbox.threads
+    inbox.deleted.add(old)
+    clock.advance(timedelta(weeks=1))
+    await bot.tick()
+    assert len(inbox.threads) == 2
+    assert len(inbox.prompts()) == 2
+
+
+async def test_a_stale_dm_channel_is_opened_again(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    await db.execute("UPDATE members SET dm_channel_id = 7 WHERE user_id = ?", (MENTEE,))
+    inbox.deleted.add(7)
+    await bot.tick()
+    assert len(inbox.prompts()) == 1
+    stored = await db.fetchval("SELECT dm_channel_id FROM members WHERE user_id = ?", (MENTEE,))
+    assert stored == inbox.dm_of[MENTEE]
+
+
+async def test_a_stored_dm_channel_costs_one_request(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    await bot.tick()
+    clock.advance(timedelta(weeks=1))
+    inbox.calls.clear()
+    await bot.tick()
+    assert inbox.calls == [f"send_prompt {inbox.dm_of[MENTEE]}"]
+
+
+async def test_throttling_leaves_the_prompt_to_be_sent_once_later(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.dm_of[MENTEE] = 77
+    await db.execute("UPDATE members SET dm_channel_id = 77 WHERE user_id = ?", (MENTEE,))
+    inbox.too_fast = 1
+    with pytest.raises(Throttled):
+        await bot.tick()
+    assert inbox.prompts() == []
+    await bot.tick()
+    assert len(inbox.prompts()) == 1
+
+
+async def test_reminder_is_sent_once_and_lost_rather_than_doubled_on_a_crash(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE, MENTEE + 1])
+    await bot.tick()
+    clock.advance(timedelta(hours=24))
+    inbox.crash_at = "reminder"
+    with pytest.raises(Crash):
+        await bot.tick()
+    restarted = Bot(db, clock, inbox)
+    await restarted.tick()
+    await restarted.tick()
+    reminders = [m for ms in inbox.channels.values() for m in ms if m.text == "reminder"]
+    assert len(reminders) == 1, "the crashed reminder is not repeated; the other one went out"
+
+
+async def test_stuck_alert_goes_to_the_mentors_dm(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    await add_member_row(db, clock, MENTOR)
+    await db.execute(
+        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
+        "VALUES (?, ?, ?, ?, 1)",
+        (GUILD, MENTEE, MENTOR, clock.now().isoformat()),
+    )
+    await bot.tick()
+    [period_id] = [m.period_id for m in inbox.prompts()]
+    assert period_id is not None
+    goal = (await bot.checkins.prompt(period_id)).goals[0].goal_id
+    outcome = await bot.checkins.record_answer(period_id, MENTEE, goal, "stuck")
+    await bot.delivery.follow_up(outcome)
+    assert [a.mentor_id for a in inbox.alerts] == [MENTOR]
+    assert [m.text for m in inbox.channels[inbox.dm_of[MENTOR]]] == ["alert"]
+
+
+async def add_member_row(db: Database, clock: FakeClock, user_id: int) -> None:
+    await db.execute(
+        "INSERT INTO members (guild_id, user_id, status, role, updated_at) "
+        "VALUES (?, ?, 'onboarded', 'mentor', ?)",
+        (GUILD, user_id, clock.now().isoformat()),
+    )
+
+
+async def test_concurrent_deliveries_of_one_period_send_once(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    """The sender and `/checkin now` may reach the same period at the same moment."""
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    await bot.delivery.run_due(clock.now())
+    [(_, period_id)] = bot.queue
+    results = await asyncio.gather(bot.delivery.deliver(period_id), bot.delivery.deliver(period_id))
+    assert sorted(r.outcome for r in results) == ["already", "sent"]
+    assert len(inbox.prompts()) == 1
+
+
+async def test_a_prompt_queued_past_the_grace_window_is_missed_not_sent(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    await bot.delivery.run_due(clock.now())
+    clock.advance(timedelta(hours=13))
+    await bot.delivery.handle(bot.queue.pop())
+    assert inbox.prompts() == []
+    assert await statuses(db) == [(MENTEE, "missed", False)]
+
+
+async def test_a_prompt_delivered_before_a_crash_is_found_even_past_the_grace_window(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    first = await cohort(db, clock, inbox, [MENTEE])
+    inbox.crash_at = "after_request"
+    with pytest.raises(Crash):
+        await first.tick()
+    clock.advance(timedelta(days=2))  # the bot stayed down for two days
+    await Bot(db, clock, inbox).tick()
+    assert len(inbox.prompts()) == 1
+    assert await statuses(db) == [(MENTEE, "pending", True)]

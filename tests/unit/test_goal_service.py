@@ -1,0 +1,121 @@
+"""Goals: the mentee's own words, validated, listed, edited and completed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.db.database import Database
+from bot.errors import UserError
+from bot.services.goals import OPEN_GOALS_MAX, GoalService, parse_target_date
+from tests.support import FakeClock
+
+GUILD = 111_111_111_111_111_111
+MENTEE = 222_222_222_222_222_222
+
+
+@pytest.fixture
+async def goals(db: Database, clock: FakeClock) -> GoalService:
+    await db.execute(
+        "INSERT INTO members (guild_id, user_id, status, role, timezone, updated_at) "
+        "VALUES (?, ?, 'onboarded', 'mentee', 'Pacific/Auckland', ?)",
+        (GUILD, MENTEE, clock.now().isoformat()),
+    )
+    return GoalService(db, clock)
+
+
+async def test_add_list_edit_and_complete(goals: GoalService) -> None:
+    goal = await goals.add(GUILD, MENTEE, "  Lead my\nfirst team  ", "2026-12-31")
+    assert goal.title == "Lead my first team" and goal.target_date == date(2026, 12, 31)
+    await goals.add(GUILD, MENTEE, "Speak at a meetup")
+    assert [g.title for g in await goals.open_goals(GUILD, MENTEE)] == [
+        "Lead my first team",
+        "Speak at a meetup",
+    ]
+    edited = await goals.edit(GUILD, MENTEE, goal.id, "Lead a team of four")
+    assert edited.title == "Lead a team of four" and edited.target_date == date(2026, 12, 31)
+    cleared = await goals.edit(GUILD, MENTEE, goal.id, "Lead a team of four", "none")
+    assert cleared.target_date is None
+    done = await goals.complete(GUILD, MENTEE, goal.id)
+    assert done.status == "done" and done.completed_at is not None
+    assert [g.title for g in await goals.open_goals(GUILD, MENTEE)] == ["Speak at a meetup"]
+    listed = await goals.all_goals(GUILD, MENTEE)
+    assert [(g.title, g.status) for g in listed] == [
+        ("Speak at a meetup", "open"),
+        ("Lead a team of four", "done"),
+    ]
+    with pytest.raises(UserError, match="already marked done"):
+        await goals.complete(GUILD, MENTEE, goal.id)
+
+
+@pytest.mark.parametrize(
+    ("title", "target", "message"),
+    [
+        ("   ", None, "in a few words"),
+        ("x" * 201, None, "keep it to 200"),
+        ("Ship it", "31/12/2026", "YYYY-MM-DD"),
+        ("Ship it", "2026-02-30", "not a real date"),
+        ("Ship it", "2026-11-01", "already passed"),
+    ],
+)
+async def test_bad_input_is_refused_kindly(
+    goals: GoalService, title: str, target: str | None, message: str
+) -> None:
+    with pytest.raises(UserError, match=message):
+        await goals.add(GUILD, MENTEE, title, target)
+    assert await goals.open_goals(GUILD, MENTEE) == ()
+
+
+def test_past_is_judged_in_the_members_own_timezone() -> None:
+    # 2026-11-02 09:00 UTC is already 22:00 on the 2nd in Auckland, still the 2nd.
+    assert parse_target_date("2026-11-02", date(2026, 11, 2)) == date(2026, 11, 2)
+    with pytest.raises(UserError):
+        parse_target_date("2026-11-02", date(2026, 11, 3))
+
+
+async def test_today_uses_the_member_timezone(goals: GoalService, clock: FakeClock) -> None:
+    clock.set(datetime(2026, 11, 2, 12, 0, tzinfo=UTC))  # 01:00 on the 3rd in Auckland
+    assert await goals.member_today(GUILD, MENTEE) == date(2026, 11, 3)
+    with pytest.raises(UserError, match="already passed"):
+        await goals.add(GUILD, MENTEE, "Ship it", "2026-11-02")
+
+
+async def test_open_goals_are_capped(goals: GoalService) -> None:
+    for n in range(OPEN_GOALS_MAX):
+        await goals.add(GUILD, MENTEE, f"Goal {n}")
+    with pytest.raises(UserError, match="already have 25 open goals"):
+        await goals.add(GUILD, MENTEE, "One more")
+
+
+async def test_only_signed_up_mentees_have_goals(db: Database, goals: GoalService) -> None:
+    await db.execute("UPDATE members SET role = 'mentor' WHERE user_id = ?", (MENTEE,))
+    with pytest.raises(UserError, match="for mentees"):
+        await goals.add(GUILD, MENTEE, "Mentor well")
+    with pytest.raises(UserError, match="sign up first"):
+        await goals.add(GUILD, 999, "Anything")
+
+
+async def test_a_goal_is_found_by_id_or_by_its_exact_title_and_only_the_owners(
+    db: Database, goals: GoalService, clock: FakeClock
+) -> None:
+    goal = await goals.add(GUILD, MENTEE, "Learn SQL")
+    assert (await goals.resolve(GUILD, MENTEE, str(goal.id))).id == goal.id
+    assert (await goals.resolve(GUILD, MENTEE, "learn  sql")).id == goal.id
+    with pytest.raises(UserError, match="can't find"):
+        await goals.resolve(GUILD, MENTEE, "Learn Rust")
+    with pytest.raises(UserError, match="can't find"):
+        await goals.resolve(GUILD, 333, str(goal.id))
+
+
+async def test_autocomplete_filters_and_sees_writes_at_once(goals: GoalService) -> None:
+    await goals.add(GUILD, MENTEE, "Learn SQL")
+    await goals.add(GUILD, MENTEE, "Lead a team")
+    assert [g.title for g in await goals.suggest(GUILD, MENTEE, "le")] == [
+        "Learn SQL",
+        "Lead a team",
+    ]
+    assert [g.title for g in await goals.suggest(GUILD, MENTEE, "SQL")] == ["Learn SQL"]
+    sql = (await goals.suggest(GUILD, MENTEE, "sql"))[0]
+    await goals.complete(GUILD, MENTEE, sql.id)
+    assert [g.title for g in await goals.suggest(GUILD, MENTEE, "")] == ["Lead a team"]
