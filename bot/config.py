@@ -17,6 +17,10 @@ from pathlib import Path
 DEFAULT_DATABASE_PATH = Path("data/mentorbot.sqlite3")
 DEFAULT_QUESTIONNAIRE_PATH = Path("data/questionnaire.toml")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Check-in prompts per second. Discord warns that opening many DMs quickly gets a bot
+# blocked, so the default is conservative: a cohort of 5,000 takes about 83 minutes.
+DEFAULT_CHECKIN_SEND_RATE = 1.0
+CHECKIN_SEND_RATE_RANGE = (0.05, 20.0)
 
 # A bot token is three base64url segments joined by dots (user id, timestamp, HMAC).
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -36,6 +40,7 @@ class Settings:
     questionnaire_path: Path = DEFAULT_QUESTIONNAIRE_PATH
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    checkin_send_rate: float = DEFAULT_CHECKIN_SEND_RATE
 
     @property
     def log_level_number(self) -> int:
@@ -60,6 +65,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         questionnaire_path=questionnaire_path,
         dev_guild_id=_dev_guild_id(env.get("DEV_GUILD_ID", "")),
         log_level=_log_level(env.get("LOG_LEVEL", "")),
+        checkin_send_rate=_send_rate(env.get("CHECKIN_SEND_RATE", "")),
     )
 
 
@@ -100,6 +106,23 @@ def _log_level(raw: str) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (or empty for INFO).")
     return level
+
+
+def _send_rate(raw: str) -> float:
+    value = raw.strip()
+    if not value:
+        return DEFAULT_CHECKIN_SEND_RATE
+    low, high = CHECKIN_SEND_RATE_RANGE
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not low <= rate <= high:
+        raise ConfigError(
+            f"CHECKIN_SEND_RATE must be a number of prompts per second from {low:g} to "
+            f"{high:g} (or empty for {DEFAULT_CHECKIN_SEND_RATE:g})."
+        )
+    return rate
 
 
 def _check_writable_folder(database_path: Path) -> None:

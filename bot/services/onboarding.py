@@ -99,6 +99,14 @@ class OnboardingService:
             )
         return await self._require(guild_id, user_id)
 
+    async def record_leave(self, guild_id: int, user_id: int) -> None:
+        """A member left: kept for history and reports, skipped by matching and check-ins."""
+        now = self._now()
+        await self._db.execute(
+            "UPDATE members SET left_at = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+            (now, now, guild_id, user_id),
+        )
+
     async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
         row = await self._db.fetchone(
             "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)

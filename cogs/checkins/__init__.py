@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -25,7 +24,7 @@ from bot.sender import PacedSender, SendPacing
 from bot.services.checkins import ScheduleView
 from bot.services.delivery import CheckinDelivery, Job
 from bot.tasks import spawn
-from bot.tree import handle_interaction_error
+from bot.ui.components import guarded, modal_values
 from cogs.checkins import _flow, _ids, _screens
 from cogs.checkins._messenger import DiscordMessenger
 
@@ -33,16 +32,6 @@ log = logging.getLogger(__name__)
 
 _NOTE_MODAL = re.compile(_ids.NOTE_MODAL)
 TIMER = "checkins"
-
-
-async def _guarded(
-    interaction: discord.Interaction, where: str, action: Callable[[], Awaitable[None]]
-) -> None:
-    """discord.py only logs errors from dynamic items; route them to the member instead."""
-    try:
-        await action()
-    except Exception as exc:
-        await handle_interaction_error(interaction, exc, where=where)
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.ANSWER):
@@ -59,7 +48,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids
         return cls(int(match["period"]), int(match["goal"]), cast(GoalStatus, match["status"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             f"check-in answer {self.period_id}",
             lambda: _flow.answer(interaction, self.period_id, self.goal_id, self.status),
@@ -78,7 +67,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.P
         return cls(int(match["period"]), int(match["page"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             f"check-in page {self.period_id}",
             lambda: _flow.turn_page(interaction, self.period_id, self.page),
@@ -97,7 +86,7 @@ class NoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.N
         return cls(int(match["period"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             f"check-in note {self.period_id}",
             lambda: _flow.open_note(interaction, self.period_id),
@@ -116,7 +105,7 @@ class DmsOpenButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_id
         return cls(int(match["guild"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction, "check-in DMs open", lambda: _flow.dms_open(interaction, self.guild_id)
         )
 
@@ -130,26 +119,6 @@ CADENCE_CHOICES = [
 ]
 
 
-def _modal_values(data: dict[str, Any]) -> dict[str, list[str] | str]:
-    """Inputs of a modal submission by custom id: text as str, selects as a list."""
-    values: dict[str, list[str] | str] = {}
-
-    def walk(components: list[dict[str, Any]]) -> None:
-        for component in components:
-            custom_id = component.get("custom_id")
-            if custom_id is not None and "value" in component:
-                values[str(custom_id)] = str(component["value"])
-            elif custom_id is not None and "values" in component:
-                values[str(custom_id)] = [str(v) for v in component["values"]]
-            if isinstance(component.get("component"), dict):
-                walk([component["component"]])
-            if isinstance(component.get("components"), list):
-                walk(component["components"])
-
-    walk(list(data.get("components", [])))
-    return values
-
-
 class Checkins(commands.Cog):
     checkin = app_commands.Group(
         name="checkin", description="Your regular check-ins on your goals", guild_only=True
@@ -158,7 +127,9 @@ class Checkins(commands.Cog):
     def __init__(self, bot: MentorBot) -> None:
         self.bot = bot
         self.sender: PacedSender[Job] = PacedSender(
-            self._handle, SendPacing(), name="checkin-sender"
+            self._handle,
+            SendPacing(per_second=bot.settings.checkin_send_rate),
+            name="checkin-sender",
         )
         self.timer = DueTimer(bot.scheduler, bot.clock, TIMER, self._run_due)
         self._delivery: CheckinDelivery | None = None
@@ -215,11 +186,11 @@ class Checkins(commands.Cog):
         match = _NOTE_MODAL.fullmatch(str(data.get("custom_id", "")))
         if match is None:
             return
-        values = _modal_values(data)
+        values = modal_values(data)
         text = values.get(_ids.NOTE_INPUT, "")
         share = values.get(_ids.SHARE_INPUT, [])
         period_id = int(match["period"])
-        await _guarded(
+        await guarded(
             interaction,
             f"check-in note modal {period_id}",
             lambda: _flow.submit_note(

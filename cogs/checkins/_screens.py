@@ -23,6 +23,7 @@ from bot.services.checkins import (
     Prompt,
     ScheduleView,
 )
+from bot.ui.components import MessageLayout
 from bot.ui.embeds import COLOUR, COLOUR_OK, COLOUR_WARNING, DESCRIPTION_LIMIT, add_field, clip
 from cogs.checkins import _ids
 
@@ -104,7 +105,7 @@ def prompt_message(
         colour=COLOUR_OK if prompt.answered_at else COLOUR,
         timestamp=prompt.due_at,
     )
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     for row, goal in enumerate(goals):
         number = offset + row + 1
         value = f"Target: {show_date(goal.target_date)}\n" if goal.target_date else ""
@@ -265,7 +266,7 @@ def dm_help(guild_name: str, guild_id: int, user_id: int) -> tuple[str, discord.
         "To get them by DM instead: open the server's menu → **Privacy Settings** → turn on "
         "**Direct Messages**, then press the button below."
     )
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     view.add_item(
         discord.ui.Button(
             label="My DMs are open",

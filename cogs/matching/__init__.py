@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -23,20 +22,10 @@ from bot.domain.matching import MatchWeights
 from bot.errors import UserError
 from bot.scheduler import DueTimer
 from bot.services.matching import END_REASON_LABELS, EndReason, FollowupAnswer
-from bot.tree import handle_interaction_error
+from bot.ui.components import guarded
 from cogs.matching import _flow, _ids, _screens
 
 log = logging.getLogger(__name__)
-
-
-async def _guarded(
-    interaction: discord.Interaction, where: str, action: Callable[[], Awaitable[None]]
-) -> None:
-    """discord.py only logs errors from dynamic items; route them to the member instead."""
-    try:
-        await action()
-    except Exception as exc:
-        await handle_interaction_error(interaction, exc, where=where)
 
 
 async def _director(
@@ -66,7 +55,7 @@ class IntroduceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_
         return cls(int(match["guild"]), int(match["mentee"]), int(match["mentor"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, "match introduce button", lambda: self._introduce(interaction))
+        await guarded(interaction, "match introduce button", lambda: self._introduce(interaction))
 
     async def _introduce(self, interaction: discord.Interaction) -> None:
         guild, director = await _director(interaction, self.guild_id)
@@ -94,7 +83,7 @@ class ApplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.
         return cls(int(match["guild"]), int(match["proposal"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, "match apply proposal", lambda: self._apply(interaction))
+        await guarded(interaction, "match apply proposal", lambda: self._apply(interaction))
 
     async def _apply(self, interaction: discord.Interaction) -> None:
         guild, director = await _director(interaction, self.guild_id)
@@ -128,7 +117,7 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids
         return cls(int(match["guild"]), int(match["proposal"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, "match cancel proposal", lambda: self._cancel(interaction))
+        await guarded(interaction, "match cancel proposal", lambda: self._cancel(interaction))
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
         guild, director = await _director(interaction, self.guild_id)
@@ -153,7 +142,7 @@ class FollowupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_i
         return cls(int(match["match"]), int(match["round"]), cast(FollowupAnswer, match["answer"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             "match follow-up answer",
             lambda: _flow.answer_followup(interaction, self.match_id, self.round, self.answer),

@@ -12,6 +12,7 @@ import discord
 
 from bot.domain.matching import Assignment, Suggestion, explain
 from bot.services.matching import END_REASON_LABELS, EndReason, FollowupPrompt, Match
+from bot.ui.components import MessageLayout
 from bot.ui.embeds import (
     COLOUR,
     COLOUR_OK,
@@ -80,7 +81,7 @@ def suggestions(
         ),
         colour=COLOUR,
     )
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     for rank, suggestion in enumerate(found, start=1):
         mentor_id = suggestion.mentor.member_id
         name = name_of(guild, mentor_id)
@@ -139,7 +140,7 @@ def proposal(
     embed.set_footer(
         text="Nothing changes until you press Apply. Each pair gets a private thread and a DM."
     )
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     view.add_item(
         discord.ui.Button(
             label="Apply",
@@ -331,7 +332,7 @@ def followup_embed(guild: discord.Guild, prompt: FollowupPrompt) -> discord.Embe
 
 
 def followup_view(prompt: FollowupPrompt) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     choices: tuple[tuple[str, _ids.Answer, discord.ButtonStyle], ...] = (
         ("Yes", "yes", discord.ButtonStyle.success),
         ("Not yet", "not_yet", discord.ButtonStyle.secondary),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import discord
@@ -17,23 +16,13 @@ from bot.director_log import post_director_log
 from bot.errors import UserError
 from bot.roles import remove_programme_roles
 from bot.services.onboarding import Viewer
-from bot.tree import handle_interaction_error
+from bot.ui.components import guarded, modal_values
 from cogs.onboarding import _flow, _ids, _screens
 from cogs.onboarding._ids import Mode
 
 log = logging.getLogger(__name__)
 
 _MODAL = re.compile(_ids.MODAL)
-
-
-async def _guarded(
-    interaction: discord.Interaction, where: str, action: Callable[[], Awaitable[None]]
-) -> None:
-    """discord.py only logs errors from dynamic items; route them to the member instead."""
-    try:
-        await action()
-    except Exception as exc:
-        await handle_interaction_error(interaction, exc, where=where)
 
 
 class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.START):
@@ -48,7 +37,7 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.
         return cls(int(match["guild"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             "onboarding start button",
             lambda: _flow.show_current(interaction, self.guild_id, edit=True),
@@ -68,7 +57,7 @@ class AnswerSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=_ids
 
     async def callback(self, interaction: discord.Interaction) -> None:
         values = list(self.item.values)
-        await _guarded(
+        await guarded(
             interaction,
             f"onboarding answer {self.qid}",
             lambda: _flow.advance(interaction, self.guild_id, {self.qid: values}, self.mode),
@@ -87,7 +76,7 @@ class SkipButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.S
         return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             f"onboarding skip {self.qid}",
             lambda: _flow.advance(interaction, self.guild_id, {self.qid: []}, self.mode),
@@ -108,7 +97,7 @@ class WriteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.
         return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             f"onboarding write {self.qid}",
             lambda: _flow.open_modal(interaction, self.guild_id, self.qid, self.mode),
@@ -127,7 +116,7 @@ class EditButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.E
         return cls(int(match["guild"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             "onboarding edit",
             lambda: _flow.show_edit_picker(interaction, self.guild_id),
@@ -147,7 +136,7 @@ class ChangeSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=_ids
 
     async def callback(self, interaction: discord.Interaction) -> None:
         qid = self.item.values[0] if self.item.values else ""
-        await _guarded(
+        await guarded(
             interaction,
             "onboarding change",
             lambda: _flow.show_edit_step(interaction, self.guild_id, qid),
@@ -168,7 +157,7 @@ class SummaryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_id
         return cls(int(match["guild"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction,
             "onboarding summary",
             lambda: _flow.show_summary(interaction, self.guild_id),
@@ -184,23 +173,6 @@ DYNAMIC_ITEMS = (
     ChangeSelect,
     SummaryButton,
 )
-
-
-def _modal_values(data: dict[str, Any]) -> dict[str, str]:
-    """Text input values from a modal submission, whether wrapped in labels or rows."""
-    values: dict[str, str] = {}
-
-    def walk(components: list[dict[str, Any]]) -> None:
-        for component in components:
-            if "custom_id" in component and "value" in component:
-                values[str(component["custom_id"])] = str(component["value"])
-            if isinstance(component.get("component"), dict):
-                walk([component["component"]])
-            if isinstance(component.get("components"), list):
-                walk(component["components"])
-
-    walk(list(data.get("components", [])))
-    return values
 
 
 class Onboarding(commands.Cog):
@@ -241,6 +213,12 @@ class Onboarding(commands.Cog):
             log.info("Welcome DM not delivered: DMs closed (guild=%s user=%s)", guild.id, member.id)
 
     @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Raw, so a member who left while uncached is still recorded."""
+        if not payload.user.bot:
+            await self.bot.services.onboarding.record_leave(payload.guild_id, payload.user.id)
+
+    @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Modal submissions are routed by custom id so they survive a restart."""
         if interaction.type is not discord.InteractionType.modal_submit:
@@ -249,7 +227,7 @@ class Onboarding(commands.Cog):
         match = _MODAL.fullmatch(str(data.get("custom_id", "")))
         if match is None:
             return
-        await _guarded(
+        await guarded(
             interaction,
             f"onboarding modal {match['qid']}",
             lambda: _flow.submit_modal(
@@ -257,7 +235,7 @@ class Onboarding(commands.Cog):
                 int(match["guild"]),
                 match["qid"],
                 cast(Mode, match["mode"]),
-                _modal_values(data),
+                {k: v for k, v in modal_values(data).items() if isinstance(v, str)},
             ),
         )
 

@@ -10,6 +10,7 @@ import discord
 
 from bot.domain import questionnaire as qn
 from bot.services.onboarding import Screen
+from bot.ui.components import MessageLayout
 from bot.ui.embeds import COLOUR, COLOUR_OK, DESCRIPTION_LIMIT, add_field, clip
 from cogs.onboarding import _ids
 from cogs.onboarding._ids import Mode
@@ -29,7 +30,7 @@ def welcome(q: qn.Questionnaire, guild: discord.Guild) -> tuple[discord.Embed, d
         colour=COLOUR,
     )
     embed.set_footer(text=clip(f"Mentoring programme · {guild.name}", 2048))
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     view.add_item(
         discord.ui.Button(
             label="Start", style=discord.ButtonStyle.primary, custom_id=_ids.start(guild.id)
@@ -68,7 +69,7 @@ def step_screen(
     )
     progress = step.progress if mode == "f" else "Changing one answer"
     embed.set_footer(text=clip(f"{progress} · {guild.name}", 2048))
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     if step.kind is qn.StepKind.CHOICE:
         view.add_item(_select(guild.id, mode, lead, answers.get(lead.id)))
         if not lead.required:
@@ -134,7 +135,7 @@ def summary_screen(
     )
     for label, value in screen.summary:
         add_field(embed, label, value)
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     view.add_item(
         discord.ui.Button(
             label="Edit", style=discord.ButtonStyle.secondary, custom_id=_ids.edit(guild.id)
@@ -156,7 +157,7 @@ def edit_picker(
     )
     for question in qn.applicable(q, answers)[:25]:
         select.add_option(label=clip(question.label, 100), value=question.id)
-    view = discord.ui.View(timeout=None)
+    view = MessageLayout()
     view.add_item(select)
     view.add_item(_back_button(guild.id))
     return embed, view

@@ -55,6 +55,8 @@ async def test_join_dm_and_mentee_signup(fake: FakeDiscord, ready: MentorBot, gu
         guild.channel("director-log"), lambda m: "signed up as a mentee" in m.text
     )
     assert "Lead my first team" not in log.text, "directors never see members' words"
+    # Components are answered by DynamicItems: no sent view is kept in memory.
+    assert ready.persistent_views == []
 
 
 async def test_mentor_signup(fake: FakeDiscord, ready: MentorBot, guild: Guild) -> None:
@@ -297,3 +299,26 @@ async def test_bot_cannot_manage_roles_is_reported(
     await fake.wait_for_message(
         guild.channel("director-log"), lambda m: "lacks Manage Roles" in m.text
     )
+
+
+async def test_leaving_and_rejoining_is_recorded(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild
+) -> None:
+    mo = fake.world.add_user("mo")
+    await fake.member_join(guild, mo)
+    await fake.wait_for_dm(mo)
+    await fake.member_leave(guild, mo)
+
+    async def left() -> bool:
+        row = await ready.db.fetchone(
+            "SELECT left_at FROM members WHERE guild_id = ? AND user_id = ?", (guild.id, mo.id)
+        )
+        return row is not None and row["left_at"] is not None
+
+    await eventually(left, "mo's departure recorded")
+    await fake.member_join(guild, mo)
+
+    async def back() -> bool:
+        return not await left()
+
+    await eventually(back, "mo's return recorded")

@@ -4,6 +4,8 @@ unique and fit Discord's limit."""
 from __future__ import annotations
 
 import re
+import re._constants as sre_constants
+import re._parser as sre_parse
 from pathlib import Path
 
 import discord
@@ -48,8 +50,7 @@ def test_every_cog_module_is_an_extension() -> None:
     modules = {
         p.stem
         for p in (REPO / "cogs").iterdir()
-        if not p.name.startswith("_")
-        and (p.suffix == ".py" or (p / "__init__.py").is_file())
+        if not p.name.startswith("_") and (p.suffix == ".py" or (p / "__init__.py").is_file())
     }
     assert {n.removeprefix("cogs.") for n in extension_names()} == modules
 
@@ -79,8 +80,27 @@ async def test_dynamic_custom_id_templates_are_unique_and_short(loaded_bot: Ment
     assert len(templates) == len(set(templates))
     for template in templates:
         assert template.startswith("mb:"), template
-        # The longest id a template can produce: snowflakes of 20 digits, 32-char question ids.
-        longest = re.sub(r"\(\?P<guild>[^)]*\)", "9" * 20, template)
-        longest = re.sub(r"\(\?P<qid>[^)]*\)", "q" * 32, longest)
-        longest = re.sub(r"\(\?P<mode>[^)]*\)", "f", longest)
-        assert len(longest) <= 100, f"{template} can exceed Discord's 100-character custom_id"
+        assert longest_match(template) <= 100, f"{template} can exceed 100 characters"
+
+
+def longest_match(template: str) -> int:
+    """The longest custom_id a template accepts, with ids bounded by Discord's snowflakes
+    (20 digits) and any other unbounded part by 32 characters."""
+    bounded = re.sub(r"(\\d|\[0-9\])\+", r"\1{1,20}", template)
+    bounded = re.sub(r"(\]|\))\+", r"\1{1,32}", bounded)
+    _, widest = sre_parse.parse(bounded).getwidth()
+    assert widest < sre_constants.MAXREPEAT, f"{template} has an unbounded part"
+    return int(widest)
+
+
+@pytest.mark.parametrize(
+    ("template", "longest"),
+    [
+        (r"mb:x:(?P<guild>[0-9]{15,21})", 26),
+        (r"mb:x:(?P<id>\d+):(?P<s>on|off)", 29),
+        (r"mb:x:(?P<q>[a-z][a-z0-9_]{0,31})", 37),
+        (r"mb:x:(?P<q>[a-z_]+)", 37),
+    ],
+)
+def test_longest_match(template: str, longest: int) -> None:
+    assert longest_match(template) == longest

@@ -42,6 +42,9 @@ def test_token_never_in_repr(tmp_path: Path) -> None:
         ({"DEV_GUILD_ID": "my server"}, "DEV_GUILD_ID must be a server id"),
         ({"DEV_GUILD_ID": "12"}, "DEV_GUILD_ID must be a server id"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"CHECKIN_SEND_RATE": "fast"}, "CHECKIN_SEND_RATE must be a number"),
+        ({"CHECKIN_SEND_RATE": "0"}, "CHECKIN_SEND_RATE must be a number"),
+        ({"CHECKIN_SEND_RATE": "500"}, "CHECKIN_SEND_RATE must be a number"),
     ],
 )
 def test_bad_values_give_one_line(tmp_path: Path, values: dict[str, str], variable: str) -> None:
@@ -57,6 +60,11 @@ def test_dev_guild_and_log_level_parsed(tmp_path: Path) -> None:
     settings = load_settings(env(tmp_path, DEV_GUILD_ID=" 1100000000000000001 ", LOG_LEVEL="debug"))
     assert settings.dev_guild_id == 1100000000000000001
     assert settings.log_level == "DEBUG"
+
+
+def test_send_rate(tmp_path: Path) -> None:
+    assert load_settings(env(tmp_path)).checkin_send_rate == 1.0
+    assert load_settings(env(tmp_path, CHECKIN_SEND_RATE="0.5")).checkin_send_rate == 0.5
 
 
 def test_database_path_that_is_a_folder(tmp_path: Path) -> None:
