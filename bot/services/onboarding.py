@@ -185,6 +185,17 @@ class OnboardingService:
         Raises `qn.AnswerError` after saving text drafts, so the member's words survive.
         """
         record = await self._require(guild_id, user_id)
+        if (
+            "role" in raws
+            and record.role is not None
+            and await self._in_active_match(guild_id, user_id)
+        ):
+            role = raws["role"]
+            if (role[0] if isinstance(role, list) and role else role) != record.role:
+                raise UserError(
+                    f"You're in an active match as a {record.role}, so your role can't change "
+                    "now. Ask a programme director to end the match first."
+                )
         try:
             answers = qn.answer_step(self.questionnaire, record.answers, raws)
         except qn.AnswerError:
@@ -218,7 +229,21 @@ class OnboardingService:
             return False
         if record.status is not MemberStatus.ONBOARDED:
             return True
-        return record.role != qn.role_of(record.answers) or not record.role_assigned
+        if record.role != qn.role_of(record.answers) or not record.role_assigned:
+            return True
+        row = await self._db.fetchone(
+            "SELECT timezone, capacity, checkin_weekday, checkin_time FROM members "
+            "WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        checkin = qn.checkin_of(record.answers)
+        derived = (
+            qn.timezone_of(record.answers),
+            qn.capacity_of(record.answers),
+            checkin[0] if checkin else None,
+            checkin[1].strftime("%H:%M") if checkin else None,
+        )
+        return row is None or tuple(row) != derived
 
     async def complete(self, guild_id: int, user_id: int) -> Completion:
         """Turn finished answers into a profile: role, schedule, first goals, cohort."""
@@ -299,6 +324,11 @@ class OnboardingService:
         record = await self.get(guild_id, user_id)
         if record is None or (record.status is MemberStatus.JOINED and not record.answers):
             raise UserError("That member hasn't started the sign-up, so there is nothing to reset.")
+        if await self._in_active_match(guild_id, user_id):
+            raise UserError(
+                "That member is in an active match: end it first with `/match end`, so their "
+                "partner is told, then reset the sign-up."
+            )
         now = self._now()
         async with self._db.transaction():
             await self._db.execute(
@@ -314,6 +344,15 @@ class OnboardingService:
                 (guild_id, actor_id, user_id, f"previous status {record.status}", now),
             )
         return record.role
+
+    async def _in_active_match(self, guild_id: int, user_id: int) -> bool:
+        return bool(
+            await self._db.fetchval(
+                "SELECT 1 FROM matches WHERE guild_id = ? AND status = 'active' "
+                "AND ? IN (mentee_id, mentor_id)",
+                (guild_id, user_id),
+            )
+        )
 
     # ------------------------------------------------------------------ profile
 

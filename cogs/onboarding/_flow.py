@@ -118,20 +118,27 @@ async def advance(
 async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -> str:
     """Store the profile, give the role, and say what happened in one line."""
     onboarding = service(bot)
+    before = await onboarding.get(guild.id, member.id)
     completion = await onboarding.complete(guild.id, member.id)
     await bot.services.checkins.ensure_schedule(guild.id, member.id)
     settings = await bot.services.settings.get(guild.id)
-    outcome = await give_programme_role(
-        guild, member, settings, completion.role, completion.previous_role
-    )
-    await onboarding.set_role_assigned(guild.id, member.id, outcome.assigned)
-    if outcome.director_message:
-        await post_director_log(guild, settings, outcome.director_message)
+    lines = ["Your answers are saved."]
+    if (
+        completion.first_time
+        or completion.previous_role != completion.role
+        or (before is not None and not before.role_assigned)
+    ):
+        outcome = await give_programme_role(
+            guild, member, settings, completion.role, completion.previous_role
+        )
+        await onboarding.set_role_assigned(guild.id, member.id, outcome.assigned)
+        if outcome.director_message:
+            await post_director_log(guild, settings, outcome.director_message)
+        lines = [outcome.member_message]
     if completion.first_time:
         await post_director_log(
             guild, settings, f"✅ {member.mention} signed up as a {completion.role}."
         )
-    lines = [outcome.member_message]
     if completion.goals_created:
         lines.append(
             f"Your {completion.goals_created} goal(s) are saved; you'll be able to manage them "

@@ -225,6 +225,11 @@ async def test_profile_edit_opens_the_picker(
     screen = await choose(fake, alice, picker, "timezone")
     screen = await write(fake, alice, screen, {"timezone": "America/New_York"})
     assert "America/New_York" in screen.text and "You're signed up" in screen.text
+    assert "Your answers are saved." in screen.text
+    record = await ready.db.fetchone(
+        "SELECT timezone FROM members WHERE guild_id = ? AND user_id = ?", (guild.id, alice.id)
+    )
+    assert record is not None and record["timezone"] == "America/New_York"
 
 
 async def test_director_resets_a_member(

@@ -199,3 +199,46 @@ async def test_members_are_partitioned_by_server(service: OnboardingService) -> 
     await walk(service, ALICE, MENTEE_STEPS)
     assert await service.get(GUILD + 1, ALICE) is None
     assert await service.profile(GUILD + 1, ALICE, viewer="director") is None
+
+
+async def test_reset_refused_while_matched(
+    service: OnboardingService, db: Database, clock: FakeClock
+) -> None:
+    await walk(service, ALICE, MENTEE_STEPS)
+    await service.complete(GUILD, ALICE)
+    await walk(service, BOB, MENTOR_STEPS)
+    await service.complete(GUILD, BOB)
+    await db.execute(
+        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (GUILD, ALICE, BOB, clock.now().isoformat(), BOB),
+    )
+    for member in (ALICE, BOB):
+        with pytest.raises(UserError, match="active match"):
+            await service.reset(GUILD, member, actor_id=BOB)
+    record = await service.get(GUILD, ALICE)
+    assert record is not None and record.status is MemberStatus.ONBOARDED
+    # Nor can a matched member switch sides; other answers can still change.
+    with pytest.raises(UserError, match="active match as a mentee"):
+        await service.answer(GUILD, ALICE, {"role": ["mentor"]})
+    screen = await service.answer(GUILD, ALICE, {"role": ["mentee"]})
+    assert screen.complete
+    screen = await service.answer(GUILD, ALICE, {"timezone": "Asia/Shanghai"})
+    assert screen.answers["timezone"] == "Asia/Shanghai"
+
+
+async def test_changing_timezone_after_signup_updates_the_profile(
+    service: OnboardingService, db: Database
+) -> None:
+    await walk(service, ALICE, MENTEE_STEPS)
+    await service.complete(GUILD, ALICE)
+    await service.set_role_assigned(GUILD, ALICE, True)
+    assert not await service.needs_completion(GUILD, ALICE)
+    await service.answer(GUILD, ALICE, {"timezone": "Asia/Shanghai"})
+    assert await service.needs_completion(GUILD, ALICE)
+    completion = await service.complete(GUILD, ALICE)
+    assert not completion.first_time and completion.goals_created == 0
+    assert await db.fetchval("SELECT timezone FROM members WHERE user_id = ?", (ALICE,)) == (
+        "Asia/Shanghai"
+    )
+    assert not await service.needs_completion(GUILD, ALICE)
