@@ -136,6 +136,16 @@ class MatchWeights:
     def total(self) -> float:
         return self.area + self.timezone + self.capacity
 
+    @property
+    def shares(self) -> tuple[float, float, float]:
+        """Each weight's share of the total (area, timezone, capacity), summing to 1.
+
+        Scores use the shares, not the raw weights: multiplying a tiny weight by a part
+        first can underflow to 0 (5e-324 × 0.5), which would rank pairs wrongly.
+        """
+        total = self.total
+        return (self.area / total, self.timezone / total, self.capacity / total)
+
 
 def _utc_offset_seconds(tz_name: str, at: datetime) -> float:
     offset = at.astimezone(ZoneInfo(tz_name)).utcoffset()
@@ -204,9 +214,9 @@ class Score:
         room = (
             max(0, self.capacity - self.places_taken) / self.capacity if self.capacity > 0 else 0.0
         )
-        w = self.weights
-        weighted = w.area * area + w.timezone * closeness + w.capacity * room
-        total = min(1.0, max(0.0, weighted / w.total))
+        w_area, w_timezone, w_capacity = self.weights.shares
+        weighted = w_area * area + w_timezone * closeness + w_capacity * room
+        total = min(1.0, max(0.0, weighted))
         object.__setattr__(self, "area_overlap", area)
         object.__setattr__(self, "timezone_closeness", closeness)
         object.__setattr__(self, "remaining_capacity", room)
@@ -506,9 +516,8 @@ def assign(
         base[i, j] = cohort.pair_score(i, j, 0).total
     # The k-th slot of a mentor differs from the first only by the capacity part, which
     # does not depend on the mentee.
-    slot_drop = [
-        weights.capacity * k / cohort.mentors[j].capacity / weights.total for j, k in slots
-    ]
+    capacity_share = weights.shares[2]
+    slot_drop = [capacity_share * k / cohort.mentors[j].capacity for j, k in slots]
     value = [
         [base[i, j] - slot_drop[s] if (i, j) in base else 0.0 for s, (j, _k) in enumerate(slots)]
         for i in range(n)

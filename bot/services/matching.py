@@ -12,16 +12,20 @@ promises that only a transaction can keep:
   place; the Discord layer then creates the private thread and calls `record_introduction`
   (which writes the audit row). If the thread cannot be made, `undo_match` deletes the
   reservation, so no half-made match is left behind. A reservation left by a crash in
-  between is picked up again by introducing the same pair after `INTRO_STALE_AFTER`.
+  between was never announced to anyone: the next process deletes them when it starts
+  (`drop_unfinished_introductions`), `create_match` drops any older than
+  `INTRO_STALE_AFTER`, and follow-ups are only ever asked about introduced pairs.
 * **Follow-ups exactly once.** A "Have you met yet?" row is claimed in a transaction
-  before it is sent. If the sender stops between claim and send, the next run re-sends it
-  with the same nonce while Discord still de-duplicates on that nonce
-  (`ORPHAN_RETRY_WINDOW`); after that the prompt is recorded as lost and never sent:
-  a missed prompt is better than a duplicate.
+  before it is sent, one at a time, so a crash leaves at most the prompt in flight in
+  doubt. The next run re-sends that one with the same nonce while Discord still
+  de-duplicates on it (`ORPHAN_RETRY_WINDOW`); after that it is recorded as lost and never
+  sent: a missed prompt is better than a duplicate.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import sqlite3
 import uuid
@@ -221,6 +225,7 @@ class MatchingService:
         self._onboarding = onboarding
         # Tells this run's follow-up claims from those of a run that stopped mid-send.
         self.run_id = uuid.uuid4().hex
+        self._started_at = clock.now()
 
     # ------------------------------------------------------------------ profiles
 
@@ -339,13 +344,17 @@ class MatchingService:
         """The best assignment for every unmatched mentee, stored until a director decides."""
         pool = await self.pool(guild_id)
         now = self._clock.now()
-        assignment = rules.assign(
-            pool.mentees,
-            pool.mentors,
-            pool.weights,
-            now,
-            past_pairs=pool.past_pairs,
-            matched_mentees=pool.matched_mentees,
+        # Exact and pure, but O(n^3): seconds for a large cohort, so off the event loop.
+        assignment = await asyncio.to_thread(
+            functools.partial(
+                rules.assign,
+                pool.mentees,
+                pool.mentors,
+                pool.weights,
+                now,
+                past_pairs=pool.past_pairs,
+                matched_mentees=pool.matched_mentees,
+            )
         )
         if not assignment.pairs:
             return Proposal(None, assignment)
@@ -413,6 +422,15 @@ class MatchingService:
         )
         return None if row is None else _match(row)
 
+    async def active_matches_of(self, guild_id: int, member_id: int) -> list[Match]:
+        """The member's active matches, as mentee or as mentor, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM matches WHERE guild_id = ? AND status = 'active' "
+            "AND ? IN (mentee_id, mentor_id) ORDER BY created_at, id",
+            (guild_id, member_id),
+        )
+        return [_match(row) for row in rows]
+
     async def are_partners(self, guild_id: int, a: int, b: int) -> bool:
         """Whether `a` and `b` are an active mentor–mentee pair, in either direction."""
         found = await self._db.fetchval(
@@ -452,11 +470,14 @@ class MatchingService:
         async with self._db.transaction():
             await self._require_signed_up(guild_id, mentee_id, "mentee")
             await self._require_signed_up(guild_id, mentor_id, "mentor")
+            await self._db.execute(
+                "DELETE FROM matches WHERE guild_id = ? AND intro_thread_id IS NULL "
+                "AND status = 'active' AND created_at <= ?",
+                (guild_id, _iso(now - INTRO_STALE_AFTER)),
+            )
             existing = await self.active_match_of_mentee(guild_id, mentee_id)
             if existing is not None:
                 if existing.mentor_id == mentor_id and existing.intro_thread_id is None:
-                    if now - existing.created_at >= INTRO_STALE_AFTER:
-                        return existing  # left by a crash: finish the introduction now
                     raise UserError("This introduction is already being made; give it a moment.")
                 raise UserError(
                     "That mentee already has an active mentor. End that match first with "
@@ -496,6 +517,21 @@ class MatchingService:
                 [(match_id, member, _iso(due)) for member in (mentee_id, mentor_id)],
             )
             return await self._require(match_id)
+
+    async def drop_unfinished_introductions(self) -> int:
+        """Delete reservations an earlier process made and never finished introducing
+        (it stopped in between): nobody was told about them. Run once at start-up."""
+        where = "intro_thread_id IS NULL AND status = 'active' AND created_at < ?"
+        started = (_iso(self._started_at),)
+        async with self._db.transaction():
+            count = int(
+                await self._db.fetchval(
+                    f"SELECT COUNT(*) FROM matches WHERE {where}",  # noqa: S608
+                    started,
+                )
+            )
+            await self._db.execute(f"DELETE FROM matches WHERE {where}", started)  # noqa: S608
+        return count
 
     async def undo_match(self, match_id: int) -> None:
         """Drop a reservation whose introduction could not be made (nobody was told yet)."""
@@ -575,7 +611,7 @@ class MatchingService:
         """When the earliest unclaimed follow-up of a pair still waiting to meet is due."""
         due = await self._db.fetchval(
             "SELECT MIN(f.due_at) FROM match_followups f JOIN matches m ON m.id = f.match_id "
-            "WHERE f.claimed_at IS NULL AND m.status = 'active' "
+            "WHERE f.claimed_at IS NULL AND m.status = 'active' AND m.intro_thread_id IS NOT NULL "
             "AND m.met_at IS NULL AND m.flagged_at IS NULL"
         )
         return _instant(due)
@@ -587,14 +623,19 @@ class MatchingService:
         )
         return _instant(due)
 
-    async def claim_due_followups(self, now: datetime) -> list[FollowupPrompt]:
-        """Claim every follow-up due by `now` for this run; each is then sent exactly once.
+    async def claim_due_followups(
+        self, now: datetime, *, limit: int | None = None
+    ) -> list[FollowupPrompt]:
+        """Claim follow-ups due by `now` for this run (at most `limit` new ones); each is
+        then sent exactly once. A sender claims one at a time and sends it before claiming
+        the next, so a crash leaves at most one prompt in doubt.
 
         Rows claimed by an earlier run that never recorded a send are retried within
         `ORPHAN_RETRY_WINDOW` (same nonce, so Discord drops a duplicate) and otherwise
-        recorded as lost. Pairs that ended, met or were flagged are not asked any more.
+        recorded as lost. Pairs that ended, met or were flagged are not asked any more,
+        nor pairs whose introduction was never made.
         """
-        stamp = _iso(now)
+        stamp = _iso(self._clock.now())  # when this sender took it, for the orphan window
         async with self._db.transaction():
             orphans = await self._db.fetchall(
                 "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id, "
@@ -607,7 +648,10 @@ class MatchingService:
             for row in orphans:
                 claimed = _instant(row["claimed_at"])
                 still_wanted = (
-                    row["status"] == "active" and row["met_at"] is None and not row["flagged_at"]
+                    row["status"] == "active"
+                    and row["intro_thread_id"] is not None
+                    and row["met_at"] is None
+                    and not row["flagged_at"]
                 )
                 if still_wanted and claimed is not None and now - claimed <= ORPHAN_RETRY_WINDOW:
                     await self._db.execute(
@@ -622,9 +666,9 @@ class MatchingService:
                 "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id "
                 "FROM match_followups f JOIN matches m ON m.id = f.match_id "
                 "WHERE f.claimed_at IS NULL AND f.due_at <= ? AND m.status = 'active' "
-                "AND m.met_at IS NULL AND m.flagged_at IS NULL "
-                "ORDER BY f.due_at, f.match_id, f.member_id",
-                (stamp,),
+                "AND m.intro_thread_id IS NOT NULL AND m.met_at IS NULL AND m.flagged_at IS NULL "
+                "ORDER BY f.due_at, f.match_id, f.member_id LIMIT ?",
+                (_iso(now), -1 if limit is None else limit),
             )
             for row in due:
                 await self._db.execute(

@@ -39,6 +39,24 @@ async def _director(
     return guild, member
 
 
+async def _send_pages(
+    interaction: discord.Interaction,
+    embeds: list[discord.Embed],
+    view: discord.ui.View | None = None,
+) -> None:
+    """Send embeds ephemerally, as many messages as Discord's limits need; `view` goes on the
+    last one, below everything it acts on."""
+    groups = _screens.group_embeds(embeds)
+    for number, group in enumerate(groups, start=1):
+        extra: dict[str, Any] = {}
+        if view is not None and number == len(groups):
+            extra["view"] = view
+        if interaction.response.is_done():
+            await interaction.followup.send(embeds=group, ephemeral=True, **extra)
+        else:
+            await interaction.response.send_message(embeds=group, ephemeral=True, **extra)
+
+
 class IntroduceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.INTRODUCE):
     def __init__(self, guild_id: int, mentee_id: int, mentor_id: int) -> None:
         super().__init__(
@@ -100,7 +118,10 @@ class ApplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.
                 lines.append(
                     f"✅ <@{mentee_id}> → <@{mentor_id}>: introduced in {done.thread.mention}"
                 )
-        await interaction.edit_original_response(embed=_screens.applied(lines), view=None)
+        first, *more = _screens.group_embeds(_screens.applied(lines))
+        await interaction.edit_original_response(embeds=first, view=None)
+        for group in more:
+            await interaction.followup.send(embeds=group, ephemeral=True)
 
 
 class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.CANCEL):
@@ -181,7 +202,8 @@ class Matching(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """Follow-ups that fell due while the bot was down go out once it is connected.
+        """Reservations a stopped process left are dropped, and follow-ups that fell due
+        while the bot was down go out, once it is connected.
 
         `on_ready` fires again after a reconnect; the first run is enough, and the timer
         keeps itself armed from then on.
@@ -189,7 +211,16 @@ class Matching(commands.Cog):
         if self._started:
             return
         self._started = True
+        dropped = await self.bot.services.matching.drop_unfinished_introductions()
+        if dropped:
+            log.warning("Dropped %d introduction(s) a stopped process never finished", dropped)
         await self.timer.fire()
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None:
+            await _flow.member_left(self.bot, guild, payload.user.id)
 
     # ---------------------------------------------------------------- commands
 
@@ -208,13 +239,11 @@ class Matching(commands.Cog):
         if mentee is not None:
             found = await matching.suggest(guild.id, mentee.id)
             embed, view = _screens.suggestions(guild, mentee.id, found)
+            await _send_pages(interaction, [embed], view)
         else:
             proposal = await matching.propose(guild.id, director.id)
-            embed, view = _screens.proposal(guild, proposal.id, proposal.assignment)
-        if view is None:
-            await interaction.followup.send(embed=embed, ephemeral=True)
-        else:
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+            embeds, view = _screens.proposal(guild, proposal.id, proposal.assignment)
+            await _send_pages(interaction, embeds, view)
 
     @match.command(name="create", description="Directors: match a mentee with a mentor")
     @app_commands.describe(mentee="The mentee", mentor="Their mentor")
@@ -235,14 +264,15 @@ class Matching(commands.Cog):
     async def end(
         self,
         interaction: discord.Interaction,
-        mentee: discord.Member,
+        mentee: discord.User,
         reason: app_commands.Choice[str],
     ) -> None:
+        # A User, not a Member: a mentee who left the server must still be selectable.
         guild, director = await _director(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         done = await _flow.end(self.bot, guild, director, mentee.id, EndReason(reason.value))
         await interaction.followup.send(
-            _screens.ended(done.match, done.told, done.archived), ephemeral=True
+            _screens.ended(done.match, done.told, done.gone, done.thread), ephemeral=True
         )
 
     @match.command(name="list", description="Directors: every pair; mentors: your mentees")
@@ -252,7 +282,7 @@ class Matching(commands.Cog):
         matching = self.bot.services.matching
         if is_director(member, settings.director_role_id):
             matches = await matching.list_matches(guild.id)
-            embed = _screens.match_list(guild, matches, director=True, mentor_id=None)
+            embeds = _screens.match_list(guild, matches, director=True, mentor_id=None)
         else:
             record = await self.bot.services.onboarding.get(guild.id, member.id)
             if record is None or record.role != "mentor" or record.status != "onboarded":
@@ -261,8 +291,8 @@ class Matching(commands.Cog):
                     "mentor is in your private introduction thread."
                 )
             matches = await matching.list_matches(guild.id, mentor_id=member.id)
-            embed = _screens.match_list(guild, matches, director=False, mentor_id=member.id)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+            embeds = _screens.match_list(guild, matches, director=False, mentor_id=member.id)
+        await _send_pages(interaction, embeds)
 
     @match.command(name="settings", description="Directors: follow-up delay and matching weights")
     @app_commands.describe(
@@ -307,13 +337,13 @@ class Matching(commands.Cog):
             f"**{updated.match_weight_area:g}**, time zone **{updated.match_weight_timezone:g}**, "
             f"free places **{updated.match_weight_capacity:g}** (only their ratios matter)."
         )
+        await interaction.response.send_message(
+            ("Saved. " if changed else "Current settings. ") + text, ephemeral=True
+        )
         if changed:
             await post_director_log(
                 guild, updated, f"⚙️ {director.mention} changed the matching settings: {text}"
             )
-        await interaction.response.send_message(
-            ("Saved. " if changed else "Current settings. ") + text, ephemeral=True
-        )
 
 
 async def setup(bot: MentorBot) -> None:

@@ -136,19 +136,21 @@ async def introduce(
             auto_archive_duration=THREAD_ARCHIVE_MINUTES,
             reason="Mentoring introduction",
         )
-    except discord.HTTPException as exc:
+    except Exception as exc:  # a network error too: never leave the place reserved
         await matching.undo_match(match.id)
-        raise _thread_failure(channel, exc) from None
+        if isinstance(exc, discord.HTTPException):
+            raise _thread_failure(channel, exc) from None
+        raise
     try:
         await thread.add_user(mentee)
         await thread.add_user(mentor)
         match = await matching.record_introduction(match.id, thread.id, actor.id)
-    except (discord.HTTPException, UserError) as exc:
+    except Exception as exc:
         await matching.undo_match(match.id)
         await _archive(thread)
-        if isinstance(exc, UserError):
-            raise
-        raise _thread_failure(channel, exc) from None
+        if isinstance(exc, discord.HTTPException):
+            raise _thread_failure(channel, exc) from None
+        raise
     await _post_introduction(bot, guild, thread, match, settings)
     closed: list[int] = []
     for member, role, partner in ((mentee, "mentee", mentor), (mentor, "mentor", mentee)):
@@ -277,11 +279,16 @@ async def send_dm(
 # ----------------------------------------------------------------------- ending
 
 
+ThreadOutcome = Literal["archived", "failed", "missing"]
+
+
 @dataclass(frozen=True)
 class Ended:
     match: Match
     told: list[int]
-    archived: bool
+    gone: list[int]
+    """Members of the pair who are no longer in the server (nobody to tell)."""
+    thread: ThreadOutcome
 
 
 async def end(
@@ -290,26 +297,38 @@ async def end(
     settings = await bot.services.settings.get(guild.id)
     match = await bot.services.matching.end_match(guild.id, mentee_id, reason, actor.id)
     told: list[int] = []
+    gone: list[int] = []
     for member_id, role in ((match.mentee_id, "mentee"), (match.mentor_id, "mentor")):
         try:
             member = await member_of(guild, member_id)
         except UserError:
+            gone.append(member_id)
             continue
         embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
         if await send_dm(bot, guild, member, embed=embed):
             told.append(member_id)
-    archived = False
+    outcome: ThreadOutcome = "missing"
     thread = await thread_of(guild, match.intro_thread_id)
     if thread is not None:
         await _send_quietly(thread, _screens.THREAD_CLOSING)
-        archived = await _archive(thread)
+        outcome = "archived" if await _archive(thread) else "failed"
     await post_director_log(
         guild,
         settings,
         f"👋 {actor.mention} ended the match of <@{match.mentee_id}> (mentee) with "
         f"<@{match.mentor_id}> (mentor).",
     )
-    return Ended(match, told, archived)
+    return Ended(match, told, gone, outcome)
+
+
+async def member_left(bot: MentorBot, guild: discord.Guild, member_id: int) -> None:
+    """Tell directors that a member left in the middle of a match: only they can end it."""
+    matches = await bot.services.matching.active_matches_of(guild.id, member_id)
+    if not matches:
+        return
+    settings = await bot.services.settings.get(guild.id)
+    for match in matches:
+        await post_director_log(guild, settings, _screens.left_line(match, member_id))
 
 
 # -------------------------------------------------------------------- follow-ups
@@ -357,16 +376,20 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
 
 
 async def run_due_followups(bot: MentorBot, now: datetime) -> datetime | None:
-    """The DueTimer's work: claim what is due, deliver each once, return the next due time."""
+    """The DueTimer's work: claim what is due one prompt at a time (so a crash leaves at
+    most one in doubt), deliver each once, return the next due time."""
     matching = bot.services.matching
-    for prompt in await matching.claim_due_followups(now):
-        try:
-            await deliver_followup(bot, prompt)
-        except Exception:
-            log.exception(
-                "Follow-up delivery failed (guild=%s match=%s)", prompt.guild_id, prompt.match_id
-            )
-            await matching.record_delivery(prompt, "unreachable")
+    while prompts := await matching.claim_due_followups(now, limit=1):
+        for prompt in prompts:
+            try:
+                await deliver_followup(bot, prompt)
+            except Exception:
+                log.exception(
+                    "Follow-up delivery failed (guild=%s match=%s)",
+                    prompt.guild_id,
+                    prompt.match_id,
+                )
+                await matching.record_delivery(prompt, "unreachable")
     return await matching.next_followup_due()
 
 

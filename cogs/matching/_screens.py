@@ -100,9 +100,25 @@ def suggestions(
     return embed, view
 
 
+def pages(
+    title: str, lines: list[str], *, colour: discord.Colour, footer: str | None = None
+) -> list[discord.Embed]:
+    """Every line, in as many embeds as it takes: nothing is ever cut off a list a director
+    acts on. Each embed fits a message on its own; `footer` goes on the last one."""
+    blocks = chunk_lines(lines, DESCRIPTION_LIMIT)
+    embeds = []
+    for number, block in enumerate(blocks, start=1):
+        heading = title if len(blocks) == 1 else f"{title} ({number}/{len(blocks)})"
+        embeds.append(discord.Embed(title=clip(heading, 256), description=block, colour=colour))
+    if footer is not None:
+        embeds[-1].set_footer(text=clip(footer, 2048))
+    return embeds
+
+
 def proposal(
     guild: discord.Guild, proposal_id: int | None, assignment: Assignment
-) -> tuple[discord.Embed, discord.ui.View | None]:
+) -> tuple[list[discord.Embed], discord.ui.View | None]:
+    """The proposal, every pair shown; the Apply and Cancel buttons go on the last page."""
     lines = [
         f"• <@{p.mentee.member_id}> → <@{p.mentor.member_id}> · {_percent(p.score.total)} · "
         f"{explain(p.score)}"
@@ -117,28 +133,17 @@ def proposal(
     if assignment.already_matched:
         lines.append(f"Already matched and left as they are: {len(assignment.already_matched)}.")
     if proposal_id is None:
-        text = (
-            "There is nothing to propose: every signed-up mentee already has a mentor, or no "
-            "mentor has a free place."
-            if not assignment.unassigned
-            else "\n".join(lines)
-        )
-        return (
-            discord.Embed(
-                title="Cohort matching", description=clip(text, DESCRIPTION_LIMIT), colour=COLOUR
-            ),
-            None,
-        )
-    blocks = chunk_lines(lines, DESCRIPTION_LIMIT)
-    embed = discord.Embed(
-        title=clip(f"Proposed matches · {len(assignment.pairs)} pair(s)", 256),
-        description=blocks[0],
+        if not assignment.unassigned:
+            lines = [
+                "There is nothing to propose: every signed-up mentee already has a mentor, or "
+                "no mentor has a free place."
+            ]
+        return pages("Cohort matching", lines, colour=COLOUR), None
+    embeds = pages(
+        f"Proposed matches · {len(assignment.pairs)} pair(s)",
+        lines,
         colour=COLOUR,
-    )
-    for block in blocks[1:]:
-        add_field(embed, "More pairs", clip(block, 1024))
-    embed.set_footer(
-        text="Nothing changes until you press Apply. Each pair gets a private thread and a DM."
+        footer="Nothing changes until you press Apply. Each pair gets a private thread and a DM.",
     )
     view = MessageLayout()
     view.add_item(
@@ -155,15 +160,11 @@ def proposal(
             custom_id=_ids.cancel(guild.id, proposal_id),
         )
     )
-    return embed, view
+    return embeds, view
 
 
-def applied(lines: list[str]) -> discord.Embed:
-    blocks = chunk_lines(lines or ["Nothing was applied."], DESCRIPTION_LIMIT)
-    embed = discord.Embed(title="Proposal applied", description=blocks[0], colour=COLOUR_OK)
-    for block in blocks[1:]:
-        add_field(embed, "More", clip(block, 1024))
-    return embed
+def applied(lines: list[str]) -> list[discord.Embed]:
+    return pages("Proposal applied", lines or ["Nothing was applied."], colour=COLOUR_OK)
 
 
 # ---------------------------------------------------------------- introduction
@@ -292,23 +293,39 @@ THREAD_CLOSING = (
 )
 
 
-def ended(match: Match, told: list[int], archived: bool) -> str:
+_THREAD_OUTCOMES = {
+    "archived": "The introduction thread is archived.",
+    "missing": "The introduction thread no longer exists, so there was nothing to archive.",
+    "failed": "I couldn't archive the introduction thread: check `/setup show`.",
+}
+
+
+def ended(match: Match, told: list[int], gone: list[int], thread: str) -> str:
     reason = END_REASON_LABELS[match.end_reason or EndReason.OTHER]
     lines = [
         f"Ended the match of <@{match.mentee_id}> with <@{match.mentor_id}> "
         f"(reason: {reason.lower()})."
     ]
-    missing = [m for m in (match.mentee_id, match.mentor_id) if m not in told]
-    if missing:
-        lines.append("Couldn't DM " + " and ".join(f"<@{m}>" for m in missing) + " (DMs closed).")
-    else:
+    lines += [f"<@{m}> has left the server, so there was nobody to tell." for m in gone]
+    closed = [m for m in (match.mentee_id, match.mentor_id) if m not in told and m not in gone]
+    if closed:
+        lines.append("Couldn't DM " + " and ".join(f"<@{m}>" for m in closed) + " (DMs closed).")
+    elif not gone:
         lines.append("Both have been told by DM.")
-    lines.append(
-        "The introduction thread is archived."
-        if archived
-        else "I couldn't archive the introduction thread: check `/setup show`."
-    )
+    lines.append(_THREAD_OUTCOMES[thread])
     return "\n".join(lines)
+
+
+def left_line(match: Match, member_id: int) -> str:
+    if member_id == match.mentee_id:
+        role, partner = "mentee", match.mentor_id
+    else:
+        role, partner = "mentor", match.mentee_id
+    return (
+        f"🚪 <@{member_id}> ({role}) left the server while matched with <@{partner}>. "
+        f"End the match with `/match end mentee:<@{match.mentee_id}>` so <@{partner}> is "
+        "told and the place is freed."
+    )
 
 
 # --------------------------------------------------------------------- follow-ups
@@ -382,7 +399,7 @@ def flag_line(match: Match, reason: str) -> str:
 
 def match_list(
     guild: discord.Guild, matches: list[Match], *, director: bool, mentor_id: int | None
-) -> discord.Embed:
+) -> list[discord.Embed]:
     if director:
         title = f"Active matches · {len(matches)}"
         empty = "No active matches yet: `/match suggest` proposes some."
@@ -402,9 +419,6 @@ def match_list(
             else f"<@{match.mentee_id}>"
         )
         lines.append(f"• {who} · since {ts(match.created_at)} · {status}")
-    blocks = chunk_lines(lines or [empty], DESCRIPTION_LIMIT)
-    embed = discord.Embed(title=clip(title, 256), description=blocks[0], colour=COLOUR)
-    for block in blocks[1:]:
-        add_field(embed, "More", clip(block, 1024))
-    embed.set_footer(text=clip(f"Mentoring programme · {guild.name}", 2048))
-    return embed
+    return pages(
+        title, lines or [empty], colour=COLOUR, footer=f"Mentoring programme · {guild.name}"
+    )

@@ -465,3 +465,94 @@ async def test_directors_change_the_follow_up_delay(
         ),
         "the delay stored",
     )
+
+
+# ------------------------------------------------------- members who leave or crash
+
+
+async def test_a_match_whose_mentee_left_the_server_can_still_be_ended(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice, bob, director = users["alice"], users["bob"], users["director"]
+    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
+    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    thread = await introduce(fake, guild, director, alice, bob)
+
+    await fake.member_leave(guild, alice)
+    left = await fake.wait_for_message(
+        guild.channel("director-log"), lambda m: "left the server" in m.text
+    )
+    assert f"<@{alice.id}>" in left.content and f"<@{bob.id}>" in left.content
+    assert "/match end" in left.content
+
+    h = await fake.slash(director, guild, "match end", mentee=alice, reason="lack_of_contact")
+    reply = await h.answer()
+    assert h.ephemeral and "Ended the match" in reply.text, reply.text
+    assert f"<@{alice.id}> has left the server" in reply.text
+    await fake.wait_for_dm(bob, lambda m: "has come to an end" in m.text)
+    await fake.wait_until(lambda: thread.archived, what="the intro thread archived")
+    assert await ready.services.matching.list_matches(guild.id) == []
+    # Bob's place is free again.
+    carl = await newcomer(fake, guild, "carl")
+    await sign_up(ready, guild, carl, "mentee", ["data"], "Europe/London")
+    await introduce(fake, guild, director, carl, bob)
+
+
+async def test_ending_copes_with_a_deleted_thread(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice, bob, director = users["alice"], users["bob"], users["director"]
+    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
+    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    thread = await introduce(fake, guild, director, alice, bob)
+    await ready.db.execute("UPDATE matches SET intro_thread_id = ?", (thread.id + 12345,))
+    reply = await (
+        await fake.slash(director, guild, "match end", mentee=alice, reason="other")
+    ).answer()
+    assert "Ended the match" in reply.text
+    assert "introduction thread no longer exists" in reply.text, reply.text
+    assert "/setup show" not in reply.text
+
+
+async def test_an_introduction_cut_short_by_a_crash_is_dropped_at_restart(
+    fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
+) -> None:
+    bot = await process.start()
+    alice, bob, director = users["alice"], users["bob"], users["director"]
+    await configure(fake, guild, director)
+    carl = await newcomer(fake, guild, "carl")
+    await sign_up(bot, guild, alice, "mentee", ["data"], "Europe/London")
+    await sign_up(bot, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up(bot, guild, carl, "mentor", ["data"], "Europe/London")
+    # The place was reserved, then the process died before the thread was made.
+    await bot.services.matching.create_match(guild.id, alice.id, bob.id, director.id)
+    clock.advance(timedelta(seconds=30))
+    bot = await process.restart()
+    matching = bot.services.matching
+
+    async def none_left() -> bool:
+        return await matching.list_matches(guild.id) == []
+
+    await eventually(none_left, "the unfinished introduction dropped at start-up")
+    thread = await introduce(fake, guild, director, alice, carl)
+    assert thread.member_ids == {fake.world.bot.id, alice.id, carl.id}
+    clock.advance(timedelta(days=7))
+    await fire(bot)
+    assert len(followups(fake, alice)) == 1, "asked once, about the pair really introduced"
+    assert followups(fake, bob) == []
+
+
+async def test_match_settings_answers_before_writing_the_director_log(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    # A slow director log (here a rate limit) must not make the command miss Discord's
+    # 3-second window: the director would see "This interaction failed".
+    fake.rate_limit("POST", f"/channels/{guild.channel('director-log').id}/messages", retry_after=1)
+    fake.interaction_deadline = 0.5
+    h = await fake.slash(users["director"], guild, "match settings", followup_days=5)
+    reply = await h.answer()
+    assert h.ephemeral and "Saved" in reply.text and "**5** day(s)" in reply.text
+    assert h.late_responses == []
+    await fake.wait_for_message(
+        guild.channel("director-log"), lambda m: "changed the matching settings" in m.text
+    )

@@ -244,6 +244,20 @@ def test_over_full_mentor_has_no_room_left() -> None:
     assert explain(result).endswith("3 of 2 places taken")
 
 
+def test_a_tiny_weight_does_not_underflow_the_score() -> None:
+    # Found by hypothesis: 5e-324 × 0.5 is 0.0 in floating point, so a weight this small
+    # used to zero the capacity part and the exact assignment lost to the greedy one.
+    tiny = MatchWeights(area=0.0, timezone=0.0, capacity=5e-324)
+    half_full = score(mentee(), mentor(capacity=2, active=1), tiny, SUMMER)
+    assert half_full.total == 0.5
+    mentees = [mentee(2), mentee(3)]
+    mentors = [mentor(1, capacity=2), mentor(2, capacity=1)]
+    kwargs = {"past_pairs": NO_PAIRS, "matched_mentees": NOTHING}
+    best = assign(mentees, mentors, tiny, SUMMER, **kwargs)  # type: ignore[arg-type]
+    greedy = greedy_assign(mentees, mentors, tiny, SUMMER, **kwargs)  # type: ignore[arg-type]
+    assert best.total == greedy.total == 2.0
+
+
 # --- explanations -------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -255,11 +256,18 @@ async def test_undo_leaves_nothing_and_audit_is_written_on_introduction(cohort: 
     assert mentor == MENTOR_X
 
 
-async def test_a_reservation_left_by_a_crash_is_finished_later(cohort: Env) -> None:
+async def test_a_reservation_left_by_a_crash_is_replaced_when_the_pair_is_introduced_again(
+    cohort: Env,
+) -> None:
     made = await cohort.matching.create_match(GUILD, MENTEE_A, MENTOR_X, DIRECTOR)
     cohort.clock.advance(INTRO_STALE_AFTER)
     again = await cohort.matching.create_match(GUILD, MENTEE_A, MENTOR_X, DIRECTOR)
-    assert again.id == made.id
+    assert again.created_at == made.created_at + INTRO_STALE_AFTER
+    assert await cohort.db.fetchval("SELECT COUNT(*) FROM matches") == 1
+    due = await cohort.db.fetchall("SELECT due_at FROM match_followups")
+    assert {row["due_at"] for row in due} == {
+        (again.created_at + timedelta(days=7)).isoformat(timespec="microseconds")
+    }
 
 
 async def test_end_match_keeps_history_and_audits(cohort: Env) -> None:
@@ -305,6 +313,29 @@ async def test_cohort_proposal_is_stored_and_applied_once(cohort: Env) -> None:
         await cohort.matching.take_proposal(GUILD, proposal.id, DIRECTOR)
     with pytest.raises(UserError, match="can't find that proposal"):
         await cohort.matching.take_proposal(OTHER_GUILD, proposal.id, DIRECTOR)
+
+
+async def test_the_cohort_assignment_runs_off_the_event_loop(
+    cohort: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The exact assignment takes seconds for a few hundred members: run on the loop it
+    # would freeze every other interaction (and the gateway heartbeat) meanwhile.
+    import threading
+
+    from bot.domain import matching as rules
+
+    loop_thread = threading.get_ident()
+    ran_on: list[int] = []
+    real_assign = rules.assign
+
+    def spy(*args: Any, **kwargs: Any) -> rules.Assignment:
+        ran_on.append(threading.get_ident())
+        return real_assign(*args, **kwargs)
+
+    monkeypatch.setattr(rules, "assign", spy)
+    proposal = await cohort.matching.propose(GUILD, DIRECTOR)
+    assert len(proposal.assignment.pairs) == 3
+    assert ran_on and loop_thread not in ran_on
 
 
 async def test_cancelled_and_stale_proposals_are_refused(cohort: Env) -> None:
@@ -504,3 +535,83 @@ async def test_no_sequence_of_actions_overfills_a_mentor(
                     assert suggestion.mentor.remaining_places > 0
     finally:
         await db.close()
+
+
+# ------------------------------------------------------------ crashes mid-way
+
+
+async def test_a_reservation_left_by_a_crash_blocks_nobody_and_is_never_followed_up(
+    cohort: Env,
+) -> None:
+    # The process stopped after reserving the place and before the thread existed: the
+    # pair was never told. Nobody may be asked "Have you met yet?" about it, and neither
+    # the mentee nor the mentor's place stays locked to that pair.
+    await cohort.matching.create_match(GUILD, MENTEE_A, MENTOR_X, DIRECTOR)
+    cohort.clock.advance(timedelta(days=7))
+    assert await cohort.matching.claim_due_followups(cohort.clock.now()) == []
+    assert await cohort.matching.next_followup_due() is None
+
+    after_restart = cohort.restarted()
+    assert await after_restart.drop_unfinished_introductions() == 1
+    # One being made by the new process right now is never touched.
+    in_flight = await after_restart.create_match(GUILD, MENTEE_B, MENTOR_Y, DIRECTOR)
+    assert await after_restart.drop_unfinished_introductions() == 0
+    assert [m.id for m in await after_restart.list_matches(GUILD)] == [in_flight.id]
+    await after_restart.undo_match(in_flight.id)
+    pool = await after_restart.pool(GUILD)
+    assert MENTEE_A not in pool.matched_mentees
+    assert next(m for m in pool.mentors if m.member_id == MENTOR_X).active_mentees == 0
+    assert await after_restart.list_matches(GUILD) == []
+    assert await cohort.db.fetchval("SELECT COUNT(*) FROM match_followups") == 0
+
+
+async def test_a_stale_reservation_gives_way_to_a_new_introduction(cohort: Env) -> None:
+    await cohort.matching.create_match(GUILD, MENTEE_A, MENTOR_X, DIRECTOR)
+    with pytest.raises(UserError, match="already has an active mentor"):
+        await cohort.matching.create_match(GUILD, MENTEE_A, MENTOR_Y, DIRECTOR)
+    cohort.clock.advance(INTRO_STALE_AFTER)
+    # Another mentor for the mentee, and another mentee for the mentor, can be introduced.
+    moved = await cohort.match(MENTEE_A, MENTOR_Y)
+    taken = await cohort.match(MENTEE_B, MENTOR_X)
+    active = await cohort.matching.list_matches(GUILD)
+    assert {m.id for m in active} == {moved, taken}
+    assert await cohort.db.fetchval("SELECT COUNT(*) FROM matches") == 2
+
+
+async def test_a_crash_mid_batch_loses_at_most_the_prompt_in_flight(
+    cohort: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from cogs.matching import _flow
+
+    await cohort.match(MENTEE_A, MENTOR_X)
+    await cohort.match(MENTEE_B, MENTOR_Y)
+    cohort.clock.advance(timedelta(days=7))
+
+    class Crash(BaseException):
+        """The process dies (power cut, OOM kill) while a DM is on its way."""
+
+    delivered: list[tuple[int, int]] = []
+
+    async def deliver(bot: object, prompt: object) -> None:
+        assert isinstance(prompt, _flow.FollowupPrompt)
+        if delivered:
+            raise Crash
+        delivered.append((prompt.match_id, prompt.member_id))
+        await cohort.matching.record_delivery(prompt, "dm")
+
+    monkeypatch.setattr(_flow, "deliver_followup", deliver)
+    bot = SimpleNamespace(services=SimpleNamespace(matching=cohort.matching))
+    with pytest.raises(Crash):
+        await _flow.run_due_followups(bot, cohort.clock.now())  # type: ignore[arg-type]
+
+    cohort.clock.advance(timedelta(minutes=30))  # a slow restart: past the nonce window
+    after_restart = cohort.restarted()
+    again = await after_restart.claim_due_followups(cohort.clock.now())
+    # One prompt was sent, one was in flight when the process died (it may or may not
+    # have reached Discord, so it is not re-sent), and the two never attempted still go.
+    assert len(again) == 2 and not any(p.retry for p in again)
+    assert not {(p.match_id, p.member_id) for p in again} & set(delivered)
+    lost = await cohort.db.fetchval("SELECT COUNT(*) FROM match_followups WHERE delivery='lost'")
+    assert lost == 1

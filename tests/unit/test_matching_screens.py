@@ -1,0 +1,126 @@
+"""What directors read: every pair of a large cohort is shown, within Discord's limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, cast
+
+import discord
+
+from bot.domain import matching as rules
+from bot.services.matching import Match
+from cogs.matching import _screens
+
+GUILD = cast(
+    discord.Guild,
+    SimpleNamespace(id=1100000000000000100, name="Mentoring Circle", get_member=lambda _id: None),
+)
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
+AREAS = ("Leadership", "Product", "Public speaking", "People management", "Career change")
+
+
+def within_limits(embeds: list[discord.Embed]) -> None:
+    for group in _screens.group_embeds(embeds):
+        assert len(group) <= 10 and sum(len(e) for e in group) <= 6000
+    for embed in embeds:
+        assert len(embed.title or "") <= 256 and len(embed.description or "") <= 4096
+        assert len(embed.fields) <= 25
+        assert all(len(f.name or "") <= 256 and len(f.value or "") <= 1024 for f in embed.fields)
+
+
+def shown(embeds: list[discord.Embed]) -> str:
+    parts: list[Any] = []
+    for embed in embeds:
+        parts += [embed.title, embed.description, *(f.value for f in embed.fields)]
+    return "\n".join(str(p) for p in parts if p)
+
+
+def cohort(size: int) -> rules.Assignment:
+    mentees = [
+        rules.MenteeProfile(
+            member_id=1100000000000100000 + i,
+            display_name=f"mentee {i}",
+            areas=frozenset(AREAS[i % 5 : i % 5 + 3]),
+            timezone=ZONES[i % 4],
+        )
+        for i in range(size)
+    ]
+    mentors = [
+        rules.MentorProfile(
+            member_id=1100000000000200000 + j,
+            display_name=f"mentor {j}",
+            areas=frozenset(AREAS),
+            timezone=ZONES[j % 4],
+            capacity=5,
+            active_mentees=0,
+        )
+        for j in range(size // 5 + 1)
+    ]
+    return rules.assign(
+        mentees,
+        mentors,
+        rules.MatchWeights(),
+        NOW,
+        past_pairs=frozenset(),
+        matched_mentees=frozenset(),
+    )
+
+
+def test_a_large_proposal_shows_every_pair_it_would_apply() -> None:
+    assignment = cohort(120)
+    assert len(assignment.pairs) == 120
+    embeds, view = _screens.proposal(GUILD, 7, assignment)
+    within_limits(embeds)
+    text = shown(embeds)
+    for pair in assignment.pairs:
+        line = (
+            f"<@{pair.mentee.member_id}> → <@{pair.mentor.member_id}> · "
+            f"{round(pair.score.total * 100)}% · {rules.explain(pair.score)}"
+        )
+        assert line in text, "a director must see every pair before pressing Apply"
+    assert view is not None and [c.label for c in view.children] == ["Apply", "Cancel"]
+    assert embeds[-1].footer.text and "Nothing changes until you press Apply" in (
+        embeds[-1].footer.text
+    )
+
+
+def test_a_small_proposal_is_one_page() -> None:
+    embeds, _view = _screens.proposal(GUILD, 7, cohort(3))
+    assert len(embeds) == 1 and embeds[0].title == "Proposed matches · 3 pair(s)"
+
+
+def test_the_director_list_shows_every_pair() -> None:
+    matches = [
+        Match(
+            id=i,
+            guild_id=GUILD.id,
+            cohort_id=None,
+            mentee_id=1100000000000100000 + i,
+            mentor_id=1100000000000200000 + i // 3,
+            status="active",
+            created_at=NOW,
+            created_by=1,
+            intro_thread_id=5,
+            met_at=None,
+            flagged_at=NOW if i % 7 == 0 else None,
+            flag_reason="need_help" if i % 7 == 0 else None,
+            ended_at=None,
+            ended_by=None,
+            end_reason=None,
+        )
+        for i in range(150)
+    ]
+    embeds = _screens.match_list(GUILD, matches, director=True, mentor_id=None)
+    within_limits(embeds)
+    text = shown(embeds)
+    assert all(f"<@{m.mentee_id}> with <@{m.mentor_id}>" in text for m in matches)
+    assert text.count("asked for help") == len([m for m in matches if m.flag_reason])
+
+
+def test_applied_results_are_all_reported() -> None:
+    lines = [f"✅ <@{1100000000000100000 + i}> → <@1>: introduced in <#{i}>" for i in range(200)]
+    embeds = _screens.applied(lines)
+    within_limits(embeds)
+    assert all(line in shown(embeds) for line in lines)
