@@ -254,6 +254,15 @@ class CheckinService:
                 await self._store(guild_id, user_id, current.schedule, None)
             return await self.schedule(guild_id, user_id)
         if current.schedule is not None:
+            if current.next_due_at is None and not current.schedule.paused_indefinitely:
+                # Back to being a mentee (e.g. signed up as a mentor in between): the kept
+                # schedule continues from now.
+                return await self._store(
+                    guild_id,
+                    user_id,
+                    current.schedule,
+                    await self._upcoming(guild_id, user_id, current.schedule, self._now()),
+                )
             return current
         weekday, at, zone = member["checkin_weekday"], member["checkin_time"], member["timezone"]
         if weekday is None or not at or not zone:
@@ -262,9 +271,14 @@ class CheckinService:
             weekday=int(weekday),
             local_time=time.fromisoformat(at),
             timezone=zone,
-            now=self._clock.now(),
+            now=self._now(),
         )
-        return await self._store(guild_id, user_id, schedule, next_period(schedule, self._now()))
+        return await self._store(
+            guild_id,
+            user_id,
+            schedule,
+            await self._upcoming(guild_id, user_id, schedule, self._now()),
+        )
 
     async def schedule(self, guild_id: int, user_id: int) -> ScheduleView:
         row = await self._db.fetchone(
@@ -273,7 +287,14 @@ class CheckinService:
         )
         if row is None:
             return ScheduleView(guild_id, user_id, None, None)
-        return ScheduleView(guild_id, user_id, _schedule_of(row), _instant(row["next_due_at"]))
+        schedule = _schedule_of(row)
+        if schedule is not None and schedule.paused_until is not None:
+            today = self._now().astimezone(schedule.zone).date()
+            if schedule.paused_until <= today:
+                # The pause is over: it no longer shows, and is not carried into a new
+                # schedule (the periods it covered are all in the past).
+                schedule = replace(schedule, paused_until=None)
+        return ScheduleView(guild_id, user_id, schedule, _instant(row["next_due_at"]))
 
     async def set_schedule(
         self,
@@ -323,7 +344,12 @@ class CheckinService:
                 paused_until=current.schedule.paused_until,
                 paused_indefinitely=current.schedule.paused_indefinitely,
             )
-        return await self._store(guild_id, user_id, schedule, next_period(schedule, self._now()))
+        return await self._store(
+            guild_id,
+            user_id,
+            schedule,
+            await self._upcoming(guild_id, user_id, schedule, self._now()),
+        )
 
     async def pause(self, guild_id: int, user_id: int, until: str | None) -> ScheduleView:
         """No prompts before the member's local date `until` (or until they resume)."""
@@ -339,7 +365,25 @@ class CheckinService:
             if end <= today:
                 raise UserError("Pick a date after today for your check-ins to start again.")
         paused = pause(current, end)
-        return await self._store(guild_id, user_id, paused, next_period(paused, self._now()))
+        view = await self._store(
+            guild_id, user_id, paused, await self._upcoming(guild_id, user_id, paused, self._now())
+        )
+        # A prompt that came due but is still waiting in the paced sender's queue (a whole
+        # cohort goes out at one a second) is dropped: nobody has seen it, and a pause means
+        # no more prompts. One already being sent (claimed) goes out, without a reminder:
+        # the open check-in stays answerable, but nobody is nudged on holiday.
+        async with self._db.transaction():
+            await self._db.execute(
+                "DELETE FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
+                "AND kind = 'scheduled' AND status = 'pending' AND claimed_at IS NULL",
+                (guild_id, user_id),
+            )
+            await self._db.execute(
+                "UPDATE checkin_periods SET reminder_due_at = NULL WHERE guild_id = ? "
+                "AND user_id = ? AND status = 'pending' AND reminded_at IS NULL",
+                (guild_id, user_id),
+            )
+        return view
 
     async def resume(self, guild_id: int, user_id: int) -> ScheduleView:
         await self._goals.require_mentee(guild_id, user_id)
@@ -347,7 +391,33 @@ class CheckinService:
         if not current.paused_indefinitely and current.paused_until is None:
             raise UserError("Your check-ins aren't paused.")
         resumed = resume(current, self._now())
-        return await self._store(guild_id, user_id, resumed, next_period(resumed, self._now()))
+        return await self._store(
+            guild_id,
+            user_id,
+            resumed,
+            await self._upcoming(guild_id, user_id, resumed, self._now()),
+        )
+
+    async def _upcoming(
+        self, guild_id: int, user_id: int, schedule: CheckinSchedule, after: datetime
+    ) -> Period | None:
+        """The schedule's first period after `after` that the member has not had yet.
+
+        A period is named by its local date, so a schedule moved later on a day that was
+        already prompted, or to a timezone where that date comes round again, names a
+        period that already exists: it is skipped, never prompted twice or reopened.
+        """
+        period = next_period(schedule, after)
+        while period is not None and await self._has_period(guild_id, user_id, period.key):
+            period = next_period(schedule, period.due_at)
+        return period
+
+    async def _has_period(self, guild_id: int, user_id: int, key: str) -> bool:
+        found = await self._db.fetchval(
+            "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? AND period_key = ?",
+            (guild_id, user_id, key),
+        )
+        return found is not None
 
     async def _require_schedule(self, guild_id: int, user_id: int) -> CheckinSchedule:
         view = await self.schedule(guild_id, user_id)
@@ -440,6 +510,13 @@ class CheckinService:
         due = _instant(row["next_due_at"])
         unanswered_missed = False
         while key is not None and due is not None and due <= now:
+            if await self._has_period(guild_id, user_id, key):
+                # Already written (a repeat run, or a schedule change naming a date that was
+                # prompted): it must neither be prompted again nor close itself as missed.
+                upcoming = next_period(schedule, due) if schedule else None
+                key = upcoming.key if upcoming else None
+                due = upcoming.due_at if upcoming else None
+                continue
             verdict = classify(due, now, grace)
             if await self._db.fetchval(
                 "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
@@ -453,7 +530,7 @@ class CheckinService:
                 (guild_id, user_id, iso(due)),
             )
             await self._db.execute(
-                "INSERT OR IGNORE INTO checkin_periods (guild_id, user_id, period_key, "
+                "INSERT INTO checkin_periods (guild_id, user_id, period_key, "
                 "kind, due_at, status, created_at) VALUES (?, ?, ?, 'scheduled', ?, ?, ?)",
                 (
                     guild_id,
@@ -695,6 +772,11 @@ class CheckinService:
             "UPDATE checkin_periods SET reminded_at = NULL WHERE id = ?", (period_id,)
         )
 
+    async def period_status(self, period_id: int) -> PeriodStatus | None:
+        """The period's status, or None if it no longer exists."""
+        row = await self._period_row(period_id)
+        return cast(PeriodStatus, row["status"]) if row is not None else None
+
     async def placement(self, period_id: int) -> tuple[int, int | None, Delivery] | None:
         """Where a sent prompt is: (channel id, message id, dm or thread)."""
         row = await self._period_row(period_id)
@@ -822,13 +904,18 @@ class CheckinService:
             )
         share = share and bool(note)
         now = iso(self._now())
-        async with self._db.transaction():
-            await self._db.execute(
-                "UPDATE checkin_periods SET note = ?, note_shared = ?, status = 'answered', "
-                "answered_at = COALESCE(answered_at, ?) WHERE id = ?",
-                (note or None, int(share), now, period_id),
-            )
         changed = (row["note"] or "") != note or bool(row["note_shared"]) != share
+        if changed:
+            # Writing a note answers the check-in; removing one leaves its status alone, and
+            # an empty modal sent back is no answer at all.
+            async with self._db.transaction():
+                await self._db.execute(
+                    "UPDATE checkin_periods SET note = ?, note_shared = ?, "
+                    "status = CASE WHEN ? IS NULL THEN status ELSE 'answered' END, "
+                    "answered_at = CASE WHEN ? IS NULL THEN answered_at "
+                    "ELSE COALESCE(answered_at, ?) END WHERE id = ?",
+                    (note or None, int(share), note or None, note or None, now, period_id),
+                )
         guild_id = row["guild_id"]
         mentor_id = await self.mentor_of(guild_id, user_id)
         alert = None
@@ -848,7 +935,8 @@ class CheckinService:
                 stuck_titles=tuple(str(r["title"]) for r in stuck),
                 note=note,
             )
-        risk = await self._evaluate_risk(guild_id, user_id) if row["status"] == "pending" else None
+        answered_now = bool(note) and row["status"] == "pending"
+        risk = await self._evaluate_risk(guild_id, user_id) if answered_now else None
         return AnswerOutcome(
             prompt=await self.prompt(period_id),
             changed=changed,
@@ -875,6 +963,18 @@ class CheckinService:
         if row["claimed_at"] is None:
             # Buttons exist only once the prompt is sent; a click can beat `mark_sent`.
             raise UserError("This check-in hasn't been sent yet.")
+        newer = await self._db.fetchval(
+            "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? AND id <> ? "
+            "AND sent_at IS NOT NULL AND (due_at > ? OR (due_at = ? AND id > ?)) LIMIT 1",
+            (row["guild_id"], user_id, period_id, row["due_at"], row["due_at"], period_id),
+        )
+        if newer is not None:
+            # Answers can change until the next check-in, as the prompt says: an old one
+            # must not tell the mentor "stuck" or move the at-risk flag weeks later.
+            raise UserError(
+                "This check-in has closed because a newer one replaced it; answer the latest "
+                "one instead (`/checkin now` shows it)."
+            )
         return row
 
     async def mentor_of(self, guild_id: int, mentee_id: int) -> int | None:

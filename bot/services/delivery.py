@@ -102,7 +102,7 @@ class Messenger(Protocol):
 class Delivered:
     """Where a prompt is (or why it is not): for `/checkin now` to point the member at it."""
 
-    outcome: Literal["sent", "already", "undeliverable", "gone"]
+    outcome: Literal["sent", "already", "undeliverable", "gone", "queued"]
     channel_id: int | None = None
     message_id: int | None = None
     delivery: Delivery | None = None
@@ -175,8 +175,35 @@ class CheckinDelivery:
                     return delivered
             return await self._fallback(plan)
 
+    async def checkin_now(self, guild_id: int, user_id: int) -> Delivered:
+        """`/checkin now`: where the member's open check-in is ("already"), or a new one
+        delivered at once (or "queued" if Discord asked us to slow down)."""
+        started = await self.service.start_now(guild_id, user_id)
+        if not started.created:
+            placed = await self._where(started.period_id)
+            if placed.outcome == "already" and placed.message_id is not None:
+                return placed
+        # Asking is interacting again: try their DMs even if they were closed before.
+        await self.service.reopen_dms(user_id, guild_id)
+        delivered = await self.deliver_now(started.period_id)
+        if delivered.outcome == "gone" and not started.created:
+            # The open one was a scheduled prompt that waited too long to be sent (it is
+            # now recorded missed): the member asked for a check-in, so give a fresh one.
+            started = await self.service.start_now(guild_id, user_id)
+            delivered = await self.deliver_now(started.period_id)
+        return delivered
+
+    async def deliver_now(self, period_id: int) -> Delivered:
+        """`/checkin now`: deliver at once; if Discord asks us to slow down, the paced
+        sender delivers it after its pause instead (the member is answered either way)."""
+        try:
+            return await self.deliver(period_id)
+        except Throttled:
+            self._enqueue(("prompt", period_id))
+            return Delivered("queued")
+
     async def _try_dm(self, plan: DeliveryPlan) -> Delivered | None:
-        """None when DMs turned out to be closed (the member is then skipped next time)."""
+        """None when the DM cannot be delivered; closed DMs are then skipped next time."""
         channel_id = plan.dm_channel_id
         for attempt in range(2):
             try:
@@ -191,6 +218,17 @@ class CheckinDelivery:
                     plan.guild_id,
                     plan.user_id,
                     plan.period_id,
+                )
+                return None
+            except CannotPost as exc:
+                # Not "DMs closed" (e.g. a deleted account): use the fallback now rather than
+                # fail and retry every minute; the DM is tried again next period.
+                log.info(
+                    "Check-in DM not possible (guild=%s user=%s period=%s code=%s)",
+                    plan.guild_id,
+                    plan.user_id,
+                    plan.period_id,
+                    exc.code,
                 )
                 return None
             except ChannelGone:
@@ -261,10 +299,12 @@ class CheckinDelivery:
         return Delivered("sent", channel_id, message_id, delivery)
 
     async def _where(self, period_id: int, outcome: Literal["already"] = "already") -> Delivered:
-        prompt = await self.service.prompt(period_id)
-        placed = await self.service.placement(period_id)
-        if prompt.status == "undeliverable":
+        status = await self.service.period_status(period_id)
+        if status is None:
+            return Delivered("gone")  # dropped by a pause before it was sent
+        if status == "undeliverable":
             return Delivered("undeliverable")
+        placed = await self.service.placement(period_id)
         if placed is None:
             return Delivered("gone")
         channel_id, message_id, delivery = placed

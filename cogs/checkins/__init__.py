@@ -7,6 +7,8 @@ grace window) or recorded as missed. Prompts go out through one paced sender.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from datetime import datetime
@@ -18,10 +20,9 @@ from discord.ext import commands
 
 from bot.app import MentorBot
 from bot.domain import questionnaire as qn
-from bot.domain.schedule import Cadence, GoalStatus
+from bot.domain.schedule import GoalStatus
 from bot.scheduler import DueTimer
 from bot.sender import PacedSender, SendPacing
-from bot.services.checkins import ScheduleView
 from bot.services.delivery import CheckinDelivery, Job
 from bot.tasks import spawn
 from bot.ui.components import guarded, modal_values
@@ -133,6 +134,7 @@ class Checkins(commands.Cog):
         )
         self.timer = DueTimer(bot.scheduler, bot.clock, TIMER, self._run_due)
         self._delivery: CheckinDelivery | None = None
+        self._startup: asyncio.Task[None] | None = None
 
     @property
     def delivery(self) -> CheckinDelivery:
@@ -155,7 +157,7 @@ class Checkins(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.timers[TIMER] = self.timer
-        spawn(self._first_run(), name="checkins-startup")
+        self._startup = spawn(self._first_run(), name="checkins-startup")
 
     async def _first_run(self) -> None:
         """Rebuild what is due from the database once Discord is reachable."""
@@ -165,6 +167,11 @@ class Checkins(commands.Cog):
         await self.timer.fire()
 
     async def cog_unload(self) -> None:
+        startup, self._startup = self._startup, None
+        if startup is not None and not startup.done():
+            startup.cancel()  # closed before Discord was ready: nothing was started
+            with contextlib.suppress(asyncio.CancelledError):
+                await startup
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         if self._delivery is not None:
             self.bot.services.checkins.set_wakeup(None)
@@ -260,29 +267,23 @@ class Checkins(commands.Cog):
     @checkin.command(name="now", description="Check in on your goals right now")
     async def now(self, interaction: discord.Interaction) -> None:
         guild = _guild(interaction)
-        checkins = self.bot.services.checkins
-        result = await checkins.start_now(guild.id, interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        placed = None if result.created else await checkins.placement(result.period_id)
-        if placed is not None:
-            channel_id, message_id, delivery = placed
-            if message_id is not None:
-                link = _link(guild.id, channel_id, message_id, thread=delivery)
-                await interaction.edit_original_response(
-                    content=f"Your current check-in is still open: {link}"
-                )
-                return
-        # Asking is interacting again: try their DMs even if they were closed before.
-        await checkins.reopen_dms(interaction.user.id, guild.id)
-        delivered = await self.delivery.deliver(result.period_id)
-        if delivered.channel_id is not None and delivered.message_id is not None:
-            link = _link(
-                guild.id, delivered.channel_id, delivered.message_id, thread=delivered.delivery
-            )
-            where = "your private check-in thread" if delivered.delivery == "thread" else "your DMs"
+        delivered = await self.delivery.checkin_now(guild.id, interaction.user.id)
+        if delivered.outcome == "queued":
             await interaction.edit_original_response(
-                content=f"📬 Your check-in is in {where}: {link}"
+                content="⏳ Discord asked me to slow down for a moment: your check-in will "
+                "arrive in a few minutes."
             )
+            return
+        if delivered.channel_id is not None and delivered.message_id is not None:
+            link = _link(guild.id, delivered.channel_id, delivered.message_id, delivered.delivery)
+            where = "your private check-in thread" if delivered.delivery == "thread" else "your DMs"
+            content = (
+                f"Your current check-in is still open: {link}"
+                if delivered.outcome == "already"
+                else f"📬 Your check-in is in {where}: {link}"
+            )
+            await interaction.edit_original_response(content=content)
             return
         await interaction.edit_original_response(
             content="I couldn't send your check-in: your DMs are closed and this server has no "
@@ -295,25 +296,12 @@ class Checkins(commands.Cog):
         guild = _guild(interaction)
         entries = await self.bot.services.checkins.history(guild.id, interaction.user.id)
         view = await self.bot.services.checkins.schedule(guild.id, interaction.user.id)
-        embed = _screens.history_embed(entries, guild.name)
-        embed.set_footer(text=_plain_schedule(view))
+        embed = _screens.history_embed(entries, guild.name, _screens.schedule_footer(view))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
-def _plain_schedule(view: ScheduleView) -> str:
-    schedule = view.schedule
-    if schedule is None:
-        return "No schedule yet: /checkin schedule"
-    every = "Every" if schedule.cadence is Cadence.WEEKLY else "Every other"
-    paused = " · paused" if view.paused else ""
-    return (
-        f"{every} {_screens.DAY_NAMES[schedule.weekday]} at {schedule.local_time:%H:%M} "
-        f"({schedule.timezone}){paused}"
-    )
-
-
-def _link(guild_id: int, channel_id: int, message_id: int, *, thread: str | None) -> str:
-    where = guild_id if thread == "thread" else "@me"
+def _link(guild_id: int, channel_id: int, message_id: int, delivery: str | None) -> str:
+    where = guild_id if delivery == "thread" else "@me"
     return f"https://discord.com/channels/{where}/{channel_id}/{message_id}"
 
 

@@ -15,7 +15,7 @@ from datetime import date
 import discord
 from discord.utils import format_dt
 
-from bot.domain.schedule import Cadence, GoalStatus
+from bot.domain.schedule import Cadence, CheckinSchedule, GoalStatus
 from bot.services.checkins import (
     GOAL_STATUS_LABELS,
     HistoryEntry,
@@ -217,15 +217,19 @@ class NoteModal(discord.ui.Modal):
         self.stop()  # a layout only: the listener handles the submission
 
 
+def _cadence_line(schedule: CheckinSchedule, bold: str = "") -> str:
+    every = "Every" if schedule.cadence is Cadence.WEEKLY else "Every other"
+    return (
+        f"{every} {bold}{DAY_NAMES[schedule.weekday]}{bold} at "
+        f"{bold}{schedule.local_time:%H:%M}{bold} ({schedule.timezone})"
+    )
+
+
 def schedule_summary(view: ScheduleView) -> str:
     schedule = view.schedule
     if schedule is None:
         return "You don't have a check-in schedule yet: set one with `/checkin schedule`."
-    every = "Every" if schedule.cadence is Cadence.WEEKLY else "Every other"
-    line = (
-        f"{every} **{DAY_NAMES[schedule.weekday]}** at **{schedule.local_time:%H:%M}** "
-        f"({schedule.timezone})."
-    )
+    line = _cadence_line(schedule, "**") + "."
     if schedule.paused_indefinitely:
         return f"{line}\n⏸️ Paused until you run `/checkin resume`."
     if schedule.paused_until is not None:
@@ -238,8 +242,17 @@ def schedule_summary(view: ScheduleView) -> str:
     return line
 
 
-def history_embed(entries: list[HistoryEntry], guild_name: str) -> discord.Embed:
+def schedule_footer(view: ScheduleView) -> str:
+    """The schedule in plain text (an embed footer shows no markdown)."""
+    if view.schedule is None:
+        return "No schedule yet: /checkin schedule"
+    return _cadence_line(view.schedule) + (" · paused" if view.paused else "")
+
+
+def history_embed(entries: list[HistoryEntry], guild_name: str, footer: str) -> discord.Embed:
     embed = discord.Embed(title=clip(f"Your check-ins · {guild_name}", 256), colour=COLOUR)
+    # Set before the fields, which fill whatever room the 6,000-character total leaves.
+    embed.set_footer(text=clip(footer, 2048))
     if not entries:
         embed.description = "No check-ins yet. Your first one arrives at your scheduled time."
         return embed

@@ -7,6 +7,7 @@ own work with `bot.timers["checkins"].fire()`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -457,3 +458,51 @@ async def test_a_cohort_of_500_due_at_once_gets_exactly_500_prompts_while_comman
     assert len([r for r in sends if r.status == 200]) == 500
     nonces = [json.dumps(r.json.get("nonce")) for r in sends]
     assert len(set(nonces)) == 500
+
+
+async def test_a_long_history_still_fits_in_one_reply(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, clock: Any
+) -> None:
+    lia = await sign_up(ready, fake, guild, "lia", goals="A" * 200)
+    goals, checkins = ready.services.goals, ready.services.checkins
+    for n in range(24):
+        await goals.add(guild.id, lia.id, f"{n:02d} " + "g" * 197)
+    for week in range(8):
+        clock.advance(timedelta(minutes=1))
+        started = await checkins.start_now(guild.id, lia.id)
+        prompt = await checkins.prompt(started.period_id)
+        await checkins.claim(started.period_id, 1, "dm", [g.goal_id for g in prompt.goals])
+        await checkins.mark_sent(started.period_id, 1, 1000 + week)
+        for goal in prompt.goals:
+            await checkins.record_answer(started.period_id, lia.id, goal.goal_id, "on_track")
+        await checkins.save_note(started.period_id, lia.id, "n" * 1000, False)
+    h = await fake.slash(lia, guild, "checkin history")
+    reply = await h.answer()
+    assert "Your check-ins" in reply.text
+    [embed] = reply.embeds
+    assert "Every Monday at 09:00 (Europe/London)" in embed["footer"]["text"]
+
+
+async def test_checkin_now_while_discord_says_slow_down_is_answered_and_sent_later(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild
+) -> None:
+    mo = await sign_up(ready, fake, guild, "mo")
+    fake.fail_next_dms(1)  # 40003: opening direct messages too fast
+    h = await fake.slash(mo, guild, "checkin now")
+    reply = await h.answer()
+    assert h.ephemeral and "few minutes" in reply.text and "went wrong" not in reply.text
+    await fake.wait_for_dm(mo, is_prompt)
+    await wait_sent(ready, 1)
+    assert len(prompts(fake, mo)) == 1
+
+
+async def test_closing_before_ready_leaves_no_check_in_task_behind(
+    fake: FakeDiscord, settings: Any, clock: Any
+) -> None:
+    bot = MentorBot(settings, clock=clock)
+    await bot.login(fake.token)  # runs setup_hook: the check-ins extension is loaded
+    await asyncio.sleep(0)
+    await bot.close()
+    await asyncio.sleep(0)
+    left = [t for t in asyncio.all_tasks() if t.get_name().startswith("checkins") and not t.done()]
+    assert left == []

@@ -24,7 +24,7 @@ from bot.services.checkins import (
     ReminderPlan,
     RiskChange,
 )
-from bot.services.delivery import ChannelGone, CheckinDelivery, DmClosed, Job
+from bot.services.delivery import CannotPost, ChannelGone, CheckinDelivery, DmClosed, Job
 from bot.services.goals import GoalService
 from bot.services.settings import SettingsService
 from tests.support import FakeClock
@@ -50,6 +50,7 @@ class Sent:
 @dataclass
 class Inbox:
     closed_dms: set[int] = field(default_factory=set)
+    gone_users: set[int] = field(default_factory=set)  # deleted accounts: 404 / 10013
     crash_at: str | None = None
     too_fast: int = 0
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000))
@@ -103,6 +104,8 @@ class Inbox:
     async def open_dm(self, user_id: int) -> int:
         self.calls.append(f"open_dm {user_id}")
         self._crash("open_dm")
+        if user_id in self.gone_users:
+            raise CannotPost(10013)
         return self.dm_of.setdefault(user_id, next(self.ids))
 
     async def send_prompt(
@@ -422,3 +425,46 @@ async def test_a_prompt_delivered_before_a_crash_is_found_even_past_the_grace_wi
     await Bot(db, clock, inbox).tick()
     assert len(inbox.prompts()) == 1
     assert await statuses(db) == [(MENTEE, "pending", True)]
+
+
+async def test_a_prompt_still_queued_when_the_mentee_pauses_is_not_sent(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    """A whole cohort is due at 09:00 and goes out at one a second: a mentee who pauses
+    for their holiday while theirs waits in the queue does not get it."""
+    bot = await cohort(db, clock, inbox, [MENTEE, MENTOR])
+    await bot.delivery.run_due(clock.now())
+    assert len(bot.queue) == 2
+    clock.advance(timedelta(minutes=1))
+    await bot.checkins.pause(GUILD, MENTEE, "2026-11-20")
+    while bot.queue:
+        await bot.delivery.handle(bot.queue.pop(0))
+    assert [m.channel_id for m in inbox.prompts()] == [inbox.dm_of[MENTOR]]
+    assert await statuses(db) == [(MENTOR, "pending", True)]
+    assert (await bot.delivery.deliver_now(1)).outcome == "gone"
+
+
+async def test_a_dm_discord_refuses_for_another_reason_is_settled_not_retried_forever(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    """A deleted account (10013) or a refusal other than closed DMs: the prompt ends up
+    undeliverable (or in the fallback) at once instead of failing every minute."""
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.gone_users.add(MENTEE)
+    await bot.tick()
+    assert await statuses(db) == [(MENTEE, "undeliverable", False)]
+    closed = await db.fetchval("SELECT dm_closed FROM members WHERE user_id = ?", (MENTEE,))
+    assert closed == 0, "not known to have closed their DMs: tried again next time"
+
+
+async def test_checkin_now_points_at_the_open_prompt_or_sends_a_fresh_one(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    await bot.delivery.run_due(clock.now())  # due, waiting in the queue
+    clock.advance(timedelta(hours=13))  # e.g. a long 40003 pause: past the grace window
+    fresh = await bot.delivery.checkin_now(GUILD, MENTEE)
+    assert fresh.outcome == "sent" and len(inbox.prompts()) == 1
+    again = await bot.delivery.checkin_now(GUILD, MENTEE)
+    assert again.outcome == "already" and again.message_id == fresh.message_id
+    assert len(inbox.prompts()) == 1

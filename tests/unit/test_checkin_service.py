@@ -503,3 +503,107 @@ async def test_undeliverable_members_are_those_whose_latest_prompt_failed(stack:
     await stack.checkins.mark_undeliverable(fourth)
     still = (await stack.checkins.prompt(fourth)).user_id
     assert await stack.checkins.undeliverable_members(GUILD) == [still]
+
+
+# ------------------------------------------------------------ schedule changes (audit)
+
+
+async def test_moving_todays_time_after_the_prompt_neither_closes_it_nor_promises_another(
+    stack: Stack,
+) -> None:
+    await add_member(stack)
+    period_id = await first_prompt(stack)  # Monday 10:00, sent
+    stack.clock.advance(timedelta(minutes=30))
+    # Later the same day she moves her check-ins to Monday evenings: today's date already
+    # had its prompt, so the next one is next Monday, and today's stays open.
+    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="18:00")
+    assert view.next_due_at == datetime(2026, 11, 9, 18, 0, tzinfo=UTC)
+    stack.clock.set(datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
+    assert await due_now(stack) == []
+    assert [(r["id"], r["status"]) for r in await periods(stack)] == [(period_id, "pending")]
+    goal = (await stack.checkins.prompt(period_id)).goals[0].goal_id
+    await stack.checkins.record_answer(period_id, MENTEE, goal, "on_track")
+
+
+async def test_a_timezone_change_that_names_a_date_already_prompted_skips_it(
+    stack: Stack,
+) -> None:
+    await add_member(stack, timezone="Pacific/Auckland")
+    stack.clock.set(datetime(2026, 11, 8, 12, 0, tzinfo=UTC))
+    await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="09:00")
+    stack.clock.set(datetime(2026, 11, 8, 20, 0, tzinfo=UTC))  # Monday 09:00 in Auckland
+    [period_id] = await due_now(stack)
+    await send(stack, period_id)
+    # She flies to Los Angeles, where it is still Sunday, and keeps Monday 09:00.
+    stack.clock.advance(timedelta(hours=1))
+    view = await stack.checkins.set_schedule(
+        GUILD, MENTEE, day="monday", at="09:00", timezone="America/Los_Angeles"
+    )
+    assert view.next_due_at == datetime(2026, 11, 16, 17, 0, tzinfo=UTC)
+    stack.clock.set(datetime(2026, 11, 9, 17, 0, tzinfo=UTC))
+    assert await due_now(stack) == []
+    assert [r["status"] for r in await periods(stack)] == ["pending"]
+
+
+async def test_a_mentee_who_was_briefly_a_mentor_gets_prompts_again(stack: Stack) -> None:
+    await add_member(stack)
+    await stack.checkins.ensure_schedule(GUILD, MENTEE)
+    await stack.db.execute("UPDATE members SET role = 'mentor' WHERE user_id = ?", (MENTEE,))
+    assert (await stack.checkins.ensure_schedule(GUILD, MENTEE)).next_due_at is None
+    await stack.db.execute("UPDATE members SET role = 'mentee' WHERE user_id = ?", (MENTEE,))
+    view = await stack.checkins.ensure_schedule(GUILD, MENTEE)
+    assert view.next_due_at == datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+
+
+async def test_answers_close_when_the_next_check_in_arrives(stack: Stack) -> None:
+    await add_member(stack)
+    await match(stack)
+    first = await first_prompt(stack)
+    goal = (await stack.checkins.prompt(first)).goals[0].goal_id
+    await stack.checkins.record_answer(first, MENTEE, goal, "on_track")
+    stack.clock.advance(timedelta(weeks=1))
+    [second] = await due_now(stack)
+    await send(stack, second)
+    # A month-old prompt can't suddenly tell the mentor she is stuck.
+    with pytest.raises(UserError, match="has closed"):
+        await stack.checkins.record_answer(first, MENTEE, goal, "stuck")
+    with pytest.raises(UserError, match="has closed"):
+        await stack.checkins.save_note(first, MENTEE, "late thoughts", True)
+    assert (await stack.checkins.prompt(first)).goals[0].status == "on_track"
+    outcome = await stack.checkins.record_answer(second, MENTEE, goal, "stuck")
+    assert outcome.mentor_alert is not None
+
+
+async def test_an_empty_note_is_not_an_answer(stack: Stack) -> None:
+    await add_member(stack)
+    period_id = await first_prompt(stack)
+    outcome = await stack.checkins.save_note(period_id, MENTEE, "   ", False)
+    assert not outcome.changed and outcome.prompt.answered_at is None
+    [row] = await periods(stack)
+    assert row["status"] == "pending" and row["answered_at"] is None
+
+
+async def test_a_pause_that_has_ended_is_not_shown_as_a_pause(stack: Stack) -> None:
+    await add_member(stack)
+    await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
+    assert (await stack.checkins.pause(GUILD, MENTEE, "2026-11-20")).paused
+    stack.clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="friday", at="10:00")
+    assert not view.paused
+    assert view.schedule is not None and view.schedule.paused_until is None
+    assert view.next_due_at == datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    with pytest.raises(UserError, match="aren't paused"):
+        await stack.checkins.resume(GUILD, MENTEE)
+
+
+async def test_pausing_after_a_prompt_cancels_its_reminder(stack: Stack) -> None:
+    await add_member(stack)
+    period_id = await first_prompt(stack)
+    stack.clock.advance(timedelta(hours=2))
+    await stack.checkins.pause(GUILD, MENTEE, None)
+    stack.clock.advance(timedelta(hours=22))
+    assert await stack.checkins.due_reminders(stack.clock.now()) == []
+    assert await stack.checkins.next_due(stack.clock.now()) is None
+    # The prompt itself stays answerable.
+    goal = (await stack.checkins.prompt(period_id)).goals[0].goal_id
+    await stack.checkins.record_answer(period_id, MENTEE, goal, "on_track")
