@@ -61,14 +61,24 @@ class DueTimer:
         self.job_id = job_id
         self._run_due = run_due
         self.next_due: datetime | None = None
+        # Earliest due time requested by `arm_earlier` while `fire` was running: the run
+        # computed its next due time before that row existed, so it must not win.
+        self._requested_during_run: datetime | None = None
+        self._running = False
 
     async def fire(self) -> datetime | None:
         """Run what is due now and re-arm for the next due time."""
+        self._running, self._requested_during_run = True, None
         try:
             next_due = await self._run_due(self._clock.now())
         except Exception:
             log.exception("Scheduled work %s failed; retrying in a minute", self.job_id)
             next_due = self._clock.now() + timedelta(minutes=1)
+        finally:
+            self._running = False
+        requested = self._requested_during_run
+        if requested is not None and (next_due is None or requested < next_due):
+            next_due = requested
         self.arm(next_due)
         return next_due
 
@@ -90,5 +100,9 @@ class DueTimer:
 
     def arm_earlier(self, due: datetime) -> None:
         """A new row became due at `due`: move the job forward if that is sooner."""
+        if self._running and (
+            self._requested_during_run is None or due < self._requested_during_run
+        ):
+            self._requested_during_run = due
         if self.next_due is None or due < self.next_due:
             self.arm(due)

@@ -67,3 +67,20 @@ async def test_failing_work_is_retried_in_a_minute(
 
     timer = DueTimer(scheduler, clock, "t", run_due)
     assert await timer.fire() == clock.now() + timedelta(minutes=1)
+
+
+async def test_earlier_work_added_during_a_run_is_not_overwritten(
+    scheduler: AsyncIOScheduler, clock: FakeClock
+) -> None:
+    later = clock.now() + timedelta(hours=5)
+    sooner = clock.now() + timedelta(minutes=10)
+    timer: DueTimer
+
+    async def run_due(now: datetime) -> datetime | None:
+        # While this run reads the database, a member moves their check-in earlier.
+        timer.arm_earlier(sooner)
+        return later
+
+    timer = DueTimer(scheduler, clock, "t", run_due)
+    assert await timer.fire() == sooner
+    assert timer.next_due == sooner
