@@ -14,6 +14,7 @@ from bot.services.goals import Goal
 from bot.ui.embeds import COLOUR, add_field, clip
 
 CHOICE_NAME_LIMIT = 100
+OMITTED_FOOTER_ROOM = 60
 
 
 def show_date(value: date) -> str:
@@ -37,12 +38,27 @@ def goals_embed(goals: list[Goal], guild_name: str) -> discord.Embed:
     embed.description = (
         f"{len(opened)} open goal(s). Your mentor can see them; directors only see how many."
     )
-    for goal in opened:
-        value = f"Target: {show_date(goal.target_date)}" if goal.target_date else "No target date"
-        add_field(embed, f"🎯 {goal.title}", f"{value} · added {format_dt(goal.created_at, 'D')}")
-    for goal in done:
-        when = format_dt(goal.completed_at, "D") if goal.completed_at else "—"
-        add_field(embed, f"✅ {goal.title}", f"Done {when}")
+    rows = [
+        (
+            f"🎯 {goal.title}",
+            (f"Target: {show_date(goal.target_date)}" if goal.target_date else "No target date")
+            + f" · added {format_dt(goal.created_at, 'D')}",
+        )
+        for goal in opened
+    ] + [
+        (
+            f"✅ {goal.title}",
+            f"Done {format_dt(goal.completed_at, 'D') if goal.completed_at else '—'}",
+        )
+        for goal in done
+    ]
+    shown = 0
+    for name, value in rows:
+        if not add_field(embed, name, value, reserve=OMITTED_FOOTER_ROOM):
+            break
+        shown += 1
+    if shown < len(rows):
+        embed.set_footer(text=f"…and {len(rows) - shown} more goal(s) not shown here.")
     return embed
 
 

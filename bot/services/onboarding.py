@@ -64,6 +64,8 @@ class Completion:
     first_time: bool
     goals_created: int
     cohort_id: int | None
+    # The check-in day, time or time zone answer changed on an existing profile.
+    schedule_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,16 @@ class OnboardingService:
             if role is None or not qn.is_complete(q, answers):
                 raise UserError("Your sign-up isn't finished yet: please answer every question.")
             checkin = qn.checkin_of(answers)
+            before = await self._db.fetchone(
+                "SELECT timezone, checkin_weekday, checkin_time FROM members "
+                "WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+            schedule = (
+                qn.timezone_of(answers),
+                checkin[0] if checkin else None,
+                checkin[1].strftime("%H:%M") if checkin else None,
+            )
             await self._db.execute(
                 "UPDATE members SET status = 'onboarded', role = ?, answers = ?, drafts = '{}', "
                 "timezone = ?, capacity = ?, checkin_weekday = ?, checkin_time = ?, "
@@ -283,6 +295,8 @@ class OnboardingService:
             first_time=record.status is not MemberStatus.ONBOARDED,
             goals_created=goals_created,
             cohort_id=cohort_id,
+            schedule_changed=record.status is MemberStatus.ONBOARDED
+            and (before is None or tuple(before) != schedule),
         )
 
     async def _add_first_goals(

@@ -22,16 +22,20 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def add_field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> None:
-    """Add a field if it fits the per-field, field-count and whole-embed limits."""
+def add_field(
+    embed: discord.Embed, name: str, value: str, *, inline: bool = False, reserve: int = 0
+) -> bool:
+    """Add a field if it fits the per-field, field-count and whole-embed limits, keeping
+    `reserve` characters free (e.g. for a footer added afterwards); False if it did not."""
     if len(embed.fields) >= FIELD_COUNT_LIMIT:
-        return
+        return False
     name = clip(name, FIELD_NAME_LIMIT)
     value = clip(value or "—", FIELD_VALUE_LIMIT)
-    room = TOTAL_LIMIT - len(embed) - len(name)
+    room = TOTAL_LIMIT - reserve - len(embed) - len(name)
     if room < 20:
-        return
+        return False
     embed.add_field(name=name, value=clip(value, min(room, FIELD_VALUE_LIMIT)), inline=inline)
+    return True
 
 
 def chunk_lines(lines: list[str], limit: int) -> list[str]:

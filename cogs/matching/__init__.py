@@ -114,6 +114,18 @@ class ApplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.
                 done = await _flow.introduce(bot, guild, director, mentee_id, mentor_id)
             except UserError as exc:
                 lines.append(f"⚠️ <@{mentee_id}> → <@{mentor_id}> skipped: {exc.message}")
+            except Exception:
+                # One pair's failure must not cost the rest of an approved proposal.
+                log.exception(
+                    "Introduction failed while applying a proposal (guild=%s mentee=%s mentor=%s)",
+                    guild.id,
+                    mentee_id,
+                    mentor_id,
+                )
+                lines.append(
+                    f"⚠️ <@{mentee_id}> → <@{mentor_id}> failed because of an error on our side; "
+                    "try `/match create` for this pair."
+                )
             else:
                 lines.append(
                     f"✅ <@{mentee_id}> → <@{mentor_id}>: introduced in {done.thread.mention}"

@@ -258,7 +258,15 @@ async def send_dm(
     view: discord.ui.View | None = None,
     nonce: str | None = None,
 ) -> bool:
-    """DM a member; False (recorded when DMs are closed) instead of raising."""
+    """DM a member; False (recorded when DMs are closed) instead of raising.
+
+    A member already known to have closed DMs is not tried again: each refusal is a 403
+    that counts against Discord's invalid-request limit. The flag clears when they next
+    interact with the bot in DMs.
+    """
+    record = await bot.services.onboarding.get(guild.id, member.id)
+    if record is not None and record.dm_closed:
+        return False
     try:
         channel = await member.create_dm()
         extra: dict[str, Any] = {}

@@ -6,6 +6,7 @@ message (old DM, ephemeral fallback, before or after a restart) the click came f
 
 from __future__ import annotations
 
+import calendar
 import logging
 from typing import TYPE_CHECKING, cast
 
@@ -15,7 +16,7 @@ from bot.director_log import post_director_log
 from bot.domain import questionnaire as qn
 from bot.errors import UserError
 from bot.roles import give_programme_role
-from bot.services.onboarding import OnboardingService, Screen
+from bot.services.onboarding import Completion, OnboardingService, Screen
 from cogs.onboarding import _screens
 from cogs.onboarding._ids import Mode
 
@@ -121,6 +122,7 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
     before = await onboarding.get(guild.id, member.id)
     completion = await onboarding.complete(guild.id, member.id)
     await bot.services.checkins.ensure_schedule(guild.id, member.id)
+    schedule_note = await _follow_schedule_answer(bot, guild, member, completion)
     settings = await bot.services.settings.get(guild.id)
     lines = ["Your answers are saved."]
     if (
@@ -139,6 +141,8 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
         await post_director_log(
             guild, settings, f"✅ {member.mention} signed up as a {completion.role}."
         )
+    if schedule_note:
+        lines.append(schedule_note)
     if completion.goals_created:
         lines.append(
             f"Your {completion.goals_created} goal(s) are saved; you'll be able to manage them "
@@ -147,6 +151,26 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
     if completion.first_time and completion.cohort_id is None:
         lines.append("You'll join the next cohort as soon as the directors open it.")
     return "🎉 " + " ".join(lines) if completion.first_time else " ".join(lines)
+
+
+async def _follow_schedule_answer(
+    bot: MentorBot, guild: discord.Guild, member: discord.Member, completion: Completion
+) -> str | None:
+    """A mentee who changes their check-in answer expects their check-ins to follow it."""
+    if not completion.schedule_changed or completion.role != "mentee":
+        return None
+    record = await service(bot).get(guild.id, member.id)
+    checkin = qn.checkin_of(record.answers) if record else None
+    zone = qn.timezone_of(record.answers) if record else None
+    if checkin is None or zone is None:
+        return None
+    weekday, at = checkin
+    view = await bot.services.checkins.set_schedule(
+        guild.id, member.id, day=calendar.day_name[weekday], at=at.strftime("%H:%M"), timezone=zone
+    )
+    if view.next_due_at is None:
+        return None
+    return f"Your next check-in: {discord.utils.format_dt(view.next_due_at, 'F')}."
 
 
 async def open_modal(interaction: discord.Interaction, guild_id: int, qid: str, mode: Mode) -> None:

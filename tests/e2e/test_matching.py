@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -412,6 +413,37 @@ async def test_whole_cohort_proposal_is_applied_only_on_confirmation(
     assert len(fake.threads(guild.channel("introductions"))) == 2
 
 
+async def test_one_failed_introduction_does_not_stop_the_rest_of_a_proposal(
+    fake: FakeDiscord,
+    ready: MentorBot,
+    guild: Guild,
+    users: dict[str, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cogs.matching import _flow
+
+    alice, bob, director = users["alice"], users["bob"], users["director"]
+    carl = await newcomer(fake, guild, "carl")
+    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
+    await sign_up(ready, guild, carl, "mentee", ["design"], "Asia/Tokyo")
+    await sign_up(ready, guild, bob, "mentor", ["data", "design"], "Europe/London", 2)
+    real_introduce = _flow.introduce
+
+    async def flaky(bot: MentorBot, g: Any, actor: Any, mentee_id: int, mentor_id: int) -> Any:
+        if mentee_id == alice.id:
+            raise RuntimeError("network hiccup")
+        return await real_introduce(bot, g, actor, mentee_id, mentor_id)
+
+    monkeypatch.setattr(_flow, "introduce", flaky)
+    proposal = await (await fake.slash(director, guild, "match suggest")).answer()
+    await fake.click(director, proposal, "Apply")
+    applied = await wait_for_change(
+        fake, proposal, lambda m: "Proposal applied" in m.text, "the applied proposal"
+    )
+    assert applied.text.count("✅") == 1 and "error on our side" in applied.text
+    assert len(fake.threads(guild.channel("introductions"))) == 1
+
+
 async def test_closed_dms_are_noted_in_the_thread_and_the_follow_up_goes_there(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
@@ -427,9 +459,14 @@ async def test_closed_dms_are_noted_in_the_thread_and_the_follow_up_goes_there(
     assert any("their DMs are closed" in m.text for m in fake.messages(thread))
     await fake.wait_for_dm(bob, lambda m: "You have a new mentee" in m.text)
 
+    def refused() -> int:
+        return len([r for r in fake.requests_to("POST") if r.status == 403])
+
+    refused_before = refused()
     clock.advance(timedelta(days=7))
     await fire(ready)
     asked = await fake.wait_for_message(thread, lambda m: "I couldn't reach you by DM" in m.text)
+    assert refused() == refused_before, "known closed DMs are not tried again (each is a 403)"
     assert asked.pinged_user_ids() == {alice.id}
     h = await fake.click(alice, asked, "Yes")
     answered = await h.answer()

@@ -327,3 +327,22 @@ async def test_leaving_and_rejoining_is_recorded(
         return not await left()
 
     await eventually(back, "mo's return recorded")
+
+
+async def test_changing_the_checkin_answer_moves_the_schedule(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice = users["alice"]
+    alice.dms_closed = True
+    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
+    await mentee_signup(fake, alice, screen)
+    before = await ready.services.checkins.schedule(guild.id, alice.id)
+    assert before.schedule is not None and before.schedule.weekday == 0  # Monday 09:00
+    picker = await (await fake.slash(alice, guild, "profile edit")).answer()
+    screen = await choose(fake, alice, picker, "checkin")
+    screen = await write(fake, alice, screen, {"checkin.day": "Thursday", "checkin.time": "18:30"})
+    assert "Your next check-in: <t:" in screen.text
+    after = await ready.services.checkins.schedule(guild.id, alice.id)
+    assert after.schedule is not None
+    assert (after.schedule.weekday, after.schedule.local_time.strftime("%H:%M")) == (3, "18:30")
+    assert after.next_due_at is not None and after.next_due_at.weekday() == 3

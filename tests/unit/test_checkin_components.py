@@ -76,3 +76,29 @@ def test_note_modal_fits() -> None:
     assert 1 <= len(payload["components"]) <= 5
     text_input = payload["components"][0]["component"]
     assert len(text_input.get("value") or "") <= text_input["max_length"] <= 4000
+
+
+def test_goal_list_says_how_many_goals_it_could_not_show() -> None:
+    from datetime import UTC, datetime
+
+    from bot.services.goals import Goal
+    from cogs.goals import goals_embed
+
+    now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    many = [
+        Goal(
+            id=n,
+            guild_id=1,
+            user_id=2,
+            title=f"{n:02d} " + "x" * 197,
+            target_date=None,
+            status="open" if n < 25 else "done",
+            created_at=now,
+            completed_at=None if n < 25 else now,
+        )
+        for n in range(40)
+    ]
+    embed = goals_embed(many, "Mentoring Circle")
+    assert len(embed) <= 6000 and len(embed.fields) <= 25
+    shown = len(embed.fields)
+    assert embed.footer.text == f"…and {40 - shown} more goal(s) not shown here."
