@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import discord
+from discord import app_commands
 
 from bot.tree import DirectorOnly
+
+
+def guild_of(interaction: discord.Interaction) -> discord.Guild:
+    """The server a command ran in; commands are guild-only, but a DM call gets an answer."""
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild
+
+
+def guild_member_of(interaction: discord.Interaction) -> tuple[discord.Guild, discord.Member]:
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild, interaction.user
 
 
 def is_director(member: discord.Member, director_role_id: int | None) -> bool:

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
 from bot.app import MentorBot
+from bot.checks import guild_of
 from bot.services.goals import Goal
-from bot.ui.embeds import COLOUR, add_field, clip
+from bot.ui.embeds import COLOUR, add_field, clip, show_date
 
 CHOICE_NAME_LIMIT = 100
 OMITTED_FOOTER_ROOM = 60
-
-
-def show_date(value: date) -> str:
-    """Target dates are calendar dates, shown as such (a timestamp would shift a day for
-    readers far from UTC)."""
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def _described(goal: Goal) -> str:
@@ -90,7 +83,7 @@ class Goals(commands.Cog):
     async def add(
         self, interaction: discord.Interaction, title: str, target_date: str | None = None
     ) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         goal = await self.bot.services.goals.add(guild.id, interaction.user.id, title, target_date)
         await interaction.response.send_message(
             f"🎯 Added your goal {_described(goal)}. It will be in your next check-in.",
@@ -99,7 +92,7 @@ class Goals(commands.Cog):
 
     @goal.command(name="list", description="See your goals")
     async def list_goals(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         goals = self.bot.services.goals
         await goals.require_mentee(guild.id, interaction.user.id)
         everything = await goals.all_goals(guild.id, interaction.user.id)
@@ -110,7 +103,7 @@ class Goals(commands.Cog):
     @goal.command(name="done", description="Mark one of your goals as done")
     @app_commands.describe(goal="One of your open goals")
     async def done(self, interaction: discord.Interaction, goal: str) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         goals = self.bot.services.goals
         await goals.require_mentee(guild.id, interaction.user.id)
         chosen = await goals.resolve(guild.id, interaction.user.id, goal)
@@ -132,7 +125,7 @@ class Goals(commands.Cog):
         title: str,
         target_date: str | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         goals = self.bot.services.goals
         await goals.require_mentee(guild.id, interaction.user.id)
         chosen = await goals.resolve(guild.id, interaction.user.id, goal)
@@ -141,12 +134,6 @@ class Goals(commands.Cog):
 
     done.autocomplete("goal")(goal_choices)
     edit.autocomplete("goal")(goal_choices)
-
-
-def _guild(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild
 
 
 async def setup(bot: MentorBot) -> None:

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import MentorBot
+from bot.checks import guild_of
 from bot.domain.health import (
     ChannelFacts,
     ChannelPurpose,
@@ -67,7 +68,7 @@ class Setup(commands.Cog):
         mentor: discord.Role,
         mentee: discord.Role,
     ) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         for purpose, role in (("Mentor", mentor), ("Mentee", mentee)):
             if role.managed:
                 raise UserError(
@@ -107,7 +108,7 @@ class Setup(commands.Cog):
         checkin_fallback: discord.TextChannel | None = None,
         director_log: discord.TextChannel | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         settings = await self.bot.services.settings.set_channels(
             guild.id,
             introductions=introductions.id,
@@ -130,7 +131,7 @@ class Setup(commands.Cog):
 
     @setup.command(name="show", description="Show the configuration and check what the bot needs")
     async def show(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         undeliverable = await self.bot.services.checkins.undeliverable_members(guild.id)
         facts = replace(
@@ -140,12 +141,6 @@ class Setup(commands.Cog):
         await interaction.response.send_message(
             embed=setup_embed(guild, settings, report), ephemeral=True
         )
-
-
-def _guild(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild
 
 
 def server_facts(bot: MentorBot, guild: discord.Guild, settings: GuildSettings) -> ServerFacts:

@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import MentorBot
+from bot.checks import guild_of
 from bot.domain import questionnaire as qn
 from bot.domain.schedule import GoalStatus
 from bot.scheduler import DueTimer
@@ -226,7 +227,7 @@ class Checkins(commands.Cog):
         timezone: str | None = None,
         cadence: app_commands.Choice[str] | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         view = await self.bot.services.checkins.set_schedule(
             guild.id,
             interaction.user.id,
@@ -250,7 +251,7 @@ class Checkins(commands.Cog):
         until="First day check-ins may come again, as YYYY-MM-DD (default: until you resume)"
     )
     async def pause(self, interaction: discord.Interaction, until: str | None = None) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         view = await self.bot.services.checkins.pause(guild.id, interaction.user.id, until)
         await interaction.response.send_message(
             "⏸️ " + _screens.schedule_summary(view), ephemeral=True
@@ -258,7 +259,7 @@ class Checkins(commands.Cog):
 
     @checkin.command(name="resume", description="Start your check-ins again after a pause")
     async def resume(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         view = await self.bot.services.checkins.resume(guild.id, interaction.user.id)
         await interaction.response.send_message(
             "▶️ Welcome back! " + _screens.schedule_summary(view), ephemeral=True
@@ -266,7 +267,7 @@ class Checkins(commands.Cog):
 
     @checkin.command(name="now", description="Check in on your goals right now")
     async def now(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         delivered = await self.delivery.checkin_now(guild.id, interaction.user.id)
         if delivered.outcome == "queued":
@@ -293,7 +294,7 @@ class Checkins(commands.Cog):
 
     @checkin.command(name="history", description="Your recent check-ins")
     async def history(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = guild_of(interaction)
         entries = await self.bot.services.checkins.history(guild.id, interaction.user.id)
         view = await self.bot.services.checkins.schedule(guild.id, interaction.user.id)
         embed = _screens.history_embed(entries, guild.name, _screens.schedule_footer(view))
@@ -303,12 +304,6 @@ class Checkins(commands.Cog):
 def _link(guild_id: int, channel_id: int, message_id: int, delivery: str | None) -> str:
     where = guild_id if delivery == "thread" else "@me"
     return f"https://discord.com/channels/{where}/{channel_id}/{message_id}"
-
-
-def _guild(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild
 
 
 async def setup(bot: MentorBot) -> None:

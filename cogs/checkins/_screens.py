@@ -10,8 +10,6 @@ readers far from UTC).
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
 from discord.utils import format_dt
 
@@ -24,7 +22,15 @@ from bot.services.checkins import (
     ScheduleView,
 )
 from bot.ui.components import MessageLayout
-from bot.ui.embeds import COLOUR, COLOUR_OK, COLOUR_WARNING, DESCRIPTION_LIMIT, add_field, clip
+from bot.ui.embeds import (
+    COLOUR,
+    COLOUR_OK,
+    COLOUR_WARNING,
+    DESCRIPTION_LIMIT,
+    add_field,
+    clip,
+    show_date,
+)
 from cogs.checkins import _ids
 
 BUTTON_LABEL_LIMIT = 80
@@ -55,10 +61,6 @@ def layout(view: discord.ui.View) -> discord.ui.View:
     """
     view.stop()
     return view
-
-
-def show_date(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def prompt_message(

@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import MentorBot
-from bot.checks import is_director, require_director
+from bot.checks import guild_member_of, is_director, require_director
 from bot.director_log import post_director_log
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 async def _director(
     interaction: discord.Interaction, guild_id: int | None = None
 ) -> tuple[discord.Guild, discord.Member]:
-    guild, member = _flow.guild_member(interaction)
+    guild, member = guild_member_of(interaction)
     if guild_id is not None and guild.id != guild_id:
         raise UserError("This button belongs to another server.")
     settings = await _flow.bot_of(interaction).services.settings.get(guild.id)
@@ -289,7 +289,7 @@ class Matching(commands.Cog):
 
     @match.command(name="list", description="Directors: every pair; mentors: your mentees")
     async def list_(self, interaction: discord.Interaction) -> None:
-        guild, member = _flow.guild_member(interaction)
+        guild, member = guild_member_of(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         matching = self.bot.services.matching
         if is_director(member, settings.director_role_id):

@@ -44,12 +44,6 @@ def bot_of(interaction: discord.Interaction) -> MentorBot:
     return cast("MentorBot", interaction.client)
 
 
-def guild_member(interaction: discord.Interaction) -> tuple[discord.Guild, discord.Member]:
-    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
-        raise UserError("This works only inside the server, not in DMs.")
-    return interaction.guild, interaction.user
-
-
 async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
     member = guild.get_member(user_id)
     if member is not None:

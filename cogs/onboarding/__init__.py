@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import MentorBot
-from bot.checks import require_director
+from bot.checks import guild_member_of, require_director
 from bot.director_log import post_director_log
 from bot.errors import UserError
 from bot.roles import remove_programme_roles
@@ -243,7 +243,7 @@ class Onboarding(commands.Cog):
 
     @onboarding.command(name="start", description="Start or continue your mentoring sign-up")
     async def start(self, interaction: discord.Interaction) -> None:
-        guild, member = _guild_member(interaction)
+        guild, member = guild_member_of(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         if not settings.roles_configured:
             raise UserError(
@@ -270,7 +270,7 @@ class Onboarding(commands.Cog):
     @onboarding.command(name="reset", description="Directors: clear a member's sign-up")
     @app_commands.describe(member="The member whose sign-up answers should be cleared")
     async def reset(self, interaction: discord.Interaction, member: discord.Member) -> None:
-        guild, director = _guild_member(interaction)
+        guild, director = guild_member_of(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         require_director(director, settings.director_role_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -303,7 +303,7 @@ class Onboarding(commands.Cog):
     async def view(
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
-        guild, viewer = _guild_member(interaction)
+        guild, viewer = guild_member_of(interaction)
         target = member or viewer
         relation: Viewer = "self"
         if target.id != viewer.id:
@@ -335,7 +335,7 @@ class Onboarding(commands.Cog):
 
     @profile.command(name="edit", description="Change one of your sign-up answers")
     async def edit(self, interaction: discord.Interaction) -> None:
-        guild, member = _guild_member(interaction)
+        guild, member = guild_member_of(interaction)
         onboarding = self.bot.services.onboarding
         record = await onboarding.get(guild.id, member.id)
         if record is None or not record.answers:
@@ -345,12 +345,6 @@ class Onboarding(commands.Cog):
             raise UserError("Finish your sign-up first: use `/onboarding start` to continue.")
         embed, view = _screens.edit_picker(onboarding.questionnaire, guild, screen.answers)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-
-
-def _guild_member(interaction: discord.Interaction) -> tuple[discord.Guild, discord.Member]:
-    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild, interaction.user
 
 
 async def setup(bot: MentorBot) -> None:
