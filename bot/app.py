@@ -127,6 +127,8 @@ class MentorBot(commands.Bot):
         await asyncio.shield(self._teardown)
 
     async def _close_everything(self) -> None:
+        for timer in list(self.timers.values()):
+            await timer.stop()
         stop_scheduler(self.scheduler)
         await super().close()
         db, self._db = self._db, None

@@ -13,6 +13,7 @@ holds the clock still never fires a job by accident, and a test that moves the c
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -65,17 +66,29 @@ class DueTimer:
         # computed its next due time before that row existed, so it must not win.
         self._requested_during_run: datetime | None = None
         self._running = False
+        self._runs: set[asyncio.Task[object]] = set()
+        self._stopped = False
 
     async def fire(self) -> datetime | None:
         """Run what is due now and re-arm for the next due time."""
+        if self._stopped:
+            return None
         self._running, self._requested_during_run = True, None
+        run = asyncio.current_task()
+        if run is not None:
+            self._runs.add(run)
         try:
             next_due = await self._run_due(self._clock.now())
+        except asyncio.CancelledError:
+            if not self._stopped:
+                raise
+            return None  # cut short by `stop`: the database says what is left at next start
         except Exception:
             log.exception("Scheduled work %s failed; retrying in a minute", self.job_id)
             next_due = self._clock.now() + timedelta(minutes=1)
         finally:
             self._running = False
+            self._runs.discard(run)
         requested = self._requested_during_run
         if requested is not None and (next_due is None or requested < next_due):
             next_due = requested
@@ -84,6 +97,8 @@ class DueTimer:
 
     def arm(self, due: datetime | None) -> None:
         """(Re)schedule the job for `due` (clock time); None removes it."""
+        if self._stopped and due is not None:
+            return
         self.next_due = due
         if due is None:
             if self._scheduler.get_job(self.job_id) is not None:
@@ -106,3 +121,14 @@ class DueTimer:
             self._requested_during_run = due
         if self.next_due is None or due < self.next_due:
             self.arm(due)
+
+    async def stop(self) -> None:
+        """No more runs; a run in progress is cancelled and waited for, so once this returns
+        nothing of this timer still uses the database or Discord."""
+        self._stopped = True
+        self.arm(None)
+        runs = {run for run in self._runs if run is not asyncio.current_task()}
+        for run in runs:
+            run.cancel()
+        if runs:
+            await asyncio.wait(runs)

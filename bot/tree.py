@@ -25,6 +25,10 @@ MISSING_BOT_PERMISSION = (
     "`/setup show` to see exactly what to fix."
 )
 
+_MEMBER_OPTIONS = (
+    discord.AppCommandOptionType.user,
+    discord.AppCommandOptionType.mentionable,
+)
 _PERMISSION_NAMES = {
     "manage_guild": "Manage Server",
     "manage_roles": "Manage Roles",
@@ -61,6 +65,9 @@ def friendly_message(error: BaseException) -> str | None:
     if isinstance(error, app_commands.BotMissingPermissions):
         names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"I'm missing the {names} permission here. A server admin can fix it."
+    if isinstance(error, app_commands.TransformerError) and error.type in _MEMBER_OPTIONS:
+        # Discord still offers people who left the server in a member option.
+        return "That person isn't a member of this server any more, so I can't do that for them."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works only inside the server, not in DMs."
     if isinstance(error, app_commands.CommandOnCooldown):

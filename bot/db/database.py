@@ -48,7 +48,10 @@ class Database:
         return self._conn
 
     async def close(self) -> None:
-        await self._conn.close()
+        """Close once a transaction in progress (e.g. a handler still running at shutdown)
+        has committed or rolled back, never between its statements."""
+        async with self._lock:
+            await self._conn.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:

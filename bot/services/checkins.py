@@ -365,9 +365,14 @@ class CheckinService:
             if end <= today:
                 raise UserError("Pick a date after today for your check-ins to start again.")
         paused = pause(current, end)
-        view = await self._store(
-            guild_id, user_id, paused, await self._upcoming(guild_id, user_id, paused, self._now())
-        )
+        try:
+            upcoming = await self._upcoming(guild_id, user_id, paused, self._now())
+        except OverflowError:  # e.g. 9999-12-31: no check-in date exists after it
+            raise UserError(
+                "That date is too far ahead. To pause until you're back, leave out `until` "
+                "and run `/checkin resume` when you are."
+            ) from None
+        view = await self._store(guild_id, user_id, paused, upcoming)
         # A prompt that came due but is still waiting in the paced sender's queue (a whole
         # cohort goes out at one a second) is dropped: nobody has seen it, and a pause means
         # no more prompts. One already being sent (claimed) goes out, without a reminder:

@@ -9,6 +9,7 @@ the onboarding questionnaire).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import time as monotonic_time
@@ -27,6 +28,8 @@ TITLE_MAX = GOAL_LINE_MAX
 # one keystroke away and keeps check-in prompts short (principle 3).
 OPEN_GOALS_MAX = 25
 CACHE_SECONDS = 30.0
+# Autocomplete sends a goal's id; anything larger cannot be a SQLite integer.
+GOAL_ID_MAX = 2**63 - 1
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 GoalState = Literal["open", "done"]
@@ -158,8 +161,9 @@ class GoalService:
     async def resolve(self, guild_id: int, user_id: int, raw: str) -> Goal:
         """A goal chosen in autocomplete (its id) or typed out in full (its title)."""
         text = raw.strip()
-        if text.isdigit():
-            return await self.get(guild_id, user_id, int(text))
+        if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= GOAL_ID_MAX:
+            with contextlib.suppress(UserError):  # else a title written in digits
+                return await self.get(guild_id, user_id, int(text))
         wanted = " ".join(text.split()).casefold()
         for goal in await self.all_goals(guild_id, user_id):
             if goal.title.casefold() == wanted:

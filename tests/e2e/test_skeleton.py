@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import MentorBot
 from bot.config import Settings
-from tests.e2e.conftest import REPO, BotProcess
+from tests.e2e.conftest import REPO, BotProcess, configure
 from tests.fakediscord import FakeDiscord, Guild, User
 
 EXPECTED_COMMANDS = {"setup", "onboarding", "profile"}
@@ -89,6 +89,32 @@ async def test_unexpected_error_gets_an_apology_and_is_logged(
     assert record.exc_info is not None
 
 
+async def test_a_member_who_left_is_named_as_such_not_an_error(
+    fake: FakeDiscord,
+    bot: MentorBot,
+    guild: Guild,
+    users: dict[str, User],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Discord still offers a departed member in a member option; the bot says so."""
+    await configure(fake, guild, users["director"])
+    gone = fake.world.add_user("gone")
+    await fake.member_join(guild, gone)
+    await fake.member_leave(guild, gone)
+    with caplog.at_level(logging.ERROR, logger="bot.tree"):
+        for command, options in (
+            ("onboarding reset", {"member": gone}),
+            ("profile view", {"member": gone}),
+            ("match suggest", {"mentee": gone}),
+            ("match create", {"mentee": gone, "mentor": users["alice"]}),
+        ):
+            h = await fake.slash(users["director"], guild, command, **options)
+            reply = await h.answer()
+            assert h.ephemeral, command
+            assert "isn't a member of this server any more" in reply.text, (command, reply.text)
+    assert [r for r in caplog.records if r.name == "bot.tree"] == []
+
+
 async def test_shutdown_closes_database_and_scheduler(process: BotProcess) -> None:
     bot = await process.start()
     assert bot.scheduler.running
@@ -97,6 +123,48 @@ async def test_shutdown_closes_database_and_scheduler(process: BotProcess) -> No
     assert not bot.scheduler.running
     with pytest.raises(RuntimeError):
         _ = bot.db
+
+
+@pytest.mark.parametrize("started_by", ["scheduler", "on_ready"])
+async def test_shutdown_stops_scheduled_work_in_progress_before_closing_the_database(
+    process: BotProcess,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    started_by: str,
+) -> None:
+    """A follow-up run still sending when the bot is told to stop: nothing is logged as an
+    error, and the run never touches the database after it is closed."""
+    import asyncio
+
+    bot = await process.start()
+    running = asyncio.Event()
+    after_close: list[str] = []
+
+    async def slow_claim(now: object, *, limit: int | None = None) -> list[object]:
+        running.set()
+        await asyncio.sleep(0.3)  # a DM on its way
+        try:
+            await bot.db.fetchval("SELECT 1")
+        except RuntimeError:
+            after_close.append("database gone")
+        return []
+
+    monkeypatch.setattr(bot.services.matching, "claim_due_followups", slow_claim)
+    timer = bot.timers["match_followups"]
+    if started_by == "scheduler":
+        timer.arm(bot.clock.now())
+        run = None
+    else:  # the first run after connecting is awaited by on_ready, not by the scheduler
+        run = asyncio.create_task(timer.fire())
+    await asyncio.wait_for(running.wait(), timeout=5)
+    with caplog.at_level(logging.WARNING):
+        await process.stop()
+        if run is not None:
+            await asyncio.wait_for(run, timeout=5)
+        await asyncio.sleep(0.5)
+    assert after_close == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert bot.scheduler.get_jobs() == []
 
 
 async def test_runs_without_members_intent_and_says_how_to_fix_it(
@@ -200,6 +268,8 @@ def test_login_failure_exits_with_one_line(
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
     monkeypatch.setenv("QUESTIONNAIRE_PATH", str(REPO / "data" / "questionnaire.toml"))
     monkeypatch.setattr(entry, "_serve", rejected)
+    # In-process: keep the session's logging (pytest's capture) as it is.
+    monkeypatch.setattr(entry, "configure_logging", lambda level: None)
     assert entry.main([]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Discord rejected DISCORD_TOKEN" in err[0]

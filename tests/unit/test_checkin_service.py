@@ -214,12 +214,15 @@ async def test_pause_indefinitely_stops_the_timer_and_resume_continues_from_now(
     assert await periods(stack) == [], "weeks skipped while paused are neither sent nor missed"
 
 
-@pytest.mark.parametrize("until", ["2026-11-02", "2026-10-30", "next week", "2026-02-30"])
+@pytest.mark.parametrize(
+    "until", ["2026-11-02", "2026-10-30", "next week", "2026-02-30", "9999-12-31"]
+)
 async def test_pause_needs_a_future_date(stack: Stack, until: str) -> None:
     await add_member(stack)
     await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
     with pytest.raises(UserError):
         await stack.checkins.pause(GUILD, MENTEE, until)
+    assert not (await stack.checkins.schedule(GUILD, MENTEE)).paused
 
 
 # ------------------------------------------------------------------- grace window

@@ -108,6 +108,20 @@ async def test_a_goal_is_found_by_id_or_by_its_exact_title_and_only_the_owners(
         await goals.resolve(GUILD, 333, str(goal.id))
 
 
+@pytest.mark.parametrize("typed", ["²", "9" * 19, "9" * 5000])
+async def test_a_typed_goal_that_only_looks_like_a_number_is_not_an_error(
+    goals: GoalService, typed: str
+) -> None:
+    with pytest.raises(UserError, match="can't find"):
+        await goals.resolve(GUILD, MENTEE, typed)
+
+
+async def test_a_goal_titled_with_digits_is_found_by_its_title(goals: GoalService) -> None:
+    goal = await goals.add(GUILD, MENTEE, "2027")
+    assert goal.id != 2027
+    assert (await goals.resolve(GUILD, MENTEE, "2027")).id == goal.id
+
+
 async def test_autocomplete_filters_and_sees_writes_at_once(goals: GoalService) -> None:
     await goals.add(GUILD, MENTEE, "Learn SQL")
     await goals.add(GUILD, MENTEE, "Lead a team")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -84,3 +85,29 @@ async def test_earlier_work_added_during_a_run_is_not_overwritten(
     timer = DueTimer(scheduler, clock, "t", run_due)
     assert await timer.fire() == sooner
     assert timer.next_due == sooner
+
+
+async def test_stop_cancels_runs_in_progress_quietly_and_disarms(
+    scheduler: AsyncIOScheduler, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    started = asyncio.Event()
+    finished: list[str] = []
+
+    async def run_due(now: datetime) -> datetime | None:
+        started.set()
+        await asyncio.sleep(3600)
+        finished.append("ran on after stop")
+        return now + timedelta(hours=1)
+
+    timer = DueTimer(scheduler, clock, "t", run_due)
+    timer.arm(clock.now() + timedelta(hours=2))
+    runs = [asyncio.create_task(timer.fire()) for _ in range(2)]
+    await asyncio.wait_for(started.wait(), timeout=1)
+    await asyncio.wait_for(timer.stop(), timeout=1)
+    assert all(run.done() for run in runs)
+    assert [run.result() for run in runs] == [None, None]
+    assert finished == [] and caplog.records == []
+    assert scheduler.get_job("t") is None
+    timer.arm_earlier(clock.now())
+    assert scheduler.get_job("t") is None
+    assert await timer.fire() is None
