@@ -109,6 +109,16 @@ class Setup(commands.Cog):
         director_log: discord.TextChannel | None = None,
     ) -> None:
         guild = guild_of(interaction)
+        for label, channel in (
+            ("introductions", introductions),
+            ("sessions", sessions),
+            ("check-in fallback", checkin_fallback),
+        ):
+            if channel is not None and channel.is_news():
+                raise UserError(
+                    f"{channel.mention} is an announcement channel, where Discord allows no "
+                    f"private threads: pick an ordinary text channel for {label}."
+                )
         settings = await self.bot.services.settings.set_channels(
             guild.id,
             introductions=introductions.id,
@@ -188,7 +198,9 @@ def _channel_facts(guild: discord.Guild, purpose: ChannelPurpose, channel_id: in
     channel = guild.get_channel(channel_id)
     if channel is None:
         return ChannelFacts(purpose, channel_id, None)
-    if not isinstance(channel, discord.TextChannel):
+    if not isinstance(channel, discord.TextChannel) or (
+        channel.is_news() and purpose is not ChannelPurpose.DIRECTOR_LOG
+    ):
         return ChannelFacts(purpose, channel_id, channel.name, is_text=False)
     perms = channel.permissions_for(guild.me)
     return ChannelFacts(

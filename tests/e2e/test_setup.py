@@ -139,3 +139,30 @@ async def test_settings_are_per_server(
     assert (await bot.services.settings.get(other.id)).mentor_role_id is None
     text = (await (await fake.slash(users["olivia"], other, "setup show")).answer()).text
     assert "Run `/setup roles`" in text
+
+
+async def test_announcement_channels_cannot_hold_private_threads(
+    fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User]
+) -> None:
+    news = guild.add_announcement_channel("news")
+    bot = await process.start()
+    h = await fake.slash(
+        users["director"],
+        guild,
+        "setup channels",
+        introductions=news,
+        sessions=guild.channel("sessions"),
+    )
+    reply = await h.answer()
+    assert h.ephemeral and "announcement channel" in reply.text
+    assert (await bot.services.settings.get(guild.id)).introductions_channel_id is None
+    # As the director log (messages only) it is fine.
+    h = await fake.slash(
+        users["director"],
+        guild,
+        "setup channels",
+        introductions=guild.channel("introductions"),
+        sessions=guild.channel("sessions"),
+        director_log=news,
+    )
+    assert "Saved" in (await h.answer()).text
