@@ -368,6 +368,15 @@ class CheckinDelivery:
                 alert.mentor_id,
                 alert.mentee_id,
             )
+        except Exception:
+            # The mentee's answer is already saved: a failed alert must not tell them that
+            # their request was not completed.
+            log.exception(
+                "Mentor alert failed (guild=%s mentor=%s mentee=%s)",
+                alert.guild_id,
+                alert.mentor_id,
+                alert.mentee_id,
+            )
 
     async def _report(self, change: RiskChange) -> None:
         try:
