@@ -40,7 +40,7 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.
         await guarded(
             interaction,
             "onboarding start button",
-            lambda: _flow.show_current(interaction, self.guild_id, edit=True),
+            lambda: _flow.show_current(interaction, self.guild_id),
         )
 
 

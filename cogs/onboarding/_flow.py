@@ -83,6 +83,9 @@ async def advance(
 ) -> None:
     """Save one step's answers and show what comes next (or the summary)."""
     bot = bot_of(interaction)
+    # Acknowledge first: finding the member may cost a request (no member cache without
+    # the members intent), and finishing gives a role and writes the director log.
+    await interaction.response.defer()
     guild, member = await member_of(bot, guild_id, interaction.user.id)
     onboarding = service(bot)
     try:
@@ -106,7 +109,6 @@ async def advance(
             )
             return
         raise UserError(exc.message) from None
-    await interaction.response.defer()
     notice = None
     if screen.complete and await onboarding.needs_completion(guild.id, member.id):
         notice = await finish(bot, guild, member)
@@ -203,21 +205,18 @@ async def submit_modal(
     await advance(interaction, guild_id, _screens.modal_answers(step, values), mode)
 
 
-async def show_current(interaction: discord.Interaction, guild_id: int, *, edit: bool) -> None:
+async def show_current(interaction: discord.Interaction, guild_id: int) -> None:
     """Start or resume: the next unanswered step, or the summary when signed up."""
     bot = bot_of(interaction)
+    await interaction.response.defer()
     guild, member = await member_of(bot, guild_id, interaction.user.id)
     screen = await service(bot).start(guild.id, member.id)
-    rendered = await render(bot, guild, screen)
-    if edit:
-        await update(interaction, rendered)
-    else:
-        embed, view = rendered
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+    await update(interaction, await render(bot, guild, screen))
 
 
 async def show_edit_picker(interaction: discord.Interaction, guild_id: int) -> None:
     bot = bot_of(interaction)
+    await interaction.response.defer()
     guild, member = await member_of(bot, guild_id, interaction.user.id)
     screen = await service(bot).screen(guild.id, member.id)
     if not screen.complete:
@@ -230,6 +229,7 @@ async def show_edit_picker(interaction: discord.Interaction, guild_id: int) -> N
 
 async def show_edit_step(interaction: discord.Interaction, guild_id: int, qid: str) -> None:
     bot = bot_of(interaction)
+    await interaction.response.defer()
     guild, member = await member_of(bot, guild_id, interaction.user.id)
     onboarding = service(bot)
     screen = await onboarding.screen(guild.id, member.id)
@@ -242,6 +242,7 @@ async def show_edit_step(interaction: discord.Interaction, guild_id: int, qid: s
 
 async def show_summary(interaction: discord.Interaction, guild_id: int) -> None:
     bot = bot_of(interaction)
+    await interaction.response.defer()
     guild, member = await member_of(bot, guild_id, interaction.user.id)
     screen = await service(bot).screen(guild.id, member.id)
     await update(interaction, await render(bot, guild, screen))
