@@ -216,6 +216,20 @@ async def test_schedule_prompt_answers_note_and_mentor_told_when_stuck(
     assert len(prompts(fake, carol)) == 1
 
 
+async def test_a_rate_limited_prompt_is_retried_and_arrives_once(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, clock: Any
+) -> None:
+    """PRODUCT §6: on a 429 the bot waits and retries; it never drops a prompt."""
+    fay = await sign_up(ready, fake, guild, "fay")
+    fake.rate_limit("POST", "/channels/{channel_id}/messages", times=2, retry_after=0.05)
+    clock.set(MONDAY_0900)
+    await fire(ready)
+    await wait_sent(ready, 1)
+    assert len(prompts(fake, fay)) == 1
+    limited = [r for r in fake.requests_to("POST", "/channels/{channel_id}/messages")]
+    assert [r.status for r in limited].count(429) == 2
+
+
 async def test_reminder_after_a_day_then_missed_and_at_risk_for_directors(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, clock: Any
 ) -> None:
