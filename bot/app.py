@@ -22,6 +22,7 @@ from bot.db.migrate import migrate
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.scheduler import DueTimer, create_scheduler, stop_scheduler
 from bot.services.checkins import CheckinService
+from bot.services.contacts import Contacts
 from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
@@ -36,6 +37,7 @@ class Services:
     """Everything the cogs call into; built once in `setup_hook`."""
 
     settings: SettingsService
+    contacts: Contacts
     onboarding: OnboardingService
     matching: MatchingService
     goals: GoalService
@@ -106,12 +108,14 @@ class MentorBot(commands.Bot):
         settings = SettingsService(self._db, self.clock)
         onboarding = OnboardingService(self._db, self.clock, questionnaire)
         goals = GoalService(self._db, self.clock)
+        contacts = Contacts(self._db)
         self._services = Services(
             settings=settings,
+            contacts=contacts,
             onboarding=onboarding,
             matching=MatchingService(self._db, self.clock, settings, onboarding),
             goals=goals,
-            checkins=CheckinService(self._db, self.clock, settings, goals),
+            checkins=CheckinService(self._db, self.clock, settings, goals, contacts),
         )
         self.scheduler.start()
         for name in extension_names():

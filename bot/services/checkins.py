@@ -40,6 +40,7 @@ from bot.domain.schedule import (
     resume,
 )
 from bot.errors import UserError
+from bot.services.contacts import Contacts
 from bot.services.goals import Goal, GoalService
 from bot.services.settings import SettingsService
 
@@ -219,8 +220,14 @@ class NowResult:
 
 class CheckinService:
     def __init__(
-        self, db: Database, clock: Clock, settings: SettingsService, goals: GoalService
+        self,
+        db: Database,
+        clock: Clock,
+        settings: SettingsService,
+        goals: GoalService,
+        contacts: Contacts | None = None,
     ) -> None:
+        self.contacts = contacts or Contacts(db)
         self._db = db
         self._clock = clock
         self._settings = settings
@@ -689,33 +696,6 @@ class CheckinService:
             (period_id,),
         )
 
-    async def set_dm_channel(self, guild_id: int, user_id: int, channel_id: int | None) -> None:
-        await self._db.execute(
-            "UPDATE members SET dm_channel_id = ? WHERE guild_id = ? AND user_id = ?",
-            (channel_id, guild_id, user_id),
-        )
-
-    async def set_dm_closed(self, guild_id: int, user_id: int, closed: bool) -> None:
-        await self._db.execute(
-            "UPDATE members SET dm_closed = ? WHERE guild_id = ? AND user_id = ?",
-            (int(closed), guild_id, user_id),
-        )
-
-    async def reopen_dms(self, user_id: int, guild_id: int | None = None) -> bool:
-        """The member showed their DMs work again: stop skipping them. True if anything changed."""
-        if guild_id is None:
-            rows = await self._db.fetchall(
-                "SELECT guild_id FROM members WHERE user_id = ? AND dm_closed = 1", (user_id,)
-            )
-        else:
-            rows = await self._db.fetchall(
-                "SELECT guild_id FROM members WHERE guild_id = ? AND user_id = ? AND dm_closed = 1",
-                (guild_id, user_id),
-            )
-        for row in rows:
-            await self.set_dm_closed(row["guild_id"], user_id, False)
-        return bool(rows)
-
     async def set_fallback_thread(self, guild_id: int, user_id: int, thread_id: int | None) -> None:
         await self._ensure_member_row(guild_id, user_id)
         await self._db.execute(
@@ -789,13 +769,6 @@ class CheckinService:
             return None
         delivery: Delivery = "thread" if row["delivery"] == "thread" else "dm"
         return int(row["channel_id"]), row["message_id"], delivery
-
-    async def dm_channel_of(self, guild_id: int, user_id: int) -> int | None:
-        value = await self._db.fetchval(
-            "SELECT dm_channel_id FROM members WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
-        return int(value) if value is not None else None
 
     async def undeliverable_members(self, guild_id: int) -> list[int]:
         """Members whose latest prompt could not be delivered (closed DMs, no fallback)."""

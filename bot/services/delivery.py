@@ -184,7 +184,7 @@ class CheckinDelivery:
             if placed.outcome == "already" and placed.message_id is not None:
                 return placed
         # Asking is interacting again: try their DMs even if they were closed before.
-        await self.service.reopen_dms(user_id, guild_id)
+        await self.service.contacts.reopen_dms(user_id, guild_id)
         delivered = await self.deliver_now(started.period_id)
         if delivered.outcome == "gone" and not started.created:
             # The open one was a scheduled prompt that waited too long to be sent (it is
@@ -209,10 +209,12 @@ class CheckinDelivery:
             try:
                 if channel_id is None:
                     channel_id = await self.messenger.open_dm(plan.user_id)
-                    await self.service.set_dm_channel(plan.guild_id, plan.user_id, channel_id)
+                    await self.service.contacts.set_dm_channel(
+                        plan.guild_id, plan.user_id, channel_id
+                    )
                 return await self._send(plan, channel_id, "dm", nonce=f"ci{plan.period_id}")
             except DmClosed:
-                await self.service.set_dm_closed(plan.guild_id, plan.user_id, True)
+                await self.service.contacts.set_dm_closed(plan.guild_id, plan.user_id, True)
                 log.info(
                     "Check-in DM refused; using the fallback (guild=%s user=%s period=%s)",
                     plan.guild_id,
@@ -232,7 +234,7 @@ class CheckinDelivery:
                 )
                 return None
             except ChannelGone:
-                await self.service.set_dm_channel(plan.guild_id, plan.user_id, None)
+                await self.service.contacts.set_dm_channel(plan.guild_id, plan.user_id, None)
                 channel_id = None
                 if attempt:
                     raise
@@ -355,11 +357,13 @@ class CheckinDelivery:
             await self._report(outcome.risk)
 
     async def _alert_mentor(self, alert: MentorAlert) -> None:
-        channel_id = await self.service.dm_channel_of(alert.guild_id, alert.mentor_id)
+        channel_id = await self.service.contacts.dm_channel_of(alert.guild_id, alert.mentor_id)
         try:
             if channel_id is None:
                 channel_id = await self.messenger.open_dm(alert.mentor_id)
-                await self.service.set_dm_channel(alert.guild_id, alert.mentor_id, channel_id)
+                await self.service.contacts.set_dm_channel(
+                    alert.guild_id, alert.mentor_id, channel_id
+                )
             await self.messenger.alert_mentor(channel_id, alert)
         except (DmClosed, ChannelGone, CannotPost, Throttled):
             log.info(

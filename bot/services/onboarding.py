@@ -121,19 +121,6 @@ class OnboardingService:
             raise UserError("I have no sign-up for you in that server yet: press Start first.")
         return record
 
-    async def set_dm_channel(self, guild_id: int, user_id: int, channel_id: int) -> None:
-        await self._db.execute(
-            "UPDATE members SET dm_channel_id = ?, dm_closed = 0 "
-            "WHERE guild_id = ? AND user_id = ?",
-            (channel_id, guild_id, user_id),
-        )
-
-    async def set_dm_closed(self, guild_id: int, user_id: int, closed: bool) -> None:
-        await self._db.execute(
-            "UPDATE members SET dm_closed = ? WHERE guild_id = ? AND user_id = ?",
-            (int(closed), guild_id, user_id),
-        )
-
     async def set_role_assigned(self, guild_id: int, user_id: int, assigned: bool) -> None:
         await self._db.execute(
             "UPDATE members SET role_assigned = ? WHERE guild_id = ? AND user_id = ?",

@@ -258,8 +258,7 @@ async def send_dm(
     that counts against Discord's invalid-request limit. The flag clears when they next
     interact with the bot in DMs.
     """
-    record = await bot.services.onboarding.get(guild.id, member.id)
-    if record is not None and record.dm_closed:
+    if await bot.services.contacts.dm_closed(guild.id, member.id):
         return False
     try:
         channel = await member.create_dm()
@@ -271,7 +270,7 @@ async def send_dm(
         await channel.send(embed=embed, **extra)
     except discord.HTTPException as exc:
         if exc.code in _DMS_CLOSED:
-            await bot.services.onboarding.set_dm_closed(guild.id, member.id, True)
+            await bot.services.contacts.set_dm_closed(guild.id, member.id, True)
         else:
             log.warning("DM failed (guild=%s user=%s code=%s)", guild.id, member.id, exc.code)
         return False

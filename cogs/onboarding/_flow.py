@@ -253,14 +253,13 @@ async def send_dm(
 ) -> discord.Message | None:
     """DM a screen; None when the member's DMs are closed (recorded, not retried blindly)."""
     embed, view = rendered
-    onboarding = service(bot)
     try:
         channel = await member.create_dm()
         message = await channel.send(embed=embed, view=view)
     except discord.Forbidden as exc:
         if exc.code not in (50007, 50278):
             raise
-        await onboarding.set_dm_closed(guild.id, member.id, True)
+        await bot.services.contacts.set_dm_closed(guild.id, member.id, True)
         return None
-    await onboarding.set_dm_channel(guild.id, member.id, channel.id)
+    await bot.services.contacts.dm_delivered(guild.id, member.id, channel.id)
     return message

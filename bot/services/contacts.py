@@ -1,0 +1,67 @@
+"""How the bot reaches a member by DM, shared by every feature that DMs.
+
+The DM channel id is stored so a later DM costs one request instead of two, and a member
+whose DMs refused us is remembered so the bot does not keep collecting 403s (they count
+against Discord's invalid-request limit) until the member shows their DMs work again.
+"""
+
+from __future__ import annotations
+
+from bot.db.database import Database
+
+
+class Contacts:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def dm_channel_of(self, guild_id: int, user_id: int) -> int | None:
+        value = await self._db.fetchval(
+            "SELECT dm_channel_id FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return int(value) if value is not None else None
+
+    async def dm_closed(self, guild_id: int, user_id: int) -> bool:
+        return bool(
+            await self._db.fetchval(
+                "SELECT dm_closed FROM members WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+        )
+
+    async def set_dm_channel(self, guild_id: int, user_id: int, channel_id: int | None) -> None:
+        """Remember (or, with None, forget a stale) DM channel."""
+        await self._db.execute(
+            "UPDATE members SET dm_channel_id = ? WHERE guild_id = ? AND user_id = ?",
+            (channel_id, guild_id, user_id),
+        )
+
+    async def dm_delivered(self, guild_id: int, user_id: int, channel_id: int) -> None:
+        """A DM went through: its channel is kept and the member's DMs are open."""
+        await self._db.execute(
+            "UPDATE members SET dm_channel_id = ?, dm_closed = 0 "
+            "WHERE guild_id = ? AND user_id = ?",
+            (channel_id, guild_id, user_id),
+        )
+
+    async def set_dm_closed(self, guild_id: int, user_id: int, closed: bool) -> None:
+        await self._db.execute(
+            "UPDATE members SET dm_closed = ? WHERE guild_id = ? AND user_id = ?",
+            (int(closed), guild_id, user_id),
+        )
+
+    async def reopen_dms(self, user_id: int, guild_id: int | None = None) -> bool:
+        """The member showed their DMs work again: stop skipping them (in one server, or in
+        every server when `guild_id` is None). True if anything changed."""
+        where = "user_id = ? AND dm_closed = 1"
+        params: tuple[int, ...] = (user_id,)
+        if guild_id is not None:
+            where += " AND guild_id = ?"
+            params = (user_id, guild_id)
+        async with self._db.transaction():
+            rows = await self._db.fetchall(
+                f"SELECT guild_id FROM members WHERE {where}",  # noqa: S608
+                params,
+            )
+            await self._db.execute(f"UPDATE members SET dm_closed = 0 WHERE {where}", params)  # noqa: S608
+        return bool(rows)
