@@ -66,6 +66,9 @@ class Completion:
     cohort_id: int | None
     # The check-in day, time or time zone answer changed on an existing profile.
     schedule_changed: bool = False
+    # The programme role must be given: first sign-up, a change of role, or an earlier
+    # attempt that Discord refused.
+    assign_role: bool = True
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,9 @@ class OnboardingService:
             cohort_id=cohort_id,
             schedule_changed=record.status is MemberStatus.ONBOARDED
             and (before is None or tuple(before) != schedule),
+            assign_role=record.status is not MemberStatus.ONBOARDED
+            or record.role != role
+            or not record.role_assigned,
         )
 
     async def _add_first_goals(

@@ -121,17 +121,12 @@ async def advance(
 async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -> str:
     """Store the profile, give the role, and say what happened in one line."""
     onboarding = service(bot)
-    before = await onboarding.get(guild.id, member.id)
     completion = await onboarding.complete(guild.id, member.id)
     await bot.services.checkins.ensure_schedule(guild.id, member.id)
     schedule_note = await _follow_schedule_answer(bot, guild, member, completion)
     settings = await bot.services.settings.get(guild.id)
     lines = ["Your answers are saved."]
-    if (
-        completion.first_time
-        or completion.previous_role != completion.role
-        or (before is not None and not before.role_assigned)
-    ):
+    if completion.assign_role:
         outcome = await give_programme_role(
             guild, member, settings, completion.role, completion.previous_role
         )

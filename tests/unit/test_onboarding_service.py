@@ -62,7 +62,7 @@ async def test_mentee_completes_and_gets_profile_goals_schedule(
     await walk(service, ALICE, MENTEE_STEPS)
     assert await service.needs_completion(GUILD, ALICE)
     completion = await service.complete(GUILD, ALICE)
-    assert completion.role == "mentee" and completion.first_time
+    assert completion.role == "mentee" and completion.first_time and completion.assign_role
     assert completion.goals_created == 2
     assert completion.cohort_id is None, "no active cohort yet: enrolled when one is created"
     row = await db.fetchone("SELECT * FROM members WHERE user_id = ?", (ALICE,))
@@ -238,6 +238,7 @@ async def test_changing_timezone_after_signup_updates_the_profile(
     assert await service.needs_completion(GUILD, ALICE)
     completion = await service.complete(GUILD, ALICE)
     assert not completion.first_time and completion.goals_created == 0
+    assert completion.schedule_changed and not completion.assign_role
     assert await db.fetchval("SELECT timezone FROM members WHERE user_id = ?", (ALICE,)) == (
         "Asia/Shanghai"
     )
