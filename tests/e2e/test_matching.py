@@ -73,6 +73,12 @@ async def introduce(
     )
 
 
+async def sign_up_pair(bot: MentorBot, guild: Guild, mentee: User, mentor: User) -> None:
+    """The usual pair: both in Data, both in London, the mentor with one place."""
+    await sign_up(bot, guild, mentee, "mentee", ["data"], "Europe/London")
+    await sign_up(bot, guild, mentor, "mentor", ["data"], "Europe/London")
+
+
 def followups(fake: FakeDiscord, user: User) -> list[Message]:
     return [m for m in fake.dms(user) if "Have you met yet?" in m.text and m.buttons]
 
@@ -190,8 +196,7 @@ async def test_restart_before_the_due_time_sends_the_follow_up_exactly_once(
     bot = await process.start()
     alice, bob, director = users["alice"], users["bob"], users["director"]
     await configure(fake, guild, director)
-    await sign_up(bot, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(bot, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(bot, guild, alice, bob)
     await introduce(fake, guild, director, alice, bob)
 
     bot = await process.restart()
@@ -214,8 +219,7 @@ async def test_a_follow_up_due_while_the_bot_was_down_goes_out_at_start_up(
     bot = await process.start()
     alice, bob, director = users["alice"], users["bob"], users["director"]
     await configure(fake, guild, director)
-    await sign_up(bot, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(bot, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(bot, guild, alice, bob)
     await bot.services.settings.set_matching(guild.id, followup_days=2, actor_id=director.id)
     await introduce(fake, guild, director, alice, bob)
     await process.stop()
@@ -259,8 +263,7 @@ async def test_non_directors_are_refused(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     alice, bob = users["alice"], users["bob"]
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(ready, guild, alice, bob)
     for command, options in (
         ("match suggest", {"mentee": alice}),
         ("match suggest", {}),
@@ -282,8 +285,7 @@ async def test_missing_thread_permission_leaves_no_half_made_match(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(ready, guild, alice, bob)
     # Discord refuses with 50013 although the cached permissions look fine.
     fake.inject_failure(
         "POST",
@@ -327,8 +329,7 @@ async def test_ending_a_match(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(ready, guild, alice, bob)
     thread = await introduce(fake, guild, director, alice, bob)
     clock.advance(timedelta(days=7))
     await fire(ready)
@@ -448,8 +449,7 @@ async def test_closed_dms_are_noted_in_the_thread_and_the_follow_up_goes_there(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(ready, guild, alice, bob)
     alice.dms_closed = True
     reply = await (
         await fake.slash(director, guild, "match create", mentee=alice, mentor=bob)
@@ -483,8 +483,7 @@ async def test_directors_change_the_follow_up_delay(
     alice, bob, director = users["alice"], users["bob"], users["director"]
     reply = await (await fake.slash(director, guild, "match settings", followup_days=3)).answer()
     assert "Saved" in reply.text and "**3** day(s)" in reply.text
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(ready, guild, alice, bob)
     await introduce(fake, guild, director, alice, bob)
     clock.advance(timedelta(days=3))
     await fire(ready)
@@ -511,8 +510,7 @@ async def test_a_match_whose_mentee_left_the_server_can_still_be_ended(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(ready, guild, alice, bob)
     thread = await introduce(fake, guild, director, alice, bob)
 
     await fake.member_leave(guild, alice)
@@ -539,8 +537,7 @@ async def test_ending_copes_with_a_deleted_thread(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(ready, guild, alice, bob)
     thread = await introduce(fake, guild, director, alice, bob)
     await ready.db.execute("UPDATE matches SET intro_thread_id = ?", (thread.id + 12345,))
     reply = await (
@@ -558,8 +555,7 @@ async def test_an_introduction_cut_short_by_a_crash_is_dropped_at_restart(
     alice, bob, director = users["alice"], users["bob"], users["director"]
     await configure(fake, guild, director)
     carl = await newcomer(fake, guild, "carl")
-    await sign_up(bot, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(bot, guild, bob, "mentor", ["data"], "Europe/London")
+    await sign_up_pair(bot, guild, alice, bob)
     await sign_up(bot, guild, carl, "mentor", ["data"], "Europe/London")
     # The place was reserved, then the process died before the thread was made.
     await bot.services.matching.create_match(guild.id, alice.id, bob.id, director.id)

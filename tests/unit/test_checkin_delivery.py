@@ -366,17 +366,7 @@ async def test_reminder_is_sent_once_and_lost_rather_than_doubled_on_a_crash(
 async def test_stuck_alert_goes_to_the_mentors_dm(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    await add_member_row(db, clock, MENTOR)
-    await db.execute(
-        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, 1)",
-        (GUILD, MENTEE, MENTOR, clock.now().isoformat()),
-    )
-    await bot.tick()
-    [period_id] = [m.period_id for m in inbox.prompts()]
-    assert period_id is not None
-    goal = (await bot.checkins.prompt(period_id)).goals[0].goal_id
+    bot, period_id, goal = await prompted_with_mentor(db, clock, inbox)
     outcome = await bot.checkins.record_answer(period_id, MENTEE, goal, "stuck")
     await bot.delivery.follow_up(outcome)
     assert [a.mentor_id for a in inbox.alerts] == [MENTOR]
@@ -386,6 +376,22 @@ async def test_stuck_alert_goes_to_the_mentors_dm(
 async def test_a_failing_mentor_alert_does_not_undo_the_answer(
     db: Database, clock: FakeClock, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    bot, period_id, goal = await prompted_with_mentor(db, clock, inbox)
+
+    async def server_error(channel_id: int, alert: MentorAlert) -> None:
+        raise RuntimeError("Discord answered 503")
+
+    monkeypatch.setattr(inbox, "alert_mentor", server_error)
+    outcome = await bot.checkins.record_answer(period_id, MENTEE, goal, "stuck")
+    await bot.delivery.follow_up(outcome)  # no exception reaches the member's click
+    prompt = await bot.checkins.prompt(period_id)
+    assert prompt.goals[0].status == "stuck"
+
+
+async def prompted_with_mentor(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> tuple[Bot, int, int]:
+    """A matched mentee who has just been sent a prompt: (bot, period id, first goal id)."""
     bot = await cohort(db, clock, inbox, [MENTEE])
     await add_member_row(db, clock, MENTOR)
     await db.execute(
@@ -397,15 +403,7 @@ async def test_a_failing_mentor_alert_does_not_undo_the_answer(
     [period_id] = [m.period_id for m in inbox.prompts()]
     assert period_id is not None
     goal = (await bot.checkins.prompt(period_id)).goals[0].goal_id
-
-    async def server_error(channel_id: int, alert: MentorAlert) -> None:
-        raise RuntimeError("Discord answered 503")
-
-    monkeypatch.setattr(inbox, "alert_mentor", server_error)
-    outcome = await bot.checkins.record_answer(period_id, MENTEE, goal, "stuck")
-    await bot.delivery.follow_up(outcome)  # no exception reaches the member's click
-    prompt = await bot.checkins.prompt(period_id)
-    assert prompt.goals[0].status == "stuck"
+    return bot, period_id, goal
 
 
 async def add_member_row(db: Database, clock: FakeClock, user_id: int) -> None:
