@@ -9,18 +9,23 @@ every step so a member can resume after a restart.
 from __future__ import annotations
 
 import difflib
-import importlib.resources
 import re
 import tomllib
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
+
+from bot.domain import wallclock
+from bot.domain.wallclock import (
+    WallClockError,
+    format_weekday_time,
+    search_timezones,
+    split_weekday_time,
+)
 
 __all__ = [
     "DAY_INPUT_MAX",
@@ -627,225 +632,23 @@ class _Parser:
             )
 
 
-# --------------------------------------------------------------------------- time zones
-
-_PRIMARY_REGIONS = frozenset(
-    {
-        "Africa",
-        "America",
-        "Antarctica",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    }
-)
-_COMMON_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Africa/Lagos",
-    "Africa/Johannesburg",
-)
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones() - {"Factory", "localtime", "posixrules"})
-
-
-@cache
-def _zone_aliases() -> frozenset[str]:
-    """Backward-compatible link names (e.g. ``Asia/Calcutta``); ranked below canonical names."""
-    try:
-        resource = importlib.resources.files("tzdata").joinpath("zoneinfo/tzdata.zi")
-        text = resource.read_text(encoding="utf-8")
-    except (OSError, ModuleNotFoundError):
-        return frozenset()
-    aliases = {
-        parts[2]
-        for line in text.splitlines()
-        if line.startswith("L ") and len(parts := line.split()) == 3
-    }
-    return frozenset(aliases)
-
-
-@cache
-def _zones_by_lower() -> dict[str, str]:
-    return {z.lower(): z for z in _zones()}
-
-
-def _is_primary(zone: str) -> bool:
-    return zone.split("/", 1)[0] in _PRIMARY_REGIONS and zone not in _zone_aliases()
-
-
-@cache
-def _zones_by_city() -> dict[str, tuple[str, ...]]:
-    cities: dict[str, list[str]] = {}
-    for zone in _zones():
-        if "/" in zone:
-            cities.setdefault(zone.rsplit("/", 1)[1].lower(), []).append(zone)
-    return {city: tuple(sorted(zs, key=_zone_rank_key)) for city, zs in cities.items()}
-
-
-def _zone_rank_key(zone: str) -> tuple[bool, bool, str]:
-    return (zone in _zone_aliases(), zone.split("/", 1)[0] not in _PRIMARY_REGIONS, zone)
-
-
-def _normalise_zone_query(text: str) -> str:
-    return "_".join(text.strip().split()).lower()
+# --------------------------------------------------------------------------- wall clock
 
 
 def resolve_timezone(raw: str) -> str:
-    """Turn what a member typed into a canonical IANA name, or explain what went wrong."""
-    text = raw.strip()
-    if not text:
-        raise AnswerError("Please write your time zone, like Europe/London or America/New_York.")
-    key = _normalise_zone_query(text)
-    exact = _zones_by_lower().get(key)
-    if exact is not None:
-        return exact
-    city = _zones_by_city().get(key)
-    if city:
-        preferred = [z for z in city if _is_primary(z)] or list(city)
-        if len(preferred) == 1:
-            return preferred[0]
-        raise AnswerError(
-            f"'{text}' matches several time zones: {', '.join(preferred[:5])}. "
-            "Please write the full name."
-        )
-    suggestion = None
-    if len(key) <= TIMEZONE_INPUT_MAX:
-        close = difflib.get_close_matches(key, list(_zones_by_lower()), n=1, cutoff=0.8)
-        if close:
-            suggestion = _zones_by_lower()[close[0]]
-        else:
-            close = difflib.get_close_matches(key, list(_zones_by_city()), n=1, cutoff=0.8)
-            if close:
-                options = _zones_by_city()[close[0]]
-                suggestion = ([z for z in options if _is_primary(z)] or list(options))[0]
-    shown = text if len(text) <= TIMEZONE_INPUT_MAX else text[:TIMEZONE_INPUT_MAX] + "…"
-    if suggestion:
-        raise AnswerError(f"I don't know the time zone '{shown}'. Did you mean {suggestion}?")
-    raise AnswerError(
-        f"I don't know the time zone '{shown}'. Use a name like Europe/London or America/New_York."
-    )
-
-
-def search_timezones(query: str, limit: int = 25) -> list[str]:
-    """Autocomplete: IANA names containing ``query`` (case-insensitive), best matches first."""
-    limit = max(0, min(limit, 25))
-    key = _normalise_zone_query(query)
-    if not key:
-        return list(_COMMON_ZONES[:limit])
-
-    def rank(zone: str) -> tuple[int, bool, bool, str]:
-        low = zone.lower()
-        city = low.rsplit("/", 1)[-1]
-        if low == key:
-            tier = 0
-        elif city == key:
-            tier = 1
-        elif city.startswith(key):
-            tier = 2
-        elif low.startswith(key):
-            tier = 3
-        elif any(part.startswith(key) for part in re.split(r"[/_-]", low)):
-            tier = 4
-        else:
-            tier = 5
-        return (tier, *_zone_rank_key(zone))
-
-    matches = [z for z in _zones() if key in z.lower()]
-    matches.sort(key=rank)
-    return matches[:limit]
-
-
-# --------------------------------------------------------------------------- weekday / time
-
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_CODES = tuple(d[:3] for d in _DAY_NAMES)
-_TIME_RE = re.compile(
-    r"(?P<h>[0-9]{1,2})(?:[:.h]?(?P<m>[0-9]{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?",
-    re.IGNORECASE,
-)
-
-
-def _parse_day(text: str) -> int:
-    word = text.strip().strip(",.").lower()
-    if len(word) >= 2:
-        for index, name in enumerate(_DAY_NAMES):
-            if name.startswith(word) or (word.endswith("s") and word[:-1] == name):
-                return index
-    shown = text.strip()[: DAY_INPUT_MAX * 2]
-    raise AnswerError(
-        f"I couldn't read '{shown}' as a day of the week. Use a day like Monday or Mon."
-    )
-
-
-def _parse_time(text: str) -> time:
-    word = text.strip().lower()
-    if word in {"noon", "midday"}:
-        return time(12, 0)
-    if word == "midnight":
-        return time(0, 0)
-    match = _TIME_RE.fullmatch(word)
-    if match is not None:
-        hour = int(match["h"])
-        minute = int(match["m"]) if match["m"] else 0
-        ampm = match["ampm"]
-        if ampm:
-            if 1 <= hour <= 12 and minute < 60:
-                hour = hour % 12 + (12 if ampm.startswith("p") else 0)
-                return time(hour, minute)
-        elif hour < 24 and minute < 60:
-            return time(hour, minute)
-    shown = text.strip()[: TIME_INPUT_MAX * 2]
-    raise AnswerError(
-        f"I couldn't read '{shown}' as a time. Use 24-hour time like 09:00 or 21:30, "
-        "or 9am / 9:30 pm."
-    )
-
-
-def format_weekday_time(weekday: int, at: time) -> str:
-    """The canonical stored form, e.g. ``mon 09:00``."""
-    return f"{_DAY_CODES[weekday]} {at.hour:02d}:{at.minute:02d}"
+    """:func:`bot.domain.wallclock.resolve_timezone`, refusing with an :class:`AnswerError`."""
+    try:
+        return wallclock.resolve_timezone(raw)
+    except WallClockError as exc:
+        raise AnswerError(str(exc)) from None
 
 
 def parse_weekday_time(value: str) -> tuple[int, time]:
-    """Parse ``mon 09:00`` (or anything a member may type, like ``Monday at 9am``)."""
-    text = value.strip()
-    parts = text.split(None, 1)
-    if len(parts) < 2:
-        raise AnswerError("Please give a day and a time, like Monday 09:00 or Thu 6pm.")
-    day_text, rest = parts
-    rest = rest.strip()
-    if rest.lower().startswith("at "):
-        rest = rest[3:]
-    return _parse_day(day_text), _parse_time(rest)
-
-
-def split_weekday_time(value: str) -> tuple[str, str]:
-    """Prefill for the two modal inputs: ``mon 09:00`` → (``Monday``, ``09:00``)."""
-    weekday, at = parse_weekday_time(value)
-    return _DAY_NAMES[weekday].capitalize(), f"{at.hour:02d}:{at.minute:02d}"
-
-
-def _display_weekday_time(value: str) -> str:
-    day, at = split_weekday_time(value)
-    return f"{day} {at}"
+    """:func:`bot.domain.wallclock.parse_weekday_time`, refusing with an :class:`AnswerError`."""
+    try:
+        return wallclock.parse_weekday_time(value)
+    except WallClockError as exc:
+        raise AnswerError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- validation
@@ -883,9 +686,9 @@ def validate(question: Question, raw: object) -> AnswerValue:
     text = _as_text(question, raw)
     if question.kind is QuestionKind.TIMEZONE:
         try:
-            return resolve_timezone(text)
-        except AnswerError as exc:
-            raise _fail(question, exc.message) from None
+            return wallclock.resolve_timezone(text)
+        except WallClockError as exc:
+            raise _fail(question, str(exc)) from None
     return _validate_text(question, text)
 
 
@@ -977,16 +780,18 @@ def _validate_choice(question: Question, raw: object) -> AnswerValue:
 
 
 def _validate_weekday_time(question: Question, raw: object) -> str:
+    """A day and a time, from the modal's two inputs or as one line (the stored form)."""
+    if isinstance(raw, list) and len(raw) == 2 and all(isinstance(v, str) for v in raw):
+        day_text, time_text = raw
+    else:
+        day_text, time_text = None, _as_text(question, raw)
     try:
-        if isinstance(raw, list) and len(raw) == 2 and all(isinstance(v, str) for v in raw):
-            day_text, time_text = raw[0].strip(), raw[1].strip()
-            if not day_text or not time_text:
-                raise AnswerError("Please give both a day and a time, like Monday and 09:00.")
-            weekday, at = _parse_day(day_text), _parse_time(time_text)
+        if day_text is None:
+            weekday, at = wallclock.parse_weekday_time(time_text)
         else:
-            weekday, at = parse_weekday_time(_as_text(question, raw))
-    except AnswerError as exc:
-        raise _fail(question, exc.message) from None
+            weekday, at = wallclock.parse_day(day_text), wallclock.parse_time(time_text)
+    except WallClockError as exc:
+        raise _fail(question, str(exc)) from None
     return format_weekday_time(weekday, at)
 
 
@@ -1119,7 +924,7 @@ def _display(question: Question, value: AnswerValue) -> str:
     if not isinstance(value, str) or not value:
         return "—"
     if question.kind is QuestionKind.WEEKDAY_TIME:
-        return _display_weekday_time(value)
+        return wallclock.show_weekday_time(*parse_weekday_time(value))
     return value
 
 
@@ -1182,7 +987,7 @@ def areas_of(answers: Mapping[str, object]) -> list[str]:
 
 def timezone_of(answers: Mapping[str, object]) -> str | None:
     value = answers.get("timezone")
-    return value if isinstance(value, str) and value in _zones() else None
+    return value if wallclock.is_timezone(value) else None
 
 
 def checkin_of(answers: Mapping[str, object]) -> tuple[int, time] | None:

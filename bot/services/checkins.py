@@ -33,12 +33,11 @@ from bot.domain.schedule import (
     classify,
     new_schedule,
     next_period,
-    parse_day,
-    parse_time,
     pause,
     reminder_at,
     resume,
 )
+from bot.domain.wallclock import parse_day, parse_time
 from bot.errors import UserError
 from bot.services.contacts import Contacts
 from bot.services.goals import Goal, GoalService
