@@ -78,7 +78,7 @@ class Goals(commands.Cog):
     @goal.command(name="add", description="Add a goal in your own words")
     @app_commands.describe(
         title="Your goal, e.g. Lead my first team meeting",
-        target_date="Optional target date, as YYYY-MM-DD",
+        target_date="Optional target date, e.g. 2027-01-12, 12 Jan or tomorrow",
     )
     async def add(
         self, interaction: discord.Interaction, title: str, target_date: str | None = None
@@ -116,7 +116,7 @@ class Goals(commands.Cog):
     @app_commands.describe(
         goal="One of your open goals",
         title="The goal in your words",
-        target_date="New target date as YYYY-MM-DD, or 'none' to remove it",
+        target_date="New target date (e.g. 2027-01-12 or 12 Jan), or 'none' to remove it",
     )
     async def edit(
         self,

@@ -37,7 +37,7 @@ from bot.domain.schedule import (
     reminder_at,
     resume,
 )
-from bot.domain.wallclock import parse_day, parse_time
+from bot.domain.wallclock import WallClockError, parse_date, parse_day, parse_time
 from bot.errors import UserError
 from bot.services.contacts import Contacts
 from bot.services.goals import Goal, GoalService
@@ -365,9 +365,9 @@ class CheckinService:
         if until:
             today = self._now().astimezone(current.zone).date()
             try:
-                end = date.fromisoformat(until.strip())
-            except ValueError:
-                raise UserError("Please write the date as YYYY-MM-DD, e.g. 2026-12-31.") from None
+                end = parse_date(until, today)
+            except WallClockError as exc:
+                raise UserError(str(exc)) from None
             if end <= today:
                 raise UserError("Pick a date after today for your check-ins to start again.")
         paused = pause(current, end)

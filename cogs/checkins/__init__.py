@@ -248,7 +248,7 @@ class Checkins(commands.Cog):
 
     @checkin.command(name="pause", description="Pause your check-ins, e.g. for a holiday")
     @app_commands.describe(
-        until="First day check-ins may come again, as YYYY-MM-DD (default: until you resume)"
+        until="First day check-ins may come again, e.g. 12 Jan (default: until you resume)"
     )
     async def pause(self, interaction: discord.Interaction, until: str | None = None) -> None:
         guild = guild_of(interaction)
