@@ -41,6 +41,7 @@ __all__ = [
     "DAY_CODES",
     "DAY_NAMES",
     "MONTH_NAMES",
+    "TZDATA_LINKS_FILE",
     "TimestampStyle",
     "WallClockError",
     "discord_timestamp",
@@ -68,18 +69,8 @@ DAY_CODES: Final = tuple(name[:3].lower() for name in DAY_NAMES)
 """Three-letter codes used in the stored weekday+time form (``mon 09:00``)."""
 
 MONTH_NAMES: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
 )
 
 TimestampStyle = Literal["t", "T", "d", "D", "f", "F", "R"]
@@ -320,34 +311,17 @@ def discord_timestamp(moment: datetime, style: TimestampStyle = "f") -> str:
 
 # --------------------------------------------------------------------------- time zones
 
+# The regions canonical zone names start with; names under others (US/, Etc/) rank lower.
 _PRIMARY_REGIONS: Final = frozenset(
-    {
-        "Africa",
-        "America",
-        "Antarctica",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    }
+    (
+        *("Africa", "America", "Antarctica", "Asia", "Atlantic"),
+        *("Australia", "Europe", "Indian", "Pacific"),
+    )
 )
-_COMMON_ZONES: Final = (
-    "UTC",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Africa/Lagos",
+_COMMON_ZONES: Final = (  # offered before the member types anything
+    *("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York"),
+    *("America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo"),
+    *("Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "Africa/Lagos"),
     "Africa/Johannesburg",
 )
 _ZONE_EXAMPLE: Final = "Use a name like Europe/London or America/New_York."
