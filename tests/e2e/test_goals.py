@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.app import MentorBot
-from tests.e2e.conftest import configure
-from tests.e2e.test_checkins import MONDAY_0900, fast, fire, is_prompt, sign_up
+from tests.e2e.support.checkins import MONDAY_0900, fire, is_prompt, sign_up
+from tests.e2e.support.process import fast
+from tests.e2e.support.server import configure
 from tests.fakediscord import FakeDiscord, Guild, User
 
 

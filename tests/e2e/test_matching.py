@@ -10,47 +10,14 @@ from typing import Any
 import pytest
 
 from bot.app import MentorBot
-from tests.e2e.conftest import BotProcess, configure, eventually, wait_for_change
-from tests.e2e.onboarding_steps import mentee_signup
-from tests.fakediscord import FakeDiscord, Guild, Message, P, Thread, User
+from tests.e2e.support.matching import fire, followups, introduce, sign_up, sign_up_pair
+from tests.e2e.support.members import newcomer
+from tests.e2e.support.process import BotProcess
+from tests.e2e.support.screens import mentee_signup
+from tests.e2e.support.server import configure
+from tests.e2e.support.waiting import eventually, wait_for_change
+from tests.fakediscord import FakeDiscord, Guild, P, User
 from tests.support import FakeClock
-
-TIMER = "match_followups"
-
-
-async def sign_up(
-    bot: MentorBot,
-    guild: Guild,
-    user: User,
-    role: str,
-    areas: list[str],
-    timezone: str,
-    capacity: int = 1,
-) -> None:
-    """A finished sign-up through the onboarding service (the screens have their own tests)."""
-    onboarding = bot.services.onboarding
-    await onboarding.start(guild.id, user.id)
-    steps: list[dict[str, object]] = [{"role": role}, {"areas": areas}]
-    if role == "mentee":
-        steps.append({"goals": f"Grow as {user.name}", "bio": f"I am {user.name}"})
-    else:
-        steps += [{"capacity": str(capacity)}, {"bio": f"I am {user.name}"}]
-    steps += [
-        {"experience": "3-5"},
-        {"timezone": timezone},
-        {"checkin": ["Monday", "9am"]},
-        {"consent": "agree"},
-    ]
-    for raws in steps:
-        await onboarding.answer(guild.id, user.id, raws)
-    await onboarding.complete(guild.id, user.id)
-
-
-async def newcomer(fake: FakeDiscord, guild: Guild, name: str) -> User:
-    user = fake.world.add_user(name)
-    await fake.member_join(guild, user)
-    await fake.wait_for_dm(user, lambda m: "Start" in m.button_labels)  # the welcome
-    return user
 
 
 @pytest.fixture
@@ -59,32 +26,6 @@ async def ready(
 ) -> MentorBot:
     await configure(fake, guild, users["director"])
     return bot
-
-
-async def introduce(
-    fake: FakeDiscord, guild: Guild, director: User, mentee: User, mentor: User
-) -> Thread:
-    reply = await (
-        await fake.slash(director, guild, "match create", mentee=mentee, mentor=mentor)
-    ).answer()
-    assert "Introduced" in reply.text, reply.text
-    return next(
-        t for t in fake.threads(guild.channel("introductions")) if mentee.id in t.member_ids
-    )
-
-
-async def sign_up_pair(bot: MentorBot, guild: Guild, mentee: User, mentor: User) -> None:
-    """The usual pair: both in Data, both in London, the mentor with one place."""
-    await sign_up(bot, guild, mentee, "mentee", ["data"], "Europe/London")
-    await sign_up(bot, guild, mentor, "mentor", ["data"], "Europe/London")
-
-
-def followups(fake: FakeDiscord, user: User) -> list[Message]:
-    return [m for m in fake.dms(user) if "Have you met yet?" in m.text and m.buttons]
-
-
-async def fire(bot: MentorBot) -> None:
-    await bot.timers[TIMER].fire()
 
 
 # ------------------------------------------------------------------------ journey

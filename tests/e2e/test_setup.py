@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.app import MentorBot
-from tests.e2e.conftest import BotProcess, configure
+from tests.e2e.support.process import BotProcess
+from tests.e2e.support.server import configure
 from tests.fakediscord import FakeDiscord, Guild, P, User
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from bot.app import MentorBot
 from bot.config import Settings
-from tests.e2e.conftest import REPO, BotProcess, configure
+from tests.e2e.support.process import REPO, BotProcess
+from tests.e2e.support.server import configure
 from tests.fakediscord import FakeDiscord, Guild, User
 
 EXPECTED_COMMANDS = {"setup", "onboarding", "profile"}
