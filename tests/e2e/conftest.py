@@ -1,4 +1,4 @@
-"""Fixtures of the end-to-end tests: the fake Discord, the bot process, the server.
+"""Fixtures of the end-to-end tests: the fake Discord, the bot process, a configured server.
 
 The helpers these tests share live in tests/e2e/support/.
 """
@@ -12,7 +12,8 @@ import pytest
 
 from bot.app import MentorBot
 from bot.config import Settings
-from tests.e2e.support.process import QUESTIONNAIRE, BotProcess
+from tests.e2e.support.process import QUESTIONNAIRE, BotProcess, fast
+from tests.e2e.support.server import configure
 from tests.fakediscord import FakeDiscord, Guild, User
 from tests.fakediscord.fixtures import fake  # noqa: F401  (re-exported fixture)
 from tests.support import FakeClock
@@ -48,6 +49,20 @@ async def process(
 @pytest.fixture
 async def bot(process: BotProcess) -> MentorBot:
     return await process.start()
+
+
+@pytest.fixture
+async def ready(
+    fake: FakeDiscord,  # noqa: F811
+    bot: MentorBot,
+    guild: Guild,
+    users: dict[str, User],
+) -> MentorBot:
+    """The running bot on a server its director has configured; check-in prompts go out
+    at test speed."""
+    await configure(fake, guild, users["director"])
+    fast(bot)
+    return bot
 
 
 @pytest.fixture

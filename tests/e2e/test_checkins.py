@@ -12,8 +12,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from bot.app import MentorBot
 from tests.e2e.support.checkins import (
     MONDAY_0900,
@@ -32,16 +30,6 @@ from tests.e2e.support.screens import mentee_signup, settled
 from tests.e2e.support.server import configure
 from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, User
-
-
-@pytest.fixture
-async def ready(
-    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
-) -> MentorBot:
-    await configure(fake, guild, users["director"])
-    fast(bot)
-    return bot
-
 
 # ------------------------------------------------------------------------ the rhythm
 

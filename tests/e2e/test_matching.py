@@ -19,15 +19,6 @@ from tests.e2e.support.waiting import eventually, wait_for_change
 from tests.fakediscord import FakeDiscord, Guild, P, User
 from tests.support import FakeClock
 
-
-@pytest.fixture
-async def ready(
-    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
-) -> MentorBot:
-    await configure(fake, guild, users["director"])
-    return bot
-
-
 # ------------------------------------------------------------------------ journey
 
 

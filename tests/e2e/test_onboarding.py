@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bot.app import MentorBot
 from tests.e2e.support.process import BotProcess
 from tests.e2e.support.screens import (
@@ -19,14 +17,6 @@ from tests.e2e.support.screens import (
 from tests.e2e.support.server import configure
 from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, P, User
-
-
-@pytest.fixture
-async def ready(
-    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
-) -> MentorBot:
-    await configure(fake, guild, users["director"])
-    return bot
 
 
 async def test_join_dm_and_mentee_signup(fake: FakeDiscord, ready: MentorBot, guild: Guild) -> None:
