@@ -27,7 +27,7 @@ from tests.e2e.support.checkins import (
 )
 from tests.e2e.support.process import BotProcess, fast
 from tests.e2e.support.screens import mentee_signup, settled
-from tests.e2e.support.server import configure
+from tests.e2e.support.server import configure, setup_channels
 from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, User
 
@@ -280,14 +280,7 @@ async def test_closed_dms_get_a_private_thread_and_are_told_once(
 async def test_closed_dms_without_a_fallback_channel_show_in_setup_show(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    h = await fake.slash(
-        users["director"],
-        guild,
-        "setup channels",
-        introductions=guild.channel("introductions"),
-        sessions=guild.channel("sessions"),
-    )
-    await h.answer()
+    await (await setup_channels(fake, guild, users["director"])).answer()  # no fallback
     ivy = await sign_up(ready, fake, guild, "ivy", dms_closed=True)
     clock.set(MONDAY_0900)
     await fire(ready)
