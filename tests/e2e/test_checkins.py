@@ -22,12 +22,13 @@ from tests.e2e.support.checkins import (
     prompts,
     sent_count,
     sign_up,
+    signed_up_then_down,
     wait_sent,
     write_note,
 )
 from tests.e2e.support.process import BotProcess, fast
 from tests.e2e.support.screens import mentee_signup, settled
-from tests.e2e.support.server import configure, setup_channels
+from tests.e2e.support.server import setup_channels, start_configured
 from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, User
 
@@ -164,8 +165,7 @@ async def test_reminder_after_a_day_then_missed_and_at_risk_for_directors(
 async def test_restart_mid_week_neither_duplicates_nor_loses_a_prompt(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
+    bot = await start_configured(process, fake, guild, users["director"])
     erin = await sign_up(bot, fake, guild, "erin")
     clock.set(MONDAY_0900)
     fast(bot)
@@ -202,12 +202,11 @@ async def test_restart_mid_week_neither_duplicates_nor_loses_a_prompt(
 async def test_down_over_the_due_time_inside_the_grace_window_sends_at_start_up(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
-    fay = await sign_up(bot, fake, guild, "fay")
-    await process.stop()
-    clock.set(MONDAY_0900 + timedelta(hours=11))
-    await process.start()  # no fire() by the test: start-up rebuilds what is due
+    back_at = MONDAY_0900 + timedelta(hours=11)
+    _, fay = await signed_up_then_down(
+        process, fake, guild, users["director"], clock, "fay", back_at
+    )
+    # no fire() by the test: start-up rebuilds what is due
     prompt = await fake.wait_for_dm(fay, is_prompt)
     assert "Lead my first team" in prompt.text
 
@@ -215,12 +214,10 @@ async def test_down_over_the_due_time_inside_the_grace_window_sends_at_start_up(
 async def test_down_past_the_grace_window_records_missed_without_a_prompt(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
-    gus = await sign_up(bot, fake, guild, "gus")
-    await process.stop()
-    clock.set(MONDAY_0900 + timedelta(hours=13))
-    bot = await process.start()
+    back_at = MONDAY_0900 + timedelta(hours=13)
+    bot, gus = await signed_up_then_down(
+        process, fake, guild, users["director"], clock, "gus", back_at
+    )
 
     async def missed() -> bool:
         status = await bot.db.fetchval(

@@ -14,7 +14,7 @@ from tests.e2e.support.matching import fire, followups, introduce, sign_up, sign
 from tests.e2e.support.members import newcomer
 from tests.e2e.support.process import BotProcess
 from tests.e2e.support.screens import mentee_signup
-from tests.e2e.support.server import configure
+from tests.e2e.support.server import start_configured
 from tests.e2e.support.waiting import eventually, wait_for_change
 from tests.fakediscord import FakeDiscord, Guild, P, User
 from tests.support import FakeClock
@@ -125,9 +125,8 @@ async def test_not_yet_twice_flags_the_pair(
 async def test_restart_before_the_due_time_sends_the_follow_up_exactly_once(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    bot = await process.start()
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await configure(fake, guild, director)
+    bot = await start_configured(process, fake, guild, director)
     await sign_up_pair(bot, guild, alice, bob)
     await introduce(fake, guild, director, alice, bob)
 
@@ -148,9 +147,8 @@ async def test_restart_before_the_due_time_sends_the_follow_up_exactly_once(
 async def test_a_follow_up_due_while_the_bot_was_down_goes_out_at_start_up(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    bot = await process.start()
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await configure(fake, guild, director)
+    bot = await start_configured(process, fake, guild, director)
     await sign_up_pair(bot, guild, alice, bob)
     await bot.services.settings.set_matching(guild.id, followup_days=2, actor_id=director.id)
     await introduce(fake, guild, director, alice, bob)
@@ -483,9 +481,8 @@ async def test_ending_copes_with_a_deleted_thread(
 async def test_an_introduction_cut_short_by_a_crash_is_dropped_at_restart(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    bot = await process.start()
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await configure(fake, guild, director)
+    bot = await start_configured(process, fake, guild, director)
     carl = await newcomer(fake, guild, "carl")
     await sign_up_pair(bot, guild, alice, bob)
     await sign_up(bot, guild, carl, "mentor", ["data"], "Europe/London")

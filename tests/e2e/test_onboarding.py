@@ -14,7 +14,7 @@ from tests.e2e.support.screens import (
     settled,
     write,
 )
-from tests.e2e.support.server import configure
+from tests.e2e.support.server import start_configured
 from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, P, User
 
@@ -70,8 +70,7 @@ async def test_mentor_signup(fake: FakeDiscord, ready: MentorBot, guild: Guild) 
 async def test_resume_after_restart_with_the_old_message(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User]
 ) -> None:
-    await process.start()
-    await configure(fake, guild, users["director"])
+    await start_configured(process, fake, guild, users["director"])
     erin, screen = await join_and_start(fake, guild, "erin")
     screen = await choose(fake, erin, screen, "mentee")
     screen = await choose(fake, erin, screen, "design")

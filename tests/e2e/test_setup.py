@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.app import MentorBot
 from tests.e2e.support.process import BotProcess
-from tests.e2e.support.server import configure, setup_channels, setup_roles
+from tests.e2e.support.server import configure, setup_channels, setup_roles, start_configured
 from tests.fakediscord import FakeDiscord, Guild, P, User
 
 
@@ -69,8 +69,7 @@ async def test_roles_that_can_read_private_threads_are_listed(
 ) -> None:
     moderators = guild.add_role("Moderators", permissions=P.MANAGE_THREADS, position=1)
     guild.add_role("Admins", permissions=P.ADMINISTRATOR, position=1)
-    await process.start()
-    await configure(fake, guild, users["director"])
+    await start_configured(process, fake, guild, users["director"])
     text = (await (await fake.slash(users["director"], guild, "setup show")).answer()).text
     assert "@Moderators (Manage Threads)" in text
     assert "@Admins (Administrator)" in text
@@ -114,8 +113,7 @@ async def test_settings_are_per_server(
     other = fake.world.add_guild("Another Server", owner=users["olivia"])
     other.add_text_channel("general")
     other.add_member(users["director"])
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
+    bot = await start_configured(process, fake, guild, users["director"])
     assert (await bot.services.settings.get(other.id)).mentor_role_id is None
     text = (await (await fake.slash(users["olivia"], other, "setup show")).answer()).text
     assert "Run `/setup roles`" in text

@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 
 from bot.app import MentorBot
 from tests.e2e.support.members import finish_sign_up
+from tests.e2e.support.process import BotProcess
 from tests.e2e.support.screens import settled
+from tests.e2e.support.server import start_configured
 from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, Interaction, Message, User
+from tests.support import FakeClock
 
 MONDAY_0900 = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # Europe/London is on UTC in November
 GOALS = "Lead my first team\nSpeak at a meetup"
@@ -42,6 +45,24 @@ async def sign_up(
     await finish_sign_up(bot, guild, user, answers)
     await bot.services.checkins.ensure_schedule(guild.id, user.id)
     return user
+
+
+async def signed_up_then_down(
+    process: BotProcess,
+    fake: FakeDiscord,
+    guild: Guild,
+    director: User,
+    clock: FakeClock,
+    name: str,
+    back_at: datetime,
+) -> tuple[MentorBot, User]:
+    """A mentee signs up, the bot stops, and starts again at `back_at` (the test fires no
+    timer: start-up itself must deal with what came due meanwhile)."""
+    bot = await start_configured(process, fake, guild, director)
+    user = await sign_up(bot, fake, guild, name)
+    await process.stop()
+    clock.set(back_at)
+    return await process.start(), user
 
 
 def prompts(fake: FakeDiscord, user: User) -> list[Message]:

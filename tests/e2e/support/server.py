@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.app import MentorBot
+from tests.e2e.support.process import BotProcess
 from tests.fakediscord import Channel, FakeDiscord, Guild, Interaction, Role, User
 
 
@@ -41,3 +43,12 @@ async def configure(fake: FakeDiscord, guild: Guild, director: User) -> None:
         director_log=guild.channel("director-log"),
     )
     assert "Saved" in (await h.answer()).text
+
+
+async def start_configured(
+    process: BotProcess, fake: FakeDiscord, guild: Guild, director: User
+) -> MentorBot:
+    """Start the bot, then configure the server (for tests that restart the bot later)."""
+    bot = await process.start()
+    await configure(fake, guild, director)
+    return bot
