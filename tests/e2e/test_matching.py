@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from bot.app import MentorBot
-from tests.e2e.support.matching import fire, followups, introduce, sign_up, sign_up_pair
+from tests.e2e.support.matching import (
+    fire,
+    followups,
+    introduce,
+    introduced_pair,
+    sign_up,
+    sign_up_pair,
+)
 from tests.e2e.support.members import newcomer
 from tests.e2e.support.process import BotProcess
 from tests.e2e.support.screens import mentee_signup
@@ -125,10 +132,8 @@ async def test_not_yet_twice_flags_the_pair(
 async def test_restart_before_the_due_time_sends_the_follow_up_exactly_once(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    bot = await start_configured(process, fake, guild, director)
-    await sign_up_pair(bot, guild, alice, bob)
-    await introduce(fake, guild, director, alice, bob)
+    bot = await start_configured(process, fake, guild, users["director"])
+    alice, bob, _, _ = await introduced_pair(fake, bot, guild, users)
 
     bot = await process.restart()
     clock.advance(timedelta(days=7))
@@ -258,9 +263,7 @@ async def test_missing_thread_permission_leaves_no_half_made_match(
 async def test_ending_a_match(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up_pair(ready, guild, alice, bob)
-    thread = await introduce(fake, guild, director, alice, bob)
+    alice, bob, director, thread = await introduced_pair(fake, ready, guild, users)
     clock.advance(timedelta(days=7))
     await fire(ready)
     (prompt,) = followups(fake, bob)
@@ -410,11 +413,10 @@ async def test_closed_dms_are_noted_in_the_thread_and_the_follow_up_goes_there(
 async def test_directors_change_the_follow_up_delay(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
+    alice, director = users["alice"], users["director"]
     reply = await (await fake.slash(director, guild, "match settings", followup_days=3)).answer()
     assert "Saved" in reply.text and "**3** day(s)" in reply.text
-    await sign_up_pair(ready, guild, alice, bob)
-    await introduce(fake, guild, director, alice, bob)
+    await introduced_pair(fake, ready, guild, users)
     clock.advance(timedelta(days=3))
     await fire(ready)
     assert len(followups(fake, alice)) == 1
@@ -439,9 +441,7 @@ async def test_directors_change_the_follow_up_delay(
 async def test_a_match_whose_mentee_left_the_server_can_still_be_ended(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up_pair(ready, guild, alice, bob)
-    thread = await introduce(fake, guild, director, alice, bob)
+    alice, bob, director, thread = await introduced_pair(fake, ready, guild, users)
 
     await fake.member_leave(guild, alice)
     left = await fake.wait_for_message(
@@ -466,9 +466,7 @@ async def test_a_match_whose_mentee_left_the_server_can_still_be_ended(
 async def test_ending_copes_with_a_deleted_thread(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up_pair(ready, guild, alice, bob)
-    thread = await introduce(fake, guild, director, alice, bob)
+    alice, _, director, thread = await introduced_pair(fake, ready, guild, users)
     await ready.db.execute("UPDATE matches SET intro_thread_id = ?", (thread.id + 12345,))
     reply = await (
         await fake.slash(director, guild, "match end", mentee=alice, reason="other")

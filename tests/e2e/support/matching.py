@@ -53,6 +53,16 @@ async def introduce(
     )
 
 
+async def introduced_pair(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> tuple[User, User, User, Thread]:
+    """Alice and Bob signed up as the usual pair, then introduced by the director:
+    (alice, bob, director, their introduction thread)."""
+    alice, bob, director = users["alice"], users["bob"], users["director"]
+    await sign_up_pair(bot, guild, alice, bob)
+    return alice, bob, director, await introduce(fake, guild, director, alice, bob)
+
+
 def followups(fake: FakeDiscord, user: User) -> list[Message]:
     return [m for m in fake.dms(user) if "Have you met yet?" in m.text and m.buttons]
 
