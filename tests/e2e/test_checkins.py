@@ -27,7 +27,7 @@ from tests.e2e.support.checkins import (
     write_note,
 )
 from tests.e2e.support.process import BotProcess, fast
-from tests.e2e.support.screens import mentee_signup, settled
+from tests.e2e.support.screens import join_and_start, mentee_signup
 from tests.e2e.support.server import setup_channels, start_configured
 from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, User
@@ -39,11 +39,8 @@ async def test_schedule_prompt_answers_note_and_mentor_told_when_stuck(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
     # A mentee signs up in the UI: their questionnaire answers start the schedule.
-    carol = fake.world.add_user("carol")
-    await fake.member_join(guild, carol)
-    welcome = await fake.wait_for_dm(carol)
-    start = await fake.click(carol, welcome, "Start")
-    await mentee_signup(fake, carol, await settled(fake, start, welcome, welcome.edits))
+    carol, screen = await join_and_start(fake, guild, "carol")
+    await mentee_signup(fake, carol, screen)
     view = await ready.services.checkins.schedule(guild.id, carol.id)
     assert view.next_due_at == MONDAY_0900
     mentor = await sign_up(ready, fake, guild, "maya", role="mentor")

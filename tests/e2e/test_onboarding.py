@@ -11,6 +11,7 @@ from tests.e2e.support.screens import (
     footer,
     join_and_start,
     mentee_signup,
+    mentee_signup_in_the_server,
     settled,
     write,
 )
@@ -178,8 +179,7 @@ async def test_profile_view_is_private_and_directors_see_no_goal_text(
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
     alice.dms_closed = True
-    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
-    await mentee_signup(fake, alice, screen)
+    await mentee_signup_in_the_server(fake, guild, alice)
 
     own = await (await fake.slash(alice, guild, "profile view")).answer()
     assert own.ephemeral and "Lead my first team" in own.text
@@ -204,8 +204,7 @@ async def test_profile_edit_opens_the_picker(
     alice.dms_closed = True
     early = await (await fake.slash(alice, guild, "profile edit")).answer()
     assert "You haven't signed up yet" in early.text
-    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
-    await mentee_signup(fake, alice, screen)
+    await mentee_signup_in_the_server(fake, guild, alice)
     picker = await (await fake.slash(alice, guild, "profile edit")).answer()
     assert picker.ephemeral and "Which answer would you like to change?" in picker.text
     screen = await choose(fake, alice, picker, "timezone")
@@ -320,8 +319,7 @@ async def test_changing_the_checkin_answer_moves_the_schedule(
 ) -> None:
     alice = users["alice"]
     alice.dms_closed = True
-    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
-    await mentee_signup(fake, alice, screen)
+    await mentee_signup_in_the_server(fake, guild, alice)
     before = await ready.services.checkins.schedule(guild.id, alice.id)
     assert before.schedule is not None and before.schedule.weekday == 0  # Monday 09:00
     picker = await (await fake.slash(alice, guild, "profile edit")).answer()

@@ -66,3 +66,11 @@ async def join_and_start(fake: FakeDiscord, guild: Guild, name: str) -> tuple[Us
     screen = await settled(fake, h, welcome, welcome.edits)
     assert "Step 1 of" in footer(screen)
     return user, screen
+
+
+async def mentee_signup_in_the_server(fake: FakeDiscord, guild: Guild, user: User) -> Message:
+    """/onboarding start by a member whose DMs are closed, then the mentee screens, which
+    come as the command's private reply instead of a DM."""
+    assert user.dms_closed, "with open DMs the screens go to a DM"
+    screen = await (await fake.slash(user, guild, "onboarding start")).answer()
+    return await mentee_signup(fake, user, screen)
