@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import MentorBot
 from tests.e2e.support.matching import (
+    cohort_for_a_proposal,
     fire,
     followups,
     introduce,
@@ -323,11 +324,8 @@ async def test_match_list_for_directors_and_mentors(
 async def test_whole_cohort_proposal_is_applied_only_on_confirmation(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    carl = await newcomer(fake, guild, "carl")
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, carl, "mentee", ["design"], "Asia/Tokyo")
-    await sign_up(ready, guild, bob, "mentor", ["data", "design"], "Europe/London", 2)
+    director = users["director"]
+    await cohort_for_a_proposal(fake, ready, guild, users)
 
     first = await (await fake.slash(director, guild, "match suggest")).answer()
     assert "Proposed matches · 2 pair(s)" in first.text
@@ -356,11 +354,8 @@ async def test_one_failed_introduction_does_not_stop_the_rest_of_a_proposal(
 ) -> None:
     from cogs.matching import _flow
 
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    carl = await newcomer(fake, guild, "carl")
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, carl, "mentee", ["design"], "Asia/Tokyo")
-    await sign_up(ready, guild, bob, "mentor", ["data", "design"], "Europe/London", 2)
+    director = users["director"]
+    alice, _, _ = await cohort_for_a_proposal(fake, ready, guild, users)
     real_introduce = _flow.introduce
 
     async def flaky(bot: MentorBot, g: Any, actor: Any, mentee_id: int, mentor_id: int) -> Any:

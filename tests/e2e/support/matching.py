@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.app import MentorBot
-from tests.e2e.support.members import finish_sign_up
+from tests.e2e.support.members import finish_sign_up, newcomer
 from tests.fakediscord import FakeDiscord, Guild, Message, Thread, User
 
 TIMER = "match_followups"
@@ -61,6 +61,19 @@ async def introduced_pair(
     alice, bob, director = users["alice"], users["bob"], users["director"]
     await sign_up_pair(bot, guild, alice, bob)
     return alice, bob, director, await introduce(fake, guild, director, alice, bob)
+
+
+async def cohort_for_a_proposal(
+    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
+) -> tuple[User, User, User]:
+    """A cohort /match suggest pairs as a whole: Alice (Data, London) and Carl (Design,
+    Tokyo) as mentees, Bob a mentor of both areas with two places: (alice, carl, bob)."""
+    alice, bob = users["alice"], users["bob"]
+    carl = await newcomer(fake, guild, "carl")
+    await sign_up(bot, guild, alice, "mentee", ["data"], "Europe/London")
+    await sign_up(bot, guild, carl, "mentee", ["design"], "Asia/Tokyo")
+    await sign_up(bot, guild, bob, "mentor", ["data", "design"], "Europe/London", 2)
+    return alice, carl, bob
 
 
 def followups(fake: FakeDiscord, user: User) -> list[Message]:
