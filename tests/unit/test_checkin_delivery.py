@@ -18,17 +18,22 @@ import pytest
 from bot.db.database import Database
 from bot.sender import Throttled
 from bot.services.checkins import (
-    CheckinService,
     MentorAlert,
     Prompt,
     ReminderPlan,
     RiskChange,
 )
 from bot.services.delivery import CannotPost, ChannelGone, CheckinDelivery, DmClosed, Job
-from bot.services.goals import GoalService
-from bot.services.settings import SettingsService
 from tests.support import FakeClock
-from tests.unit.test_checkin_service import GUILD, MENTEE, MENTOR
+from tests.unit.support import (
+    GUILD,
+    MENTEE,
+    MENTOR,
+    add_guild_settings,
+    add_member,
+    add_mentor_of,
+    checkin_services,
+)
 
 FALLBACK = 555_555_555_555_555_555
 
@@ -153,10 +158,9 @@ class Bot:
     queue: list[Job] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        settings = SettingsService(self.db, self.clock)
-        goals = GoalService(self.db, self.clock)
-        self.goals = goals
-        self.checkins = CheckinService(self.db, self.clock, settings, goals)
+        services = checkin_services(self.db, self.clock)
+        self.goals = services.goals
+        self.checkins = services.checkins
         self.delivery = CheckinDelivery(self.checkins, self.inbox, self.clock, self.queue.append)
 
     async def tick(self) -> datetime | None:
@@ -175,15 +179,23 @@ def inbox() -> Inbox:
 async def cohort(db: Database, clock: FakeClock, inbox: Inbox, users: list[int]) -> Bot:
     bot = Bot(db, clock, inbox)
     for user in users:
-        await db.execute(
-            "INSERT INTO members (guild_id, user_id, status, role, timezone, checkin_weekday, "
-            "checkin_time, updated_at) VALUES (?, ?, 'onboarded', 'mentee', 'Europe/London', "
-            "0, '09:00', ?)",
-            (GUILD, user, clock.now().isoformat()),
-        )
+        await add_member(db, clock, user)  # Mondays at 09:00, London
         await bot.goals.add(GUILD, user, f"Goal of {user}")
         await bot.checkins.ensure_schedule(GUILD, user)
     clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
+    return bot
+
+
+async def first_tick_with_closed_dms(
+    db: Database, clock: FakeClock, inbox: Inbox, *, fallback: bool
+) -> Bot:
+    """A mentee whose DMs are closed, once her first prompt came due; with `fallback` the
+    server has a check-in fallback channel."""
+    if fallback:
+        await add_guild_settings(db, clock, checkin_fallback_channel_id=FALLBACK)
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.closed_dms.add(MENTEE)
+    await bot.tick()
     return bot
 
 
@@ -258,14 +270,7 @@ async def test_a_claimed_prompt_is_resent_with_the_same_nonce(
 async def test_closed_dms_go_to_a_private_thread_and_the_member_is_told_once(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    await db.execute(
-        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
-        "VALUES (?, ?, ?)",
-        (GUILD, FALLBACK, clock.now().isoformat()),
-    )
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=True)
     [thread_id] = inbox.threads
     assert inbox.threads[thread_id] == (FALLBACK, MENTEE)
     help_message, prompt = inbox.channels[thread_id]
@@ -283,9 +288,7 @@ async def test_closed_dms_go_to_a_private_thread_and_the_member_is_told_once(
 async def test_without_a_fallback_channel_the_prompt_is_recorded_undeliverable(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=False)
     assert inbox.prompts() == []
     assert await statuses(db) == [(MENTEE, "undeliverable", False)]
     assert await bot.checkins.undeliverable_members(GUILD) == [MENTEE]
@@ -294,14 +297,7 @@ async def test_without_a_fallback_channel_the_prompt_is_recorded_undeliverable(
 async def test_a_deleted_fallback_thread_is_replaced(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    await db.execute(
-        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
-        "VALUES (?, ?, ?)",
-        (GUILD, FALLBACK, clock.now().isoformat()),
-    )
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=True)
     [old] = inbox.threads
     inbox.deleted.add(old)
     clock.advance(timedelta(weeks=1))
@@ -393,25 +389,12 @@ async def prompted_with_mentor(
 ) -> tuple[Bot, int, int]:
     """A matched mentee who has just been sent a prompt: (bot, period id, first goal id)."""
     bot = await cohort(db, clock, inbox, [MENTEE])
-    await add_member_row(db, clock, MENTOR)
-    await db.execute(
-        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, 1)",
-        (GUILD, MENTEE, MENTOR, clock.now().isoformat()),
-    )
+    await add_mentor_of(db, clock)
     await bot.tick()
     [period_id] = [m.period_id for m in inbox.prompts()]
     assert period_id is not None
     goal = (await bot.checkins.prompt(period_id)).goals[0].goal_id
     return bot, period_id, goal
-
-
-async def add_member_row(db: Database, clock: FakeClock, user_id: int) -> None:
-    await db.execute(
-        "INSERT INTO members (guild_id, user_id, status, role, updated_at) "
-        "VALUES (?, ?, 'onboarded', 'mentor', ?)",
-        (GUILD, user_id, clock.now().isoformat()),
-    )
 
 
 async def test_concurrent_deliveries_of_one_period_send_once(
