@@ -65,6 +65,15 @@ async def due_now(s: Stack) -> list[int]:
     return await s.checkins.unsent_due(s.clock.now())
 
 
+async def first_due(s: Stack) -> tuple[int, datetime]:
+    """Check-ins on Mondays at 10:00, and the clock at the first one: (its period, when)."""
+    view = await s.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
+    assert view.next_due_at is not None
+    s.clock.set(view.next_due_at)
+    [period_id] = await due_now(s)
+    return period_id, view.next_due_at
+
+
 # ------------------------------------------------------------------------ schedules
 
 
@@ -250,10 +259,7 @@ async def test_weeks_of_downtime_record_old_periods_missed_and_send_the_recent_o
 
 async def test_a_period_queued_past_the_grace_window_is_too_late(stack: Stack) -> None:
     await add_member(stack.db, stack.clock)
-    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    stack.clock.set(view.next_due_at)
-    [period_id] = await due_now(stack)
+    period_id, _ = await first_due(stack)
     plan = await stack.checkins.plan_delivery(period_id, stack.clock.now())
     assert plan is not None and not plan.too_late
     stack.clock.advance(timedelta(hours=13))  # e.g. a long 40003 pause
@@ -266,10 +272,7 @@ async def test_a_period_queued_past_the_grace_window_is_too_late(stack: Stack) -
 
 async def test_one_reminder_after_24_hours_then_missed_at_the_next_period(stack: Stack) -> None:
     await add_member(stack.db, stack.clock)
-    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    stack.clock.set(view.next_due_at)
-    [period_id] = await due_now(stack)
+    period_id, _ = await first_due(stack)
     await send(stack, period_id)
     sent_at = stack.clock.now()
     assert await stack.checkins.next_due(sent_at) == sent_at + timedelta(hours=24)
@@ -290,12 +293,9 @@ async def test_one_reminder_after_24_hours_then_missed_at_the_next_period(stack:
 
 async def test_no_reminder_when_the_next_prompt_comes_first(stack: Stack) -> None:
     await add_member(stack.db, stack.clock)
-    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    stack.clock.set(view.next_due_at)
-    [period_id] = await due_now(stack)
+    period_id, due = await first_due(stack)
     # Sent late (a paused queue): 24 h later the next prompt is already out.
-    stack.clock.set(view.next_due_at + timedelta(days=6, hours=12))
+    stack.clock.set(due + timedelta(days=6, hours=12))
     await send(stack, period_id)
     [row] = await periods(stack)
     assert row["reminder_due_at"] is None
@@ -307,10 +307,7 @@ async def test_no_reminder_when_the_next_prompt_comes_first(stack: Stack) -> Non
 async def first_prompt(s: Stack, titles: tuple[str, ...] = ("Lead a team", "Speak")) -> int:
     for title in titles:
         await s.goals.add(GUILD, MENTEE, title)
-    view = await s.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    s.clock.set(view.next_due_at)
-    [period_id] = await due_now(s)
+    period_id, _ = await first_due(s)
     await send(s, period_id)
     return period_id
 
