@@ -1,6 +1,6 @@
-"""What the service tests share: ids, and rows seeded straight into the real SQLite file
-(members, a mentor matched with a mentee, server settings), plus the check-in services
-wired as the bot wires them.
+"""What the unit tests share: ids; rows seeded straight into the real SQLite file (members,
+a mentor matched with a mentee, server settings); the check-in services wired as the bot
+wires them; and the profiles the matching rules read.
 
 Test modules import from here, never from each other; fixtures stay in
 tests/unit/conftest.py.
@@ -9,9 +9,11 @@ tests/unit/conftest.py.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.db.database import Database
+from bot.domain.matching import MenteeProfile, MentorProfile
 from bot.services.checkins import CheckinService
 from bot.services.goals import GoalService
 from bot.services.settings import SettingsService
@@ -106,3 +108,37 @@ def checkin_services(db: Database, clock: FakeClock) -> CheckinServices:
     settings = SettingsService(db, clock)
     goals = GoalService(db, clock)
     return CheckinServices(settings, goals, CheckinService(db, clock, settings, goals))
+
+
+def mentee_profile(
+    member_id: int = 1,
+    areas: Iterable[str] = (),
+    goals: Iterable[str] = (),
+    tz: str = "Europe/London",
+) -> MenteeProfile:
+    """A mentee as the matching rules see her; `goals` are the areas her goals name."""
+    return MenteeProfile(
+        member_id=member_id,
+        display_name=f"mentee {member_id}",
+        areas=frozenset(areas),
+        goal_areas=frozenset(goals),
+        timezone=tz,
+    )
+
+
+def mentor_profile(
+    member_id: int = 100,
+    areas: Iterable[str] = (),
+    tz: str = "Europe/London",
+    capacity: int = 3,
+    active: int = 0,
+) -> MentorProfile:
+    """A mentor as the matching rules see him, with `active` of `capacity` places taken."""
+    return MentorProfile(
+        member_id=member_id,
+        display_name=f"mentor {member_id}",
+        areas=frozenset(areas),
+        timezone=tz,
+        capacity=capacity,
+        active_mentees=active,
+    )
