@@ -97,17 +97,21 @@ async def add_guild_settings(
 
 
 @dataclass
-class CheckinServices:
+class CheckinStack:
+    """The check-in service and the services it reads, over one database and clock."""
+
+    db: Database
+    clock: FakeClock
     settings: SettingsService
     goals: GoalService
     checkins: CheckinService
 
 
-def checkin_services(db: Database, clock: FakeClock) -> CheckinServices:
-    """The check-in service and the services it reads, wired as the bot wires them."""
+def checkin_stack(db: Database, clock: FakeClock) -> CheckinStack:
+    """The check-in services wired as the bot wires them."""
     settings = SettingsService(db, clock)
     goals = GoalService(db, clock)
-    return CheckinServices(settings, goals, CheckinService(db, clock, settings, goals))
+    return CheckinStack(db, clock, settings, goals, CheckinService(db, clock, settings, goals))
 
 
 def mentee_profile(

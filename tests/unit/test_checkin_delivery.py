@@ -32,7 +32,7 @@ from tests.unit.support import (
     add_guild_settings,
     add_member,
     add_mentor_of,
-    checkin_services,
+    checkin_stack,
 )
 
 FALLBACK = 555_555_555_555_555_555
@@ -158,9 +158,9 @@ class Bot:
     queue: list[Job] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        services = checkin_services(self.db, self.clock)
-        self.goals = services.goals
-        self.checkins = services.checkins
+        stack = checkin_stack(self.db, self.clock)
+        self.goals = stack.goals
+        self.checkins = stack.checkins
         self.delivery = CheckinDelivery(self.checkins, self.inbox, self.clock, self.queue.append)
 
     async def tick(self) -> datetime | None:
@@ -184,6 +184,20 @@ async def cohort(db: Database, clock: FakeClock, inbox: Inbox, users: list[int])
         await bot.checkins.ensure_schedule(GUILD, user)
     clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
     return bot
+
+
+async def first_tick_crashing_at(
+    db: Database, clock: FakeClock, inbox: Inbox, point: str | None
+) -> None:
+    """A mentee's first prompt comes due and the process dies at `point` on its way (None:
+    it is delivered); a test then starts a fresh Bot on the same database and Discord."""
+    first = await cohort(db, clock, inbox, [MENTEE])
+    inbox.crash_at = point
+    if point is None:
+        await first.tick()
+    else:
+        with pytest.raises(Crash):
+            await first.tick()
 
 
 async def first_tick_with_closed_dms(
@@ -230,13 +244,7 @@ async def test_each_due_prompt_is_sent_once_however_often_the_timer_fires(
 async def test_a_crash_at_any_step_gives_exactly_one_prompt_after_restart(
     db: Database, clock: FakeClock, inbox: Inbox, crash_at: str | None, expect_find: bool
 ) -> None:
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = crash_at
-    if crash_at is not None:
-        with pytest.raises(Crash):
-            await first.tick()
-    else:
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, crash_at)
     inbox.calls.clear()
     restarted = Bot(db, clock, inbox)  # same database, same Discord, fresh process
     clock.advance(timedelta(minutes=2))
@@ -252,10 +260,7 @@ async def test_a_claimed_prompt_is_resent_with_the_same_nonce(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
     """If the channel can't be read, the re-send still can't double: Discord dedupes it."""
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = "after_request"
-    with pytest.raises(Crash):
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, "after_request")
     restarted = Bot(db, clock, inbox)
 
     async def blind(channel_id: int, period_id: int) -> int | None:
@@ -423,10 +428,7 @@ async def test_a_prompt_queued_past_the_grace_window_is_missed_not_sent(
 async def test_a_prompt_delivered_before_a_crash_is_found_even_past_the_grace_window(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = "after_request"
-    with pytest.raises(Crash):
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, "after_request")
     clock.advance(timedelta(days=2))  # the bot stayed down for two days
     await Bot(db, clock, inbox).tick()
     assert len(inbox.prompts()) == 1

@@ -7,7 +7,6 @@ answers, escalation to the mentor and the at-risk rule.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,9 +15,6 @@ import pytest
 from bot.db.database import Database
 from bot.domain.schedule import MISSED_TWICE_REASON, STUCK_TWICE_REASON
 from bot.errors import UserError
-from bot.services.checkins import CheckinService
-from bot.services.goals import GoalService
-from bot.services.settings import SettingsService
 from tests.support import FakeClock
 from tests.unit.support import (
     GUILD,
@@ -27,23 +23,14 @@ from tests.unit.support import (
     add_guild_settings,
     add_member,
     add_mentor_of,
-    checkin_services,
+    checkin_stack,
 )
-
-
-@dataclass
-class Stack:
-    db: Database
-    clock: FakeClock
-    settings: SettingsService
-    goals: GoalService
-    checkins: CheckinService
+from tests.unit.support import CheckinStack as Stack
 
 
 @pytest.fixture
 def stack(db: Database, clock: FakeClock) -> Stack:
-    services = checkin_services(db, clock)
-    return Stack(db, clock, services.settings, services.goals, services.checkins)
+    return checkin_stack(db, clock)
 
 
 async def periods(s: Stack, user_id: int = MENTEE) -> list[dict[str, object]]:
