@@ -1,6 +1,6 @@
 """What the unit tests share: ids; rows seeded straight into the real SQLite file (members,
 a mentor matched with a mentee, server settings); the check-in services wired as the bot
-wires them; and the profiles the matching rules read.
+wires them; the profiles the matching rules read; and the length of a clock change.
 
 Test modules import from here, never from each other; fixtures stay in
 tests/unit/conftest.py.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.db.database import Database
 from bot.domain.matching import MenteeProfile, MentorProfile
@@ -146,3 +148,13 @@ def mentor_profile(
         capacity=capacity,
         active_mentees=active,
     )
+
+
+def gap_length(naive: datetime, zone: ZoneInfo) -> timedelta:
+    """Offset after minus offset before a transition around ``naive`` (positive in a
+    spring-forward gap: how far a wall time in it is moved)."""
+    after = naive.replace(tzinfo=zone, fold=1).utcoffset()
+    before = naive.replace(tzinfo=zone, fold=0).utcoffset()
+    assert after is not None
+    assert before is not None
+    return after - before

@@ -24,6 +24,7 @@ from bot.domain.schedule import (
     resume,
     wall_time_to_utc,
 )
+from tests.unit.support import gap_length
 
 WEEKLY = Cadence.WEEKLY
 FORTNIGHTLY = Cadence.FORTNIGHTLY
@@ -57,15 +58,6 @@ def sched(
 def local_wall(period: Period, tz: str) -> tuple[date, time]:
     wall = period.due_at.astimezone(ZoneInfo(tz))
     return wall.date(), wall.time()
-
-
-def gap_length(naive: datetime, zone: ZoneInfo) -> timedelta:
-    """Offset after minus offset before a transition around ``naive``."""
-    after = naive.replace(tzinfo=zone, fold=1).utcoffset()
-    before = naive.replace(tzinfo=zone, fold=0).utcoffset()
-    assert after is not None
-    assert before is not None
-    return after - before
 
 
 def london_monday_9(
