@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.app import MentorBot
 from tests.e2e.support.process import BotProcess
 from tests.fakediscord import Channel, FakeDiscord, Guild, Interaction, Role, User
@@ -12,7 +14,7 @@ async def setup_roles(
 ) -> Interaction:
     """/setup roles with the server's Director, Mentor and Mentee roles unless `roles` says
     otherwise (e.g. `mentor=guild.bot_role()`)."""
-    options = {
+    options: dict[str, Any] = {  # Any: mypy can't tell these keys from `channel=`
         "director": guild.role("Director"),
         "mentor": guild.role("Mentor"),
         "mentee": guild.role("Mentee"),
