@@ -13,7 +13,8 @@ import pytest
 
 from bot.app import MentorBot
 from bot.config import Settings
-from tests.e2e.conftest import REPO, BotProcess, configure
+from tests.e2e.support.process import REPO, BotProcess
+from tests.e2e.support.server import configure, setup_roles
 from tests.fakediscord import FakeDiscord, Guild, User
 
 EXPECTED_COMMANDS = {"setup", "onboarding", "profile"}
@@ -50,16 +51,11 @@ async def test_member_without_manage_server_is_refused(
     fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     for command in ("setup show", "setup roles"):
-        options = (
-            {}
+        h = await (
+            fake.slash(users["alice"], guild, command)
             if command == "setup show"
-            else {
-                "director": guild.role("Director"),
-                "mentor": guild.role("Mentor"),
-                "mentee": guild.role("Mentee"),
-            }
+            else setup_roles(fake, guild, users["alice"])
         )
-        h = await fake.slash(users["alice"], guild, command, **options)
         reply = await h.answer()
         assert h.ephemeral
         assert "You need the **Manage Server** permission" in reply.text

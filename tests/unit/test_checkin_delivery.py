@@ -18,17 +18,22 @@ import pytest
 from bot.db.database import Database
 from bot.sender import Throttled
 from bot.services.checkins import (
-    CheckinService,
     MentorAlert,
     Prompt,
     ReminderPlan,
     RiskChange,
 )
 from bot.services.delivery import CannotPost, ChannelGone, CheckinDelivery, DmClosed, Job
-from bot.services.goals import GoalService
-from bot.services.settings import SettingsService
 from tests.support import FakeClock
-from tests.unit.test_checkin_service import GUILD, MENTEE, MENTOR
+from tests.unit.support import (
+    GUILD,
+    MENTEE,
+    MENTOR,
+    add_guild_settings,
+    add_member,
+    add_mentor_of,
+    checkin_stack,
+)
 
 FALLBACK = 555_555_555_555_555_555
 
@@ -153,10 +158,9 @@ class Bot:
     queue: list[Job] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        settings = SettingsService(self.db, self.clock)
-        goals = GoalService(self.db, self.clock)
-        self.goals = goals
-        self.checkins = CheckinService(self.db, self.clock, settings, goals)
+        stack = checkin_stack(self.db, self.clock)
+        self.goals = stack.goals
+        self.checkins = stack.checkins
         self.delivery = CheckinDelivery(self.checkins, self.inbox, self.clock, self.queue.append)
 
     async def tick(self) -> datetime | None:
@@ -175,15 +179,37 @@ def inbox() -> Inbox:
 async def cohort(db: Database, clock: FakeClock, inbox: Inbox, users: list[int]) -> Bot:
     bot = Bot(db, clock, inbox)
     for user in users:
-        await db.execute(
-            "INSERT INTO members (guild_id, user_id, status, role, timezone, checkin_weekday, "
-            "checkin_time, updated_at) VALUES (?, ?, 'onboarded', 'mentee', 'Europe/London', "
-            "0, '09:00', ?)",
-            (GUILD, user, clock.now().isoformat()),
-        )
+        await add_member(db, clock, user)  # Mondays at 09:00, London
         await bot.goals.add(GUILD, user, f"Goal of {user}")
         await bot.checkins.ensure_schedule(GUILD, user)
     clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
+    return bot
+
+
+async def first_tick_crashing_at(
+    db: Database, clock: FakeClock, inbox: Inbox, point: str | None
+) -> None:
+    """A mentee's first prompt comes due and the process dies at `point` on its way (None:
+    it is delivered); a test then starts a fresh Bot on the same database and Discord."""
+    first = await cohort(db, clock, inbox, [MENTEE])
+    inbox.crash_at = point
+    if point is None:
+        await first.tick()
+    else:
+        with pytest.raises(Crash):
+            await first.tick()
+
+
+async def first_tick_with_closed_dms(
+    db: Database, clock: FakeClock, inbox: Inbox, *, fallback: bool
+) -> Bot:
+    """A mentee whose DMs are closed, once her first prompt came due; with `fallback` the
+    server has a check-in fallback channel."""
+    if fallback:
+        await add_guild_settings(db, clock, checkin_fallback_channel_id=FALLBACK)
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.closed_dms.add(MENTEE)
+    await bot.tick()
     return bot
 
 
@@ -218,13 +244,7 @@ async def test_each_due_prompt_is_sent_once_however_often_the_timer_fires(
 async def test_a_crash_at_any_step_gives_exactly_one_prompt_after_restart(
     db: Database, clock: FakeClock, inbox: Inbox, crash_at: str | None, expect_find: bool
 ) -> None:
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = crash_at
-    if crash_at is not None:
-        with pytest.raises(Crash):
-            await first.tick()
-    else:
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, crash_at)
     inbox.calls.clear()
     restarted = Bot(db, clock, inbox)  # same database, same Discord, fresh process
     clock.advance(timedelta(minutes=2))
@@ -240,10 +260,7 @@ async def test_a_claimed_prompt_is_resent_with_the_same_nonce(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
     """If the channel can't be read, the re-send still can't double: Discord dedupes it."""
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = "after_request"
-    with pytest.raises(Crash):
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, "after_request")
     restarted = Bot(db, clock, inbox)
 
     async def blind(channel_id: int, period_id: int) -> int | None:
@@ -258,14 +275,7 @@ async def test_a_claimed_prompt_is_resent_with_the_same_nonce(
 async def test_closed_dms_go_to_a_private_thread_and_the_member_is_told_once(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    await db.execute(
-        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
-        "VALUES (?, ?, ?)",
-        (GUILD, FALLBACK, clock.now().isoformat()),
-    )
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=True)
     [thread_id] = inbox.threads
     assert inbox.threads[thread_id] == (FALLBACK, MENTEE)
     help_message, prompt = inbox.channels[thread_id]
@@ -283,9 +293,7 @@ async def test_closed_dms_go_to_a_private_thread_and_the_member_is_told_once(
 async def test_without_a_fallback_channel_the_prompt_is_recorded_undeliverable(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=False)
     assert inbox.prompts() == []
     assert await statuses(db) == [(MENTEE, "undeliverable", False)]
     assert await bot.checkins.undeliverable_members(GUILD) == [MENTEE]
@@ -294,14 +302,7 @@ async def test_without_a_fallback_channel_the_prompt_is_recorded_undeliverable(
 async def test_a_deleted_fallback_thread_is_replaced(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    await db.execute(
-        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
-        "VALUES (?, ?, ?)",
-        (GUILD, FALLBACK, clock.now().isoformat()),
-    )
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=True)
     [old] = inbox.threads
     inbox.deleted.add(old)
     clock.advance(timedelta(weeks=1))
@@ -393,25 +394,12 @@ async def prompted_with_mentor(
 ) -> tuple[Bot, int, int]:
     """A matched mentee who has just been sent a prompt: (bot, period id, first goal id)."""
     bot = await cohort(db, clock, inbox, [MENTEE])
-    await add_member_row(db, clock, MENTOR)
-    await db.execute(
-        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, 1)",
-        (GUILD, MENTEE, MENTOR, clock.now().isoformat()),
-    )
+    await add_mentor_of(db, clock)
     await bot.tick()
     [period_id] = [m.period_id for m in inbox.prompts()]
     assert period_id is not None
     goal = (await bot.checkins.prompt(period_id)).goals[0].goal_id
     return bot, period_id, goal
-
-
-async def add_member_row(db: Database, clock: FakeClock, user_id: int) -> None:
-    await db.execute(
-        "INSERT INTO members (guild_id, user_id, status, role, updated_at) "
-        "VALUES (?, ?, 'onboarded', 'mentor', ?)",
-        (GUILD, user_id, clock.now().isoformat()),
-    )
 
 
 async def test_concurrent_deliveries_of_one_period_send_once(
@@ -440,10 +428,7 @@ async def test_a_prompt_queued_past_the_grace_window_is_missed_not_sent(
 async def test_a_prompt_delivered_before_a_crash_is_found_even_past_the_grace_window(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = "after_request"
-    with pytest.raises(Crash):
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, "after_request")
     clock.advance(timedelta(days=2))  # the bot stayed down for two days
     await Bot(db, clock, inbox).tick()
     assert len(inbox.prompts()) == 1

@@ -79,49 +79,39 @@ async def test_failed_migration_leaves_previous_version(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
-    db = await open_db(tmp_path / "e.sqlite3")
-    try:
-        await migrate(db)
-        with pytest.raises(RuntimeError):
-            async with db.transaction():
-                await db.execute("INSERT INTO app_state (key, value) VALUES ('k', 'v')")
-                raise RuntimeError("boom")
-        assert await db.fetchval("SELECT count(*) FROM app_state") == 0
-    finally:
-        await db.close()
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await db.execute("INSERT INTO app_state (key, value) VALUES ('k', 'v')")
+            raise RuntimeError("boom")
+    assert await db.fetchval("SELECT count(*) FROM app_state") == 0
 
 
-async def test_other_tasks_wait_for_an_open_transaction(tmp_path: Path) -> None:
+async def test_other_tasks_wait_for_an_open_transaction(db: Database) -> None:
     """A write from another coroutine must never land inside someone else's transaction."""
     import asyncio
 
-    db = await open_db(tmp_path / "f.sqlite3")
-    try:
-        await migrate(db)
-        inside = asyncio.Event()
-        release = asyncio.Event()
+    inside = asyncio.Event()
+    release = asyncio.Event()
 
-        async def failing_transaction() -> None:
-            async with db.transaction():
-                await db.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
-                inside.set()
-                await release.wait()
-                raise RuntimeError("roll back")
+    async def failing_transaction() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
+            inside.set()
+            await release.wait()
+            raise RuntimeError("roll back")
 
-        async def outsider() -> None:
-            await inside.wait()
-            await db.execute("INSERT INTO app_state (key, value) VALUES ('b', '2')")
-
-        first = asyncio.create_task(failing_transaction())
-        second = asyncio.create_task(outsider())
+    async def outsider() -> None:
         await inside.wait()
-        await asyncio.sleep(0)
-        release.set()
-        with pytest.raises(RuntimeError):
-            await first
-        await second
-        rows = await db.fetchall("SELECT key FROM app_state ORDER BY key")
-        assert [r["key"] for r in rows] == ["b"]
-    finally:
-        await db.close()
+        await db.execute("INSERT INTO app_state (key, value) VALUES ('b', '2')")
+
+    first = asyncio.create_task(failing_transaction())
+    second = asyncio.create_task(outsider())
+    await inside.wait()
+    await asyncio.sleep(0)
+    release.set()
+    with pytest.raises(RuntimeError):
+        await first
+    await second
+    rows = await db.fetchall("SELECT key FROM app_state ORDER BY key")
+    assert [r["key"] for r in rows] == ["b"]

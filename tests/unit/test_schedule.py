@@ -23,6 +23,7 @@ from bot.domain.schedule import (
     wall_time_to_utc,
 )
 from bot.domain.wallclock import parse_day, parse_time
+from tests.unit.support import gap_length
 
 WEEKLY = Cadence.WEEKLY
 FORTNIGHTLY = Cadence.FORTNIGHTLY
@@ -56,15 +57,6 @@ def sched(
 def local_wall(period: Period, tz: str) -> tuple[date, time]:
     wall = period.due_at.astimezone(ZoneInfo(tz))
     return wall.date(), wall.time()
-
-
-def gap_length(naive: datetime, zone: ZoneInfo) -> timedelta:
-    """Offset after minus offset before a transition around ``naive``."""
-    after = naive.replace(tzinfo=zone, fold=1).utcoffset()
-    before = naive.replace(tzinfo=zone, fold=0).utcoffset()
-    assert after is not None
-    assert before is not None
-    return after - before
 
 
 def london_monday_9(
