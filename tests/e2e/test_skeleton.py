@@ -325,4 +325,5 @@ async def test_process_runs_and_shuts_down_gracefully_on_sigterm(
     # Even at DEBUG, no library logs payloads or SQL parameters (they carry members' words).
     assert "aiosqlite" not in log
     assert "WebSocket Event" not in log
+    assert "voice will NOT be supported" not in log, "this bot has no voice"
     assert (tmp_path / "data" / "bot.sqlite3").exists()
