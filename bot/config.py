@@ -44,30 +44,30 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "DISCORD_TOKEN",
         "",
-        "required: your bot's token (Developer Portal → your app → Bot → Reset Token)",
+        "Required: your bot's token (Developer Portal → your app → Bot → Reset Token)",
     ),
     Variable(
         "DATABASE_PATH",
         str(DEFAULT_DATABASE_PATH),
-        "the SQLite database file; its folder must be writable (~ is your home folder)",
+        "The SQLite database file; its folder must be writable (~ is your home folder)",
     ),
     Variable(
         "QUESTIONNAIRE_PATH",
         str(DEFAULT_QUESTIONNAIRE_PATH),
-        "the onboarding questionnaire, checked at start-up",
+        "The onboarding questionnaire, checked at start-up",
     ),
     Variable(
         "DEV_GUILD_ID",
         "",
-        "a server id: register slash commands to that server only, where changes show at once",
+        "A server id: register slash commands to that server only, where changes show at once",
     ),
     Variable(
         "CHECKIN_SEND_RATE",
         f"{DEFAULT_CHECKIN_SEND_RATE:g}",
-        "check-in prompts sent per second, from "
+        "Check-in prompts sent per second, from "
         f"{CHECKIN_SEND_RATE_RANGE[0]:g} to {CHECKIN_SEND_RATE_RANGE[1]:g}",
     ),
-    Variable("LOG_LEVEL", "INFO", ", ".join(LOG_LEVELS)),
+    Variable("LOG_LEVEL", "INFO", "One of " + ", ".join(LOG_LEVELS)),
 )
 
 
