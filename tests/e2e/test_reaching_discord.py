@@ -16,7 +16,7 @@ import pytest
 from bot.config import Settings
 from bot.domain.questionnaire import load_questionnaire
 from bot.runner import Backoff, Runner, sync_commands
-from tests.e2e.processes import LiveBot, bot_env, closed_port, run_bot
+from tests.e2e.support.live import LiveBot, bot_env, closed_port, run_bot
 from tests.fakediscord import FakeDiscord
 from tests.support import FakeClock
 

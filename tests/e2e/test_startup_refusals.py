@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 from bot.config import VARIABLES
-from tests.e2e.processes import LiveBot, bot_env, run_bot, without_root_override
+from tests.e2e.support.live import LiveBot, bot_env, run_bot, without_root_override
 from tests.fakediscord import FakeDiscord
 from tests.storage_faults import damaged_database, not_sqlite
 

@@ -12,8 +12,7 @@ import discord
 import pytest
 
 from bot.app import MentorBot, command_tree_hash, extension_names
-from bot.config import Settings
-from tests.support import FakeClock
+from tests.support import bot_with_every_extension
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,17 +32,7 @@ CONTRACT: dict[str, set[str]] = {
 
 @pytest.fixture
 async def loaded_bot(tmp_path: Path) -> MentorBot:
-    bot = MentorBot(
-        Settings(
-            token="x.y.z",
-            database_path=tmp_path / "db.sqlite3",
-            questionnaire_path=REPO / "data" / "questionnaire.toml",
-        ),
-        clock=FakeClock(),
-    )
-    for name in extension_names():
-        await bot.load_extension(name)
-    return bot
+    return await bot_with_every_extension(tmp_path)
 
 
 def test_every_cog_module_is_an_extension() -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tests.fakediscord.server import FAKE_TOKEN
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 QUESTIONNAIRE = REPO / "data" / "questionnaire.toml"
 
 

@@ -11,23 +11,21 @@ names no other audience (`/match list` is "Directors: every pair; mentors: your 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import MentorBot
-from tests.e2e.conftest import (  # noqa: F401  (fixtures)
-    bot,
-    clock,
-    configure,
-    guild,
-    process,
-    settings,
-    users,
-)
+from tests.e2e.support.server import configure
 from tests.fakediscord import FakeDiscord, Guild, User
-from tests.fakediscord.fixtures import fake  # noqa: F401  (fixture)
-from tests.meta.test_contract import loaded_bot  # noqa: F401  (fixture)
+from tests.support import bot_with_every_extension
+
+
+@pytest.fixture
+async def loaded_bot(tmp_path: Path) -> MentorBot:
+    return await bot_with_every_extension(tmp_path)
+
 
 # PRODUCT.md §4, "who": commands for server admins (Manage Server) as a whole, and the
 # subcommands only directors may use.
@@ -62,7 +60,7 @@ def wholly_privileged(payload: dict[str, Any]) -> bool:
     )
 
 
-async def test_descriptions_follow_the_contract(loaded_bot: MentorBot) -> None:  # noqa: F811
+async def test_descriptions_follow_the_contract(loaded_bot: MentorBot) -> None:
     """The description convention agrees with PRODUCT.md §4 for every name it lists."""
     for command in loaded_bot.tree.get_commands():
         payload = command.to_dict(loaded_bot.tree)
@@ -72,8 +70,8 @@ async def test_descriptions_follow_the_contract(loaded_bot: MentorBot) -> None: 
 
 
 async def test_wholly_privileged_commands_are_hidden_and_the_rest_visible(
-    fake: FakeDiscord,  # noqa: F811
-    bot: MentorBot,  # noqa: F811
+    fake: FakeDiscord,
+    bot: MentorBot,
 ) -> None:
     registered = fake.commands()
     assert registered
@@ -113,10 +111,10 @@ def required_options(
 
 
 async def test_every_director_subcommand_refuses_a_member(
-    fake: FakeDiscord,  # noqa: F811
-    bot: MentorBot,  # noqa: F811
-    guild: Guild,  # noqa: F811
-    users: dict[str, User],  # noqa: F811
+    fake: FakeDiscord,
+    bot: MentorBot,
+    guild: Guild,
+    users: dict[str, User],
 ) -> None:
     await configure(fake, guild, users["director"])
     member, other = users["alice"], users["bob"]
