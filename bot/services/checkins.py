@@ -21,6 +21,7 @@ from typing import Literal, cast
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain import questionnaire as qn
 from bot.domain.schedule import (
     Cadence,
@@ -67,15 +68,6 @@ GOAL_STATUS_LABELS: dict[GoalStatus, str] = {
     "stuck": "Stuck",
     "done": "Done",
 }
-
-
-def iso(moment: datetime) -> str:
-    """UTC in one fixed shape, so stored instants compare correctly as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def _instant(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 # --------------------------------------------------------------------------- results
@@ -301,7 +293,7 @@ class CheckinService:
                 # The pause is over: it no longer shows, and is not carried into a new
                 # schedule (the periods it covered are all in the past).
                 schedule = replace(schedule, paused_until=None)
-        return ScheduleView(guild_id, user_id, schedule, _instant(row["next_due_at"]))
+        return ScheduleView(guild_id, user_id, schedule, from_db(row["next_due_at"]))
 
     async def set_schedule(
         self,
@@ -447,7 +439,7 @@ class CheckinService:
         period: Period | None,
     ) -> ScheduleView:
         values = _schedule_columns(schedule)
-        now = iso(self._now())
+        now = to_db(self._now())
         async with self._db.transaction():
             await self._db.execute(
                 "INSERT INTO checkin_members (guild_id, user_id, weekday, local_time, timezone, "
@@ -465,7 +457,7 @@ class CheckinService:
                     user_id,
                     *values,
                     period.key if period else None,
-                    iso(period.due_at) if period else None,
+                    to_db(period.due_at) if period else None,
                     now,
                 ),
             )
@@ -491,7 +483,7 @@ class CheckinService:
             "ON m.guild_id = c.guild_id AND m.user_id = c.user_id "
             "WHERE c.next_due_at IS NOT NULL AND c.next_due_at <= ? "
             "AND m.role = 'mentee' AND m.status = 'onboarded' AND m.left_at IS NULL",
-            (iso(now),),
+            (to_db(now),),
         )
         touched: list[tuple[int, int]] = []
         for start in range(0, len(due_members), MATERIALISE_BATCH):
@@ -514,12 +506,12 @@ class CheckinService:
             "SELECT * FROM checkin_members WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
-        if row is None or row["next_due_at"] is None or row["next_due_at"] > iso(now):
+        if row is None or row["next_due_at"] is None or row["next_due_at"] > to_db(now):
             return False  # changed since it was listed (rescheduled, paused, done already)
         grace = timedelta(hours=(await self._settings.get(guild_id)).checkin_grace_hours)
         schedule = _schedule_of(row)
         key: str | None = row["next_key"]
-        due = _instant(row["next_due_at"])
+        due = from_db(row["next_due_at"])
         unanswered_missed = False
         while key is not None and due is not None and due <= now:
             if await self._has_period(guild_id, user_id, key):
@@ -533,13 +525,13 @@ class CheckinService:
             if await self._db.fetchval(
                 "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
                 "AND status = 'pending' AND due_at < ? AND sent_at IS NOT NULL",
-                (guild_id, user_id, iso(due)),
+                (guild_id, user_id, to_db(due)),
             ):
                 unanswered_missed = True
             await self._db.execute(
                 "UPDATE checkin_periods SET status = 'missed' WHERE guild_id = ? "
                 "AND user_id = ? AND status = 'pending' AND due_at < ?",
-                (guild_id, user_id, iso(due)),
+                (guild_id, user_id, to_db(due)),
             )
             await self._db.execute(
                 "INSERT INTO checkin_periods (guild_id, user_id, period_key, "
@@ -548,9 +540,9 @@ class CheckinService:
                     guild_id,
                     user_id,
                     key,
-                    iso(due),
+                    to_db(due),
                     "pending" if verdict == "send_now" else "missed",
-                    iso(now),
+                    to_db(now),
                 ),
             )
             upcoming = next_period(schedule, due) if schedule else None
@@ -559,7 +551,7 @@ class CheckinService:
         await self._db.execute(
             "UPDATE checkin_members SET next_key = ?, next_due_at = ? "
             "WHERE guild_id = ? AND user_id = ?",
-            (key, iso(due) if due else None, guild_id, user_id),
+            (key, to_db(due) if due else None, guild_id, user_id),
         )
         return unanswered_missed
 
@@ -567,7 +559,7 @@ class CheckinService:
         rows = await self._db.fetchall(
             "SELECT id FROM checkin_periods WHERE status = 'pending' AND sent_at IS NULL "
             "AND due_at <= ? ORDER BY due_at, id",
-            (iso(now),),
+            (to_db(now),),
         )
         return [int(row["id"]) for row in rows]
 
@@ -575,7 +567,7 @@ class CheckinService:
         rows = await self._db.fetchall(
             "SELECT id FROM checkin_periods WHERE status = 'pending' AND reminded_at IS NULL "
             "AND reminder_due_at IS NOT NULL AND reminder_due_at <= ? ORDER BY reminder_due_at",
-            (iso(now),),
+            (to_db(now),),
         )
         return [int(row["id"]) for row in rows]
 
@@ -594,7 +586,7 @@ class CheckinService:
         )
         for text in (upcoming, reminder):
             if text:
-                candidates.append(datetime.fromisoformat(text))
+                candidates.append(from_db(text))
         unsent = await self._db.fetchval(
             "SELECT 1 FROM checkin_periods WHERE status = 'pending' AND sent_at IS NULL LIMIT 1"
         )
@@ -619,7 +611,7 @@ class CheckinService:
         too_late = False
         if period["kind"] == "scheduled":
             grace = timedelta(hours=(await self._settings.get(guild_id)).checkin_grace_hours)
-            too_late = classify(datetime.fromisoformat(period["due_at"]), now, grace) == "missed"
+            too_late = classify(from_db(period["due_at"]), now, grace) == "missed"
         member = await self._db.fetchone(
             "SELECT dm_channel_id, dm_closed FROM members WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
@@ -658,7 +650,7 @@ class CheckinService:
                 "UPDATE checkin_periods SET claimed_at = ?, channel_id = ?, delivery = ?, "
                 "goal_ids = COALESCE(goal_ids, ?), send_attempts = send_attempts + 1 "
                 "WHERE id = ?",
-                (iso(self._now()), channel_id, delivery, json.dumps(list(goal_ids)), period_id),
+                (to_db(self._now()), channel_id, delivery, json.dumps(list(goal_ids)), period_id),
             )
         return True
 
@@ -672,12 +664,12 @@ class CheckinService:
             "SELECT next_due_at FROM checkin_members WHERE guild_id = ? AND user_id = ?",
             (row["guild_id"], row["user_id"]),
         )
-        remind = reminder_at(sent, _instant(upcoming))
+        remind = reminder_at(sent, from_db(upcoming))
         async with self._db.transaction():
             await self._db.execute(
                 "UPDATE checkin_periods SET sent_at = ?, channel_id = ?, message_id = ?, "
                 "reminder_due_at = ? WHERE id = ? AND sent_at IS NULL",
-                (iso(sent), channel_id, message_id, iso(remind) if remind else None, period_id),
+                (to_db(sent), channel_id, message_id, to_db(remind) if remind else None, period_id),
             )
         self._wake(remind)
 
@@ -715,7 +707,7 @@ class CheckinService:
                 return False
             await self._db.execute(
                 "UPDATE checkin_members SET dm_help_sent_at = ? WHERE guild_id = ? AND user_id = ?",
-                (iso(self._now()), guild_id, user_id),
+                (to_db(self._now()), guild_id, user_id),
             )
         return True
 
@@ -723,7 +715,7 @@ class CheckinService:
         await self._db.execute(
             "INSERT OR IGNORE INTO checkin_members (guild_id, user_id, updated_at) "
             "VALUES (?, ?, ?)",
-            (guild_id, user_id, iso(self._now())),
+            (guild_id, user_id, to_db(self._now())),
         )
 
     async def claim_reminder(self, period_id: int) -> ReminderPlan | None:
@@ -740,7 +732,7 @@ class CheckinService:
                 return None
             await self._db.execute(
                 "UPDATE checkin_periods SET reminded_at = ? WHERE id = ?",
-                (iso(self._now()), period_id),
+                (to_db(self._now()), period_id),
             )
         return ReminderPlan(
             period_id=period_id,
@@ -805,7 +797,7 @@ class CheckinService:
         prompt = await self._prompt(row)
         if goal_id not in {g.goal_id for g in prompt.goals}:
             raise UserError("That goal isn't part of this check-in.")
-        now = iso(self._now())
+        now = to_db(self._now())
         async with self._db.transaction():
             previous = await self._db.fetchval(
                 "SELECT status FROM checkin_answers WHERE period_id = ? AND goal_id = ?",
@@ -856,7 +848,7 @@ class CheckinService:
             await self._db.execute(
                 "UPDATE checkin_answers SET mentor_notified_at = ? WHERE period_id = ? "
                 "AND goal_id = ?",
-                (iso(self._now()), row["id"], goal_id),
+                (to_db(self._now()), row["id"], goal_id),
             )
             fresh = await self._period_row(row["id"])
         title = await self._db.fetchval("SELECT title FROM goals WHERE id = ?", (goal_id,))
@@ -881,7 +873,7 @@ class CheckinService:
                 f"Your note is {len(note):,} characters; please keep it under {NOTE_MAX:,}."
             )
         share = share and bool(note)
-        now = iso(self._now())
+        now = to_db(self._now())
         changed = (row["note"] or "") != note or bool(row["note_shared"]) != share
         if changed:
             # Writing a note answers the check-in; removing one leaves its status alone, and
@@ -1006,7 +998,7 @@ class CheckinService:
                 "UPDATE checkin_members SET at_risk_reason = ?, "
                 "at_risk_since = CASE WHEN ? IS NULL THEN NULL "
                 "ELSE COALESCE(at_risk_since, ?) END WHERE guild_id = ? AND user_id = ?",
-                (reason, reason, iso(self._now()), guild_id, user_id),
+                (reason, reason, to_db(self._now()), guild_id, user_id),
             )
         return RiskChange(guild_id, user_id, reason, previous)
 
@@ -1036,7 +1028,7 @@ class CheckinService:
             await self._db.execute(
                 "INSERT OR IGNORE INTO checkin_periods (guild_id, user_id, period_key, kind, "
                 "due_at, status, created_at) VALUES (?, ?, ?, 'manual', ?, 'pending', ?)",
-                (guild_id, user_id, key, iso(now), iso(now)),
+                (guild_id, user_id, key, to_db(now), to_db(now)),
             )
             period_id = await self._db.fetchval(
                 "SELECT id FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
@@ -1063,10 +1055,10 @@ class CheckinService:
                 HistoryEntry(
                     period_id=row["id"],
                     kind=row["kind"],
-                    due_at=datetime.fromisoformat(row["due_at"]),
+                    due_at=from_db(row["due_at"]),
                     status=row["status"],
-                    sent_at=_instant(row["sent_at"]),
-                    answered_at=_instant(row["answered_at"]),
+                    sent_at=from_db(row["sent_at"]),
+                    answered_at=from_db(row["answered_at"]),
                     answers=tuple(
                         (str(a["title"]), cast(GoalStatus, a["status"])) for a in answers
                     ),
@@ -1107,12 +1099,12 @@ class CheckinService:
             guild_id=guild_id,
             user_id=user_id,
             kind=row["kind"],
-            due_at=datetime.fromisoformat(row["due_at"]),
+            due_at=from_db(row["due_at"]),
             status=row["status"],
             goals=tuple(PromptGoal(g.id, g.title, g.target_date, answers.get(g.id)) for g in goals),
             note_saved=bool(row["note"]),
             note_shared=bool(row["note_shared"]),
-            answered_at=_instant(row["answered_at"]),
+            answered_at=from_db(row["answered_at"]),
             cadence=Cadence(cadence) if cadence else None,
         )
 

@@ -31,13 +31,14 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain import matching as rules
 from bot.domain import questionnaire as qn
 from bot.errors import UserError
@@ -170,17 +171,8 @@ class FollowupResult:
     newly_flagged: FlagReason | None = None
 
 
-def _iso(instant: datetime) -> str:
-    """One fixed format so stored instants compare correctly as text."""
-    return instant.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _instant(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
 def _match(row: sqlite3.Row) -> Match:
-    created = datetime.fromisoformat(row["created_at"])
+    created = from_db(row["created_at"])
     return Match(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -191,10 +183,10 @@ def _match(row: sqlite3.Row) -> Match:
         created_at=created,
         created_by=row["created_by"],
         intro_thread_id=row["intro_thread_id"],
-        met_at=_instant(row["met_at"]),
-        flagged_at=_instant(row["flagged_at"]),
+        met_at=from_db(row["met_at"]),
+        flagged_at=from_db(row["flagged_at"]),
         flag_reason=row["flag_reason"],
-        ended_at=_instant(row["ended_at"]),
+        ended_at=from_db(row["ended_at"]),
         ended_by=row["ended_by"],
         end_reason=EndReason(row["end_reason"]) if row["end_reason"] else None,
     )
@@ -363,7 +355,7 @@ class MatchingService:
             proposal_id = await self._db.execute(
                 "INSERT INTO match_proposals (guild_id, created_by, created_at, pairs) "
                 "VALUES (?, ?, ?, ?)",
-                (guild_id, actor_id, _iso(now), json.dumps(pairs)),
+                (guild_id, actor_id, to_db(now), json.dumps(pairs)),
             )
         return Proposal(proposal_id, assignment)
 
@@ -381,7 +373,7 @@ class MatchingService:
                 raise UserError("I can't find that proposal any more; run `/match suggest` again.")
             if row["status"] != "pending":
                 raise UserError(f"This proposal was already {row['status']}; nothing more to do.")
-            created = _instant(row["created_at"])
+            created = from_db(row["created_at"])
             if status == "applied" and created is not None and now - created > PROPOSAL_TTL:
                 raise UserError(
                     "This proposal is more than a day old and the cohort may have changed: run "
@@ -390,7 +382,7 @@ class MatchingService:
             await self._db.execute(
                 "UPDATE match_proposals SET status = ?, decided_at = ?, decided_by = ? "
                 "WHERE id = ?",
-                (status, _iso(now), actor_id, proposal_id),
+                (status, to_db(now), actor_id, proposal_id),
             )
         return [(int(a), int(b)) for a, b in json.loads(row["pairs"])]
 
@@ -473,7 +465,7 @@ class MatchingService:
             await self._db.execute(
                 "DELETE FROM matches WHERE guild_id = ? AND intro_thread_id IS NULL "
                 "AND status = 'active' AND created_at <= ?",
-                (guild_id, _iso(now - INTRO_STALE_AFTER)),
+                (guild_id, to_db(now - INTRO_STALE_AFTER)),
             )
             existing = await self.active_match_of_mentee(guild_id, mentee_id)
             if existing is not None:
@@ -507,14 +499,14 @@ class MatchingService:
                 match_id = await self._db.execute(
                     "INSERT INTO matches (guild_id, cohort_id, mentee_id, mentor_id, "
                     "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                    (guild_id, cohort_id, mentee_id, mentor_id, _iso(now), actor_id),
+                    (guild_id, cohort_id, mentee_id, mentor_id, to_db(now), actor_id),
                 )
             except sqlite3.IntegrityError:
                 raise UserError("That mentee already has an active mentor.") from None
             await self._db.executemany(
                 "INSERT INTO match_followups (match_id, member_id, round, due_at) "
                 "VALUES (?, ?, 1, ?)",
-                [(match_id, member, _iso(due)) for member in (mentee_id, mentor_id)],
+                [(match_id, member, to_db(due)) for member in (mentee_id, mentor_id)],
             )
             return await self._require(match_id)
 
@@ -522,7 +514,7 @@ class MatchingService:
         """Delete reservations an earlier process made and never finished introducing
         (it stopped in between): nobody was told about them. Run once at start-up."""
         where = "intro_thread_id IS NULL AND status = 'active' AND created_at < ?"
-        started = (_iso(self._started_at),)
+        started = (to_db(self._started_at),)
         async with self._db.transaction():
             count = int(
                 await self._db.fetchval(
@@ -571,7 +563,7 @@ class MatchingService:
             await self._db.execute(
                 "UPDATE matches SET status = 'ended', ended_at = ?, ended_by = ?, "
                 "end_reason = ? WHERE id = ?",
-                (_iso(now), actor_id, reason.value, match.id),
+                (to_db(now), actor_id, reason.value, match.id),
             )
             await self._audit(
                 guild_id,
@@ -602,26 +594,26 @@ class MatchingService:
         await self._db.execute(
             "INSERT INTO audit_log (guild_id, actor_id, action, target_id, detail, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, actor_id, action, target_id, detail, _iso(now)),
+            (guild_id, actor_id, action, target_id, detail, to_db(now)),
         )
 
     # ----------------------------------------------------------------- follow-ups
 
     async def next_followup_due(self) -> datetime | None:
         """When the earliest unclaimed follow-up of a pair still waiting to meet is due."""
-        due = await self._db.fetchval(
+        due: str | None = await self._db.fetchval(
             "SELECT MIN(f.due_at) FROM match_followups f JOIN matches m ON m.id = f.match_id "
             "WHERE f.claimed_at IS NULL AND m.status = 'active' AND m.intro_thread_id IS NOT NULL "
             "AND m.met_at IS NULL AND m.flagged_at IS NULL"
         )
-        return _instant(due)
+        return from_db(due)
 
     async def followup_due_of(self, match_id: int) -> datetime | None:
-        due = await self._db.fetchval(
+        due: str | None = await self._db.fetchval(
             "SELECT MIN(due_at) FROM match_followups WHERE match_id = ? AND claimed_at IS NULL",
             (match_id,),
         )
-        return _instant(due)
+        return from_db(due)
 
     async def claim_due_followups(
         self, now: datetime, *, limit: int | None = None
@@ -635,7 +627,7 @@ class MatchingService:
         recorded as lost. Pairs that ended, met or were flagged are not asked any more,
         nor pairs whose introduction was never made.
         """
-        stamp = _iso(self._clock.now())  # when this sender took it, for the orphan window
+        stamp = to_db(self._clock.now())  # when this sender took it, for the orphan window
         async with self._db.transaction():
             orphans = await self._db.fetchall(
                 "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id, "
@@ -646,7 +638,7 @@ class MatchingService:
             )
             prompts: list[FollowupPrompt] = []
             for row in orphans:
-                claimed = _instant(row["claimed_at"])
+                claimed = from_db(row["claimed_at"])
                 still_wanted = (
                     row["status"] == "active"
                     and row["intro_thread_id"] is not None
@@ -668,7 +660,7 @@ class MatchingService:
                 "WHERE f.claimed_at IS NULL AND f.due_at <= ? AND m.status = 'active' "
                 "AND m.intro_thread_id IS NOT NULL AND m.met_at IS NULL AND m.flagged_at IS NULL "
                 "ORDER BY f.due_at, f.match_id, f.member_id LIMIT ?",
-                (_iso(now), -1 if limit is None else limit),
+                (to_db(now), -1 if limit is None else limit),
             )
             for row in due:
                 await self._db.execute(
@@ -689,7 +681,7 @@ class MatchingService:
     async def record_delivery(
         self, prompt: FollowupPrompt, delivery: Literal["dm", "thread", "unreachable"]
     ) -> None:
-        sent_at = None if delivery == "unreachable" else _iso(self._clock.now())
+        sent_at = None if delivery == "unreachable" else to_db(self._clock.now())
         await self._db.execute(
             "UPDATE match_followups SET delivery = ?, sent_at = ? "
             "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ?",
@@ -722,14 +714,14 @@ class MatchingService:
             await self._db.execute(
                 "UPDATE match_followups SET answer = ?, answered_at = ? "
                 "WHERE match_id = ? AND member_id = ? AND round = ?",
-                (answer, _iso(now), match_id, member_id, round_),
+                (answer, to_db(now), match_id, member_id, round_),
             )
             flag: FlagReason | None = None
             next_due: datetime | None = None
             if answer == "yes":
                 await self._db.execute(
                     "UPDATE matches SET met_at = COALESCE(met_at, ?) WHERE id = ?",
-                    (_iso(now), match_id),
+                    (to_db(now), match_id),
                 )
             elif answer == "need_help":
                 flag = "need_help"
@@ -747,11 +739,11 @@ class MatchingService:
                         "INSERT OR IGNORE INTO match_followups (match_id, member_id, round, "
                         "due_at) VALUES (?, ?, ?, ?)",
                         [
-                            (match_id, member, round_ + 1, _iso(next_due))
+                            (match_id, member, round_ + 1, to_db(next_due))
                             for member in (match.mentee_id, match.mentor_id)
                         ],
                     )
-                    next_due = _instant(
+                    next_due = from_db(
                         await self._db.fetchval(
                             "SELECT MIN(due_at) FROM match_followups "
                             "WHERE match_id = ? AND round = ?",
@@ -762,7 +754,7 @@ class MatchingService:
             if flag is not None and match.flagged_at is None:
                 await self._db.execute(
                     "UPDATE matches SET flagged_at = ?, flag_reason = ? WHERE id = ?",
-                    (_iso(now), flag, match_id),
+                    (to_db(now), flag, match_id),
                 )
                 await self._audit(
                     match.guild_id,
