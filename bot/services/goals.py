@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain.questionnaire import GOAL_LINE_MAX
 from bot.errors import UserError
 
@@ -188,7 +189,7 @@ class GoalService:
             if target_date
             else None
         )
-        now = self._clock.now().isoformat()
+        now = to_db(self._clock.now())
         async with self._db.transaction():
             count = await self._db.fetchval(
                 "SELECT count(*) FROM goals WHERE guild_id = ? AND user_id = ? AND status = 'open'",
@@ -244,7 +245,7 @@ class GoalService:
         self, guild_id: int, user_id: int, goal_id: int, status: GoalState
     ) -> None:
         """Open or close a goal (also used when a check-in answer says Done)."""
-        completed = self._clock.now().isoformat() if status == "done" else None
+        completed = to_db(self._clock.now()) if status == "done" else None
         await self._db.execute(
             "UPDATE goals SET status = ?, completed_at = ? "
             "WHERE id = ? AND guild_id = ? AND user_id = ? AND status <> ?",
@@ -264,6 +265,6 @@ def _goal(row: sqlite3.Row) -> Goal:
         title=row["title"],
         target_date=date.fromisoformat(row["target_date"]) if row["target_date"] else None,
         status="done" if row["status"] == "done" else "open",
-        created_at=datetime.fromisoformat(row["created_at"]),
-        completed_at=datetime.fromisoformat(row["completed_at"]) if row["completed_at"] else None,
+        created_at=from_db(row["created_at"]),
+        completed_at=from_db(row["completed_at"]),
     )

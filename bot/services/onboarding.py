@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import to_db
 from bot.domain import questionnaire as qn
 from bot.errors import UserError
 
@@ -87,7 +88,7 @@ class OnboardingService:
         self.questionnaire = questionnaire
 
     def _now(self) -> str:
-        return self._clock.now().isoformat()
+        return to_db(self._clock.now())
 
     # ------------------------------------------------------------------ members
 
