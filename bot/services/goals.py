@@ -13,6 +13,7 @@ import contextlib
 import re
 import sqlite3
 import time as monotonic_time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -252,6 +253,27 @@ class GoalService:
             (status, completed, goal_id, guild_id, user_id, status),
         )
         self.forget(guild_id, user_id)
+
+    async def add_from_signup(self, guild_id: int, user_id: int, titles: Sequence[str]) -> int:
+        """Goals written in the sign-up questionnaire; a title already open is kept once.
+        Runs inside the caller's transaction, so the sign-up and its goals are stored
+        together. Returns how many were added."""
+        existing = {
+            row["title"]
+            for row in await self._db.fetchall(
+                "SELECT title FROM goals WHERE guild_id = ? AND user_id = ? AND status = 'open'",
+                (guild_id, user_id),
+            )
+        }
+        new = [title for title in titles if title not in existing]
+        now = to_db(self._clock.now())
+        await self._db.executemany(
+            "INSERT INTO goals (guild_id, user_id, title, source, created_at) "
+            "VALUES (?, ?, ?, 'onboarding', ?)",
+            [(guild_id, user_id, title, now) for title in new],
+        )
+        self.forget(guild_id, user_id)
+        return len(new)
 
     def forget(self, guild_id: int, user_id: int) -> None:
         self._open_cache.pop((guild_id, user_id), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
@@ -12,9 +13,12 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.domain.schedule import Cadence, GoalStatus
+from bot.errors import UserError
 from bot.services.checkins.model import Prompt, PromptGoal
 from bot.services.contacts import Contacts
 from bot.services.goals import Goal, GoalService
+from bot.services.matching.records import MatchRecords
+from bot.services.onboarding import SignupRecords
 from bot.services.settings import SettingsService
 
 
@@ -28,8 +32,15 @@ class CheckinCore:
         settings: SettingsService,
         goals: GoalService,
         contacts: Contacts | None = None,
+        *,
+        matches: MatchRecords | None = None,
+        signups: SignupRecords | None = None,
     ) -> None:
         self.contacts = contacts or Contacts(db)
+        # Other services' tables are read through their owners: a mentee's mentor from
+        # matching, their sign-up answers from onboarding, their goals from goals.
+        self._matches = matches or MatchRecords(db)
+        self._signups = signups or SignupRecords(db, clock)
         self._db = db
         self._clock = clock
         self._settings = settings
@@ -74,12 +85,7 @@ class CheckinCore:
             goals = await self._goals.by_ids(guild_id, user_id, ids)
         else:
             goals = list(await self._goals.open_goals(guild_id, user_id))
-        answers = {
-            a["goal_id"]: cast(GoalStatus, a["status"])
-            for a in await self._db.fetchall(
-                "SELECT goal_id, status FROM checkin_answers WHERE period_id = ?", (row["id"],)
-            )
-        }
+        answers = await self._answers(row["id"])
         cadence = await self._db.fetchval(
             "SELECT cadence FROM checkin_members WHERE guild_id = ? AND user_id = ? "
             "AND weekday IS NOT NULL",
@@ -97,4 +103,27 @@ class CheckinCore:
             note_shared=bool(row["note_shared"]),
             answered_at=from_db(row["answered_at"]),
             cadence=Cadence(cadence) if cadence else None,
+        )
+
+    async def _answers(self, period_id: int) -> dict[int, GoalStatus]:
+        """Each answered goal's status in one period."""
+        rows = await self._db.fetchall(
+            "SELECT goal_id, status FROM checkin_answers WHERE period_id = ?", (period_id,)
+        )
+        return {int(a["goal_id"]): cast(GoalStatus, a["status"]) for a in rows}
+
+    async def _refreshed(self, prompt: Prompt) -> Prompt:
+        """`prompt` with its answers, note and status as stored now. Its goals are fixed
+        once it is sent, so a click that changed an answer re-reads only what it changed."""
+        row = await self._period_row(prompt.period_id)
+        if row is None:
+            raise UserError("That check-in no longer exists.")
+        answers = await self._answers(prompt.period_id)
+        return replace(
+            prompt,
+            status=row["status"],
+            goals=tuple(replace(g, status=answers.get(g.goal_id)) for g in prompt.goals),
+            note_saved=bool(row["note"]),
+            note_shared=bool(row["note_shared"]),
+            answered_at=from_db(row["answered_at"]),
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import cast
 
 from bot.db.instants import from_db, to_db
 from bot.domain.schedule import GoalStatus
@@ -35,7 +34,8 @@ class Answers(AtRisk):
         row = await self._answerable(period_id, user_id)
         guild_id = row["guild_id"]
         prompt = await self._prompt(row)
-        if goal_id not in {g.goal_id for g in prompt.goals}:
+        goal = next((g for g in prompt.goals if g.goal_id == goal_id), None)
+        if goal is None:
             raise UserError("That goal isn't part of this check-in.")
         now = to_db(self._now())
         async with self._db.transaction():
@@ -60,13 +60,13 @@ class Answers(AtRisk):
             await self._goals.set_status(guild_id, user_id, goal_id, "done")
         elif changed and previous == "done":
             await self._goals.set_status(guild_id, user_id, goal_id, "open")
-        mentor_id = await self.mentor_of(guild_id, user_id)
+        mentor_id = await self._matches.mentor_of(guild_id, user_id)
         alert = None
         if changed and status == "stuck" and mentor_id is not None:
-            alert = await self._stuck_alert(row, goal_id, mentor_id)
+            alert = await self._stuck_alert(row, goal.goal_id, goal.title, mentor_id)
         risk = await self._evaluate_risk(guild_id, user_id) if changed else None
         return AnswerOutcome(
-            prompt=await self.prompt(period_id),
+            prompt=await self._refreshed(prompt) if changed else prompt,
             changed=changed,
             mentor_alert=alert,
             has_mentor=mentor_id is not None,
@@ -74,7 +74,7 @@ class Answers(AtRisk):
         )
 
     async def _stuck_alert(
-        self, row: sqlite3.Row, goal_id: int, mentor_id: int
+        self, row: sqlite3.Row, goal_id: int, title: str, mentor_id: int
     ) -> MentorAlert | None:
         """Tell the mentor once per goal and period, even if the mentee clicks Stuck again."""
         async with self._db.transaction():
@@ -91,13 +91,12 @@ class Answers(AtRisk):
                 (to_db(self._now()), row["id"], goal_id),
             )
             fresh = await self._period_row(row["id"])
-        title = await self._db.fetchval("SELECT title FROM goals WHERE id = ?", (goal_id,))
         shared = fresh is not None and bool(fresh["note_shared"]) and bool(fresh["note"])
         return MentorAlert(
             guild_id=row["guild_id"],
             mentee_id=row["user_id"],
             mentor_id=mentor_id,
-            stuck_titles=(str(title),),
+            stuck_titles=(title,),
             note=fresh["note"] if shared and fresh is not None else None,
         )
 
@@ -127,28 +126,25 @@ class Answers(AtRisk):
                     (note or None, int(share), note or None, note or None, now, period_id),
                 )
         guild_id = row["guild_id"]
-        mentor_id = await self.mentor_of(guild_id, user_id)
+        prompt = await self.prompt(period_id)
+        mentor_id = await self._matches.mentor_of(guild_id, user_id)
         alert = None
         if changed and share and mentor_id is not None:
             await self._db.execute(
                 "UPDATE checkin_periods SET note_sent_to_mentor = ? WHERE id = ?", (now, period_id)
             )
-            stuck = await self._db.fetchall(
-                "SELECT g.title FROM checkin_answers a JOIN goals g ON g.id = a.goal_id "
-                "WHERE a.period_id = ? AND a.status = 'stuck' ORDER BY g.id",
-                (period_id,),
-            )
+            stuck = sorted((g.goal_id, g.title) for g in prompt.goals if g.status == "stuck")
             alert = MentorAlert(
                 guild_id=guild_id,
                 mentee_id=user_id,
                 mentor_id=mentor_id,
-                stuck_titles=tuple(str(r["title"]) for r in stuck),
+                stuck_titles=tuple(title for _, title in stuck),
                 note=note,
             )
         answered_now = bool(note) and row["status"] == "pending"
         risk = await self._evaluate_risk(guild_id, user_id) if answered_now else None
         return AnswerOutcome(
-            prompt=await self.prompt(period_id),
+            prompt=prompt,
             changed=changed,
             mentor_alert=alert,
             has_mentor=mentor_id is not None,
@@ -187,14 +183,6 @@ class Answers(AtRisk):
             )
         return row
 
-    async def mentor_of(self, guild_id: int, mentee_id: int) -> int | None:
-        value = await self._db.fetchval(
-            "SELECT mentor_id FROM matches WHERE guild_id = ? AND mentee_id = ? "
-            "AND status = 'active'",
-            (guild_id, mentee_id),
-        )
-        return int(value) if value is not None else None
-
     async def history(self, guild_id: int, user_id: int, limit: int = 8) -> list[HistoryEntry]:
         await self._goals.require_mentee(guild_id, user_id)
         rows = await self._db.fetchall(
@@ -202,13 +190,12 @@ class Answers(AtRisk):
             "ORDER BY due_at DESC, id DESC LIMIT ?",
             (guild_id, user_id, limit),
         )
+        answered = {row["id"]: await self._answers(row["id"]) for row in rows}
+        goal_ids = sorted({goal_id for answers in answered.values() for goal_id in answers})
+        titles = {g.id: g.title for g in await self._goals.by_ids(guild_id, user_id, goal_ids)}
         entries = []
         for row in rows:
-            answers = await self._db.fetchall(
-                "SELECT g.title, a.status FROM checkin_answers a JOIN goals g ON g.id = a.goal_id "
-                "WHERE a.period_id = ? ORDER BY g.id",
-                (row["id"],),
-            )
+            answers = answered[row["id"]]
             entries.append(
                 HistoryEntry(
                     period_id=row["id"],
@@ -218,7 +205,9 @@ class Answers(AtRisk):
                     sent_at=from_db(row["sent_at"]),
                     answered_at=from_db(row["answered_at"]),
                     answers=tuple(
-                        (str(a["title"]), cast(GoalStatus, a["status"])) for a in answers
+                        (titles[goal_id], answers[goal_id])
+                        for goal_id in sorted(answers)
+                        if goal_id in titles
                     ),
                     note=row["note"],
                     note_shared=bool(row["note_shared"]),

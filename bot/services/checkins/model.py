@@ -114,6 +114,8 @@ class ReminderPlan:
     channel_id: int
     message_id: int | None
     delivery: Delivery
+    due_at: datetime
+    """When the prompt being recalled was due, which the reminder shows."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class Periods(AtRisk):
         Members are handled in small transactions, each re-reading its member's row, so a
         whole cohort due at once never holds the database away from interactions.
         """
+        # Who is still a mentee is filtered in the same query (a join on `members`, read
+        # only): the timer looks at the whole cohort at once.
         due_members = await self._db.fetchall(
             "SELECT c.guild_id, c.user_id FROM checkin_members c JOIN members m "
             "ON m.guild_id = c.guild_id AND m.user_id = c.user_id "
@@ -169,10 +171,6 @@ class Periods(AtRisk):
         if period["kind"] == "scheduled":
             grace = timedelta(hours=(await self._settings.get(guild_id)).checkin_grace_hours)
             too_late = classify(from_db(period["due_at"]), now, grace) == "missed"
-        member = await self._db.fetchone(
-            "SELECT dm_channel_id, dm_closed FROM members WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
         state = await self._db.fetchone(
             "SELECT fallback_thread_id, dm_help_sent_at FROM checkin_members "
             "WHERE guild_id = ? AND user_id = ?",
@@ -183,8 +181,8 @@ class Periods(AtRisk):
             period_id=period_id,
             guild_id=guild_id,
             user_id=user_id,
-            dm_channel_id=member["dm_channel_id"] if member else None,
-            dm_closed=bool(member["dm_closed"]) if member else False,
+            dm_channel_id=await self.contacts.dm_channel_of(guild_id, user_id),
+            dm_closed=await self.contacts.dm_closed(guild_id, user_id),
             fallback_channel_id=settings.checkin_fallback_channel_id,
             fallback_thread_id=state["fallback_thread_id"] if state else None,
             dm_help_sent=bool(state and state["dm_help_sent_at"]),
@@ -291,6 +289,7 @@ class Periods(AtRisk):
             channel_id=row["channel_id"],
             message_id=row["message_id"],
             delivery="thread" if row["delivery"] == "thread" else "dm",
+            due_at=from_db(row["due_at"]),
         )
 
     async def release_reminder(self, period_id: int) -> None:

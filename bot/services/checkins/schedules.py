@@ -33,13 +33,9 @@ class Schedules(CheckinCore):
         A schedule the member already set with `/checkin schedule` is kept. A member who is
         no longer a mentee (e.g. signed up again as a mentor) stops getting prompts.
         """
-        member = await self._db.fetchone(
-            "SELECT role, status, timezone, checkin_weekday, checkin_time FROM members "
-            "WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
+        signup = await self._signups.facts(guild_id, user_id)
         current = await self.schedule(guild_id, user_id)
-        if member is None or member["role"] != "mentee" or member["status"] != "onboarded":
+        if signup is None or not signup.mentee:
             if current.next_due_at is not None:
                 await self._store(guild_id, user_id, current.schedule, None)
             return await self.schedule(guild_id, user_id)
@@ -54,13 +50,13 @@ class Schedules(CheckinCore):
                     await self._upcoming(guild_id, user_id, current.schedule, self._now()),
                 )
             return current
-        weekday, at, zone = member["checkin_weekday"], member["checkin_time"], member["timezone"]
-        if weekday is None or not at or not zone:
+        if signup.checkin is None or signup.timezone is None:
             return current
+        weekday, at = signup.checkin
         schedule = new_schedule(
-            weekday=int(weekday),
-            local_time=time.fromisoformat(at),
-            timezone=zone,
+            weekday=weekday,
+            local_time=at,
+            timezone=signup.timezone,
             now=self._now(),
         )
         return await self._store(
@@ -108,10 +104,8 @@ class Schedules(CheckinCore):
         if zone is None:
             zone = current.schedule.timezone if current.schedule else None
         if zone is None:
-            zone = await self._db.fetchval(
-                "SELECT timezone FROM members WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
-            )
+            signup = await self._signups.facts(guild_id, user_id)
+            zone = signup.timezone if signup else None
         if not zone:
             raise UserError("Please add your time zone, e.g. `timezone: Europe/London`.")
         try:

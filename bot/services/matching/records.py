@@ -122,6 +122,24 @@ class MatchRecords:
         )
         return found is not None
 
+    async def mentor_of(self, guild_id: int, mentee_id: int) -> int | None:
+        """The mentee's active mentor, if they have one."""
+        value = await self._db.fetchval(
+            "SELECT mentor_id FROM matches WHERE guild_id = ? AND mentee_id = ? "
+            "AND status = 'active'",
+            (guild_id, mentee_id),
+        )
+        return int(value) if value is not None else None
+
+    async def in_active_match(self, guild_id: int, member_id: int) -> bool:
+        """Whether the member is in an active match, as mentee or as mentor."""
+        found = await self._db.fetchval(
+            "SELECT 1 FROM matches WHERE guild_id = ? AND status = 'active' "
+            "AND ? IN (mentee_id, mentor_id)",
+            (guild_id, member_id),
+        )
+        return found is not None
+
     async def list_matches(
         self, guild_id: int, *, mentor_id: int | None = None, include_ended: bool = False
     ) -> list[Match]:

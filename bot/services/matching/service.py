@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
@@ -19,8 +20,11 @@ from bot.domain import questionnaire as qn
 from bot.errors import UserError
 from bot.services.matching.followups import MatchFollowups
 from bot.services.matching.records import EndReason, Match, MatchRole
-from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    # Onboarding reads matches through MatchRecords, so it is imported for types only.
+    from bot.services.onboarding import OnboardingService
 
 # A match reserved this long ago without an introduction thread was left by a crash.
 INTRO_STALE_AFTER = timedelta(minutes=5)
