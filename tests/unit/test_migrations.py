@@ -3,6 +3,7 @@ a database newer than the code."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -196,5 +197,55 @@ async def test_upgrade_rewrites_every_stored_instant_to_one_form(tmp_path: Path)
             "2026-11-02T09:00:00.000000+00:00"
         )
         assert await db.fetchall("SELECT * FROM sqlite_temp_master") == []
+    finally:
+        await db.close()
+
+
+async def test_upgrade_brings_checkin_answers_up_to_the_schedule(tmp_path: Path) -> None:
+    """Schedules moved with `/checkin schedule` before the two were kept in step: the
+    sign-up's answers follow them; matching ones, mentors and other answers are untouched."""
+    migrations = available_migrations()
+    before = next(m.version for m in migrations if m.name == "checkin_answers") - 1
+    db = await open_db(tmp_path / "h.sqlite3")
+    try:
+        await migrate(db, migrations[:before])
+        stamp = "2026-11-02T09:00:00.000000+00:00"
+        answers = '{"role":"mentee","checkin":"mon 09:00","timezone":"Europe/London","bio":"é"}'
+        for user, role in ((1, "mentee"), (2, "mentee"), (3, "mentor")):
+            await db.execute(
+                "INSERT INTO members (guild_id, user_id, status, role, answers, timezone, "
+                "checkin_weekday, checkin_time, updated_at) "
+                "VALUES (9, ?, 'onboarded', ?, ?, 'Europe/London', 0, '09:00', ?)",
+                (user, role, answers, stamp),
+            )
+        schedules = [(1, 3, "18:30", "America/New_York"), (2, 0, "09:00", "Europe/London")]
+        schedules.append((3, 4, "07:00", "Asia/Tokyo"))  # kept from when they were a mentee
+        for user, weekday, at, zone in schedules:
+            await db.execute(
+                "INSERT INTO checkin_members (guild_id, user_id, weekday, local_time, timezone, "
+                "anchor, updated_at) VALUES (9, ?, ?, ?, ?, '2026-11-02', ?)",
+                (user, weekday, at, zone, stamp),
+            )
+
+        assert await migrate(db) == migrations[-1].version
+
+        rows = {
+            r["user_id"]: r for r in await db.fetchall("SELECT * FROM members WHERE guild_id = 9")
+        }
+        moved = rows[1]
+        assert json.loads(moved["answers"]) == {
+            "role": "mentee",
+            "checkin": "thu 18:30",
+            "timezone": "America/New_York",
+            "bio": "é",
+        }
+        assert (moved["checkin_weekday"], moved["checkin_time"], moved["timezone"]) == (
+            3,
+            "18:30",
+            "America/New_York",
+        )
+        for untouched in (rows[2], rows[3]):
+            assert untouched["answers"] == answers
+            assert untouched["timezone"] == "Europe/London"
     finally:
         await db.close()

@@ -92,7 +92,11 @@ class Schedules(CheckinCore):
         timezone: str | None = None,
         cadence: str | None = None,
     ) -> ScheduleView:
-        """`/checkin schedule`: the first prompt is the first such slot strictly after now."""
+        """`/checkin schedule`: the first prompt is the first such slot strictly after now.
+
+        The sign-up's check-in and time-zone answers are changed with it, so `/profile`
+        shows the same day, time and zone (the reverse is `follow_signup`).
+        """
         await self._goals.require_mentee(guild_id, user_id)
         try:
             weekday = parse_day(day)
@@ -122,6 +126,41 @@ class Schedules(CheckinCore):
         schedule = new_schedule(
             weekday=weekday, local_time=local_time, timezone=zone, now=self._now(), cadence=chosen
         )
+        return await self._move(guild_id, user_id, current, schedule, follow_answers=True)
+
+    async def follow_signup(
+        self, guild_id: int, user_id: int, *, schedule_changed: bool
+    ) -> ScheduleView | None:
+        """After a sign-up is finished or an answer changed: start, continue or stop the
+        schedule (`ensure_schedule`); and when the check-in day, time or time-zone answer
+        changed, move the schedule to it, keeping its cadence and any pause, so
+        `/checkin schedule` shows what `/profile` shows. The moved schedule, else None."""
+        view = await self.ensure_schedule(guild_id, user_id)
+        if not schedule_changed:
+            return None
+        signup = await self._signups.facts(guild_id, user_id)
+        if signup is None or not signup.mentee or signup.checkin is None or not signup.timezone:
+            return None
+        weekday, local_time = signup.checkin
+        schedule = new_schedule(
+            weekday=weekday,
+            local_time=local_time,
+            timezone=signup.timezone,
+            now=self._now(),
+            cadence=view.schedule.cadence if view.schedule else Cadence.WEEKLY,
+        )
+        return await self._move(guild_id, user_id, view, schedule, follow_answers=False)
+
+    async def _move(
+        self,
+        guild_id: int,
+        user_id: int,
+        current: ScheduleView,
+        schedule: CheckinSchedule,
+        *,
+        follow_answers: bool,
+    ) -> ScheduleView:
+        """Store a new day, time, zone or cadence; a pause in progress is kept."""
         if current.schedule is not None:
             schedule = replace(
                 schedule,
@@ -133,6 +172,7 @@ class Schedules(CheckinCore):
             user_id,
             schedule,
             await self._upcoming(guild_id, user_id, schedule, self._now()),
+            follow_answers=follow_answers,
         )
 
     async def pause(self, guild_id: int, user_id: int, until: str | None) -> ScheduleView:
@@ -215,7 +255,11 @@ class Schedules(CheckinCore):
         user_id: int,
         schedule: CheckinSchedule | None,
         period: Period | None,
+        *,
+        follow_answers: bool = False,
     ) -> ScheduleView:
+        """Write the schedule and its next period; with `follow_answers`, the sign-up's
+        check-in answers too, in the same transaction (the schedule is one fact)."""
         values = schedule_columns(schedule)
         now = to_db(self._now())
         async with self._db.transaction():
@@ -239,6 +283,10 @@ class Schedules(CheckinCore):
                     now,
                 ),
             )
+            if follow_answers and schedule is not None:
+                await self._signups.follow_checkin_schedule(
+                    guild_id, user_id, schedule.weekday, schedule.local_time, schedule.timezone
+                )
         self._wake(period.due_at if period else None)
         return await self.schedule(guild_id, user_id)
 
