@@ -37,8 +37,8 @@ class CheckinCore:
         signups: SignupRecords | None = None,
     ) -> None:
         self.contacts = contacts or Contacts(db)
-        # Other services' tables are read through their owners: a mentee's mentor from
-        # matching, their sign-up answers from onboarding, their goals from goals.
+        # Other services' tables are read through their owners: a mentee's mentor through
+        # MatchRecords, their sign-up answers through SignupRecords, goals through GoalService.
         self._matches = matches or MatchRecords(db)
         self._signups = signups or SignupRecords(db, clock)
         self._db = db
