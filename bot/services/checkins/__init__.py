@@ -8,6 +8,11 @@ missed. Sending is not done here: `bot.services.delivery` claims a period, sends
 a `Messenger` and marks it sent, in that order, so a crash never produces a second prompt.
 
 Directors only ever get statuses and fixed reasons from here, never members' words.
+
+One part per seam, combined in `CheckinService`: `schedules` (and the sign-up's check-in
+answer kept in step with them), `periods` (bookkeeping for delivery), `answers` (and
+history), `risk`; `model` holds what they hand out. Goals, a mentee's mentor and their
+sign-up are asked of the services that own those tables.
 """
 
 from __future__ import annotations
