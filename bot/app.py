@@ -106,8 +106,8 @@ class MentorBot(commands.Bot):
         log.info("Database ready at schema version %d", version)
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
         settings = SettingsService(self._db, self.clock)
-        onboarding = OnboardingService(self._db, self.clock, questionnaire)
         goals = GoalService(self._db, self.clock)
+        onboarding = OnboardingService(self._db, self.clock, questionnaire, goals)
         contacts = Contacts(self._db)
         self._services = Services(
             settings=settings,

@@ -330,3 +330,35 @@ async def test_changing_the_checkin_answer_moves_the_schedule(
     assert after.schedule is not None
     assert (after.schedule.weekday, after.schedule.local_time.strftime("%H:%M")) == (3, "18:30")
     assert after.next_due_at is not None and after.next_due_at.weekday() == 3
+
+
+async def test_checkin_schedule_changes_what_the_profile_shows(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice = users["alice"]
+    alice.dms_closed = True
+    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
+    await mentee_signup(fake, alice, screen)
+    own = await (await fake.slash(alice, guild, "profile view")).answer()
+    assert "Monday 09:00" in own.text and "Europe/London" in own.text
+    h = await fake.slash(
+        alice,
+        guild,
+        "checkin schedule",
+        day="thursday",
+        time="6:30pm",
+        timezone="America/New_York",
+        cadence="fortnightly",
+    )
+    assert "**Thursday** at **18:30** (America/New_York)" in (await h.answer()).text
+    own = await (await fake.slash(alice, guild, "profile view")).answer()
+    assert "Thursday 18:30" in own.text and "America/New_York" in own.text
+    assert "Monday 09:00" not in own.text and "Europe/London" not in own.text
+    # Changing another answer later keeps the schedule where /checkin schedule put it.
+    picker = await (await fake.slash(alice, guild, "profile edit")).answer()
+    screen = await choose(fake, alice, picker, "experience")
+    screen = await choose(fake, alice, screen, "6-10")
+    view = await ready.services.checkins.schedule(guild.id, alice.id)
+    assert view.schedule is not None
+    assert (view.schedule.weekday, view.schedule.local_time.strftime("%H:%M")) == (3, "18:30")
+    assert view.schedule.timezone == "America/New_York"
