@@ -1,4 +1,10 @@
-"""The bot: owns the database, the services and the scheduler, and wires them to Discord."""
+"""The bot: owns the database, the services, delivery and the scheduler, and wires them to
+Discord.
+
+Everything with a lifetime is built once in `setup_hook` and closed in reverse order in
+`close`. Cogs and flows reach what they need through the bot, never by looking up another
+cog: `bot.services` (use cases) and `bot.delivery` (how members are reached).
+"""
 
 from __future__ import annotations
 
@@ -19,15 +25,19 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.database import Database
 from bot.db.migrate import migrate
+from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.scheduler import DueTimer, create_scheduler, stop_scheduler
+from bot.sender import PacedSender, SendPacing
 from bot.services.checkins import CheckinService
 from bot.services.contacts import Contacts
+from bot.services.delivery import CheckinDelivery, Job
 from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
 from bot.tree import MentorTree
+from cogs.checkins._messenger import DiscordMessenger
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +52,23 @@ class Services:
     matching: MatchingService
     goals: GoalService
     checkins: CheckinService
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the bot reaches members; built once in `setup_hook` and shared by every cog.
+
+    `dms` is the one way to DM a member (closed-DM policy, stored channel, 40003);
+    `checkins` turns due check-in rows into prompts through its messenger;
+    `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
+    """
+
+    dms: DirectMessages
+    checkins: CheckinDelivery
+    checkin_sender: PacedSender[Job]
+
+    async def close(self) -> None:
+        await self.checkin_sender.stop()
 
 
 def build_intents(*, members: bool) -> discord.Intents:
@@ -79,6 +106,7 @@ class MentorBot(commands.Bot):
         self._db: Database | None = None
         self._teardown: asyncio.Future[None] | None = None
         self._services: Services | None = None
+        self._delivery: Delivery | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
         # One DueTimer per kind of scheduled work, registered by the cog that owns it.
         self.timers: dict[str, DueTimer] = {}
@@ -94,6 +122,12 @@ class MentorBot(commands.Bot):
         if self._services is None:
             raise RuntimeError("services are built in setup_hook")
         return self._services
+
+    @property
+    def delivery(self) -> Delivery:
+        if self._delivery is None:
+            raise RuntimeError("delivery is built in setup_hook")
+        return self._delivery
 
     @property
     def members_intent(self) -> bool:
@@ -117,10 +151,26 @@ class MentorBot(commands.Bot):
             goals=goals,
             checkins=CheckinService(self._db, self.clock, settings, goals, contacts),
         )
+        self._delivery = self._build_delivery(self._services)
+        self._delivery.checkin_sender.start()
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands_if_changed(force=self.force_sync)
+
+    def _build_delivery(self, services: Services) -> Delivery:
+        dms = DirectMessages(self, services.contacts)
+
+        async def handle(job: Job) -> None:
+            await checkins.handle(job)
+
+        sender: PacedSender[Job] = PacedSender(
+            handle, SendPacing(per_second=self.settings.checkin_send_rate), name="checkin-sender"
+        )
+        checkins = CheckinDelivery(
+            services.checkins, DiscordMessenger(self), self.clock, sender.enqueue
+        )
+        return Delivery(dms=dms, checkins=checkins, checkin_sender=sender)
 
     async def close(self) -> None:
         """Stop in reverse order of start. A signal handler and the runner may both call
@@ -133,6 +183,8 @@ class MentorBot(commands.Bot):
     async def _close_everything(self) -> None:
         for timer in list(self.timers.values()):
             await timer.stop()
+        if self._delivery is not None:
+            await self._delivery.close()
         stop_scheduler(self.scheduler)
         await super().close()
         db, self._db = self._db, None

@@ -2,7 +2,8 @@
 
 The timer (`bot.timers["checkins"]`) is armed from the database's next due time; at start-up
 it runs once the bot is ready, so what came due while the bot was down is sent (inside the
-grace window) or recorded as missed. Prompts go out through one paced sender.
+grace window) or recorded as missed. Prompts go out through `bot.delivery.checkins` and its
+paced sender.
 """
 
 from __future__ import annotations
@@ -12,23 +13,22 @@ import contextlib
 import logging
 import re
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import MentorBot
 from bot.checks import guild_of
 from bot.domain import questionnaire as qn
 from bot.domain.schedule import GoalStatus
 from bot.scheduler import DueTimer
-from bot.sender import PacedSender, SendPacing
-from bot.services.delivery import CheckinDelivery, Job
 from bot.tasks import spawn
 from bot.ui.components import guarded, modal_values
 from cogs.checkins import _flow, _ids, _screens
-from cogs.checkins._messenger import DiscordMessenger
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
 
 log = logging.getLogger(__name__)
 
@@ -128,32 +128,12 @@ class Checkins(commands.Cog):
 
     def __init__(self, bot: MentorBot) -> None:
         self.bot = bot
-        self.sender: PacedSender[Job] = PacedSender(
-            self._handle,
-            SendPacing(per_second=bot.settings.checkin_send_rate),
-            name="checkin-sender",
-        )
         self.timer = DueTimer(bot.scheduler, bot.clock, TIMER, self._run_due)
-        self._delivery: CheckinDelivery | None = None
         self._startup: asyncio.Task[None] | None = None
-
-    @property
-    def delivery(self) -> CheckinDelivery:
-        """Built on first use: services exist only once the bot's `setup_hook` has run."""
-        if self._delivery is None:
-            self._delivery = CheckinDelivery(
-                self.bot.services.checkins,
-                DiscordMessenger(self.bot),
-                self.bot.clock,
-                self.sender.enqueue,
-            )
-        return self._delivery
+        self._woken = False
 
     async def _run_due(self, now: datetime) -> datetime | None:
-        return await self.delivery.run_due(now)
-
-    async def _handle(self, job: Job) -> None:
-        await self.delivery.handle(job)
+        return await self.bot.delivery.checkins.run_due(now)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -164,7 +144,7 @@ class Checkins(commands.Cog):
         """Rebuild what is due from the database once Discord is reachable."""
         await self.bot.wait_until_ready()
         self.bot.services.checkins.set_wakeup(self.timer.arm_earlier)
-        self.sender.start()
+        self._woken = True
         await self.timer.fire()
 
     async def cog_unload(self) -> None:
@@ -174,12 +154,11 @@ class Checkins(commands.Cog):
             with contextlib.suppress(asyncio.CancelledError):
                 await startup
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-        if self._delivery is not None:
+        if self._woken:
             self.bot.services.checkins.set_wakeup(None)
         if self.bot.timers.get(TIMER) is self.timer:
             del self.bot.timers[TIMER]
         self.timer.arm(None)
-        await self.sender.stop()
 
     # ------------------------------------------------------------------ events
 
@@ -269,7 +248,7 @@ class Checkins(commands.Cog):
     async def now(self, interaction: discord.Interaction) -> None:
         guild = guild_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        delivered = await self.delivery.checkin_now(guild.id, interaction.user.id)
+        delivered = await self.bot.delivery.checkins.checkin_now(guild.id, interaction.user.id)
         if delivered.outcome == "queued":
             await interaction.edit_original_response(
                 content="⏳ Discord asked me to slow down for a moment: your check-in will "

@@ -26,10 +26,7 @@ def service(interaction: discord.Interaction) -> CheckinService:
 
 
 def delivery(interaction: discord.Interaction) -> CheckinDelivery:
-    found = getattr(bot_of(interaction).get_cog("Checkins"), "delivery", None)
-    if not isinstance(found, CheckinDelivery):
-        raise RuntimeError("the check-ins extension is not loaded")
-    return found
+    return bot_of(interaction).delivery.checkins
 
 
 def render(

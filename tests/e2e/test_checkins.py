@@ -26,9 +26,7 @@ GOALS = "Lead my first team\nSpeak at a meetup"
 
 def fast(bot: MentorBot, per_second: float = 1000.0) -> None:
     """Tests send at a high rate; production keeps the conservative default."""
-    cog = bot.get_cog("Checkins")
-    assert cog is not None
-    cog.sender.pacing = SendPacing(per_second=per_second, throttle_pause=0.05)  # type: ignore[attr-defined]
+    bot.delivery.checkin_sender.pacing = SendPacing(per_second=per_second, throttle_pause=0.05)
 
 
 async def sign_up(
@@ -455,7 +453,7 @@ async def test_a_cohort_of_500_due_at_once_gets_exactly_500_prompts_while_comman
     fast(ready, per_second=2000)
     clock.set(MONDAY_0900)
     await fire(ready)
-    sender = ready.get_cog("Checkins").sender  # type: ignore[union-attr]
+    sender = ready.delivery.checkin_sender
     # A member runs a command in the middle of the burst: it is answered in time.
     h = await fake.slash(cohort[0], guild, "goal list")
     reply = await h.answer()
