@@ -59,7 +59,8 @@ class Delivery:
     """How the bot reaches members; built once in `setup_hook` and shared by every cog.
 
     `dms` is the one way to DM a member (closed-DM policy, stored channel, 40003);
-    `checkins` turns due check-in rows into prompts through its messenger;
+    `checkins` turns due check-in rows into prompts through its messenger (which DMs
+    through `dms`);
     `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
     """
 
@@ -168,7 +169,7 @@ class MentorBot(commands.Bot):
             handle, SendPacing(per_second=self.settings.checkin_send_rate), name="checkin-sender"
         )
         checkins = CheckinDelivery(
-            services.checkins, DiscordMessenger(self), self.clock, sender.enqueue
+            services.checkins, DiscordMessenger(self, dms), self.clock, sender.enqueue
         )
         return Delivery(dms=dms, checkins=checkins, checkin_sender=sender)
 
@@ -191,6 +192,11 @@ class MentorBot(commands.Bot):
         if db is not None:
             await db.close()
             log.info("Database closed")
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None and self._delivery is not None:
+            # Anything a member does in DMs shows their DMs work: stop skipping them.
+            await self._delivery.dms.reopen(interaction.user.id)
 
     async def on_ready(self) -> None:
         user = self.user

@@ -164,9 +164,6 @@ class Checkins(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.guild_id is None:
-            # Anything the member does in DMs shows their DMs work: stop skipping them.
-            await self.bot.services.contacts.reopen_dms(interaction.user.id)
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data = cast(dict[str, Any], interaction.data or {})

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 import discord
 
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 TIMER = "match_followups"
 # A week without messages; archived threads are never deleted.
 THREAD_ARCHIVE_MINUTES: Final[Literal[10080]] = 10080
-_DMS_CLOSED = (50007, 50278)
 _PERMISSION_CODES = (50001, 50013)
 
 
@@ -149,7 +148,8 @@ async def introduce(
     closed: list[int] = []
     for member, role, partner in ((mentee, "mentee", mentor), (mentor, "mentor", mentee)):
         embed = _screens.intro_dm(guild, role, partner.id, thread, settings.match_followup_days)
-        if not await send_dm(bot, guild, member, embed=embed):
+        sent = await bot.delivery.dms.send(guild.id, member.id, embed=embed)
+        if not sent.delivered:
             closed.append(member.id)
             await _send_quietly(thread, _screens.dms_closed_note(member.id))
     await post_director_log(
@@ -243,40 +243,6 @@ async def _archive(thread: discord.Thread) -> bool:
     return True
 
 
-async def send_dm(
-    bot: MentorBot,
-    guild: discord.Guild,
-    member: discord.Member | discord.User,
-    *,
-    embed: discord.Embed,
-    view: discord.ui.View | None = None,
-    nonce: str | None = None,
-) -> bool:
-    """DM a member; False (recorded when DMs are closed) instead of raising.
-
-    A member already known to have closed DMs is not tried again: each refusal is a 403
-    that counts against Discord's invalid-request limit. The flag clears when they next
-    interact with the bot in DMs.
-    """
-    if await bot.services.contacts.dm_closed(guild.id, member.id):
-        return False
-    try:
-        channel = await member.create_dm()
-        extra: dict[str, Any] = {}
-        if view is not None:
-            extra["view"] = view
-        if nonce is not None:
-            extra["nonce"] = nonce  # Discord drops a resend with the same nonce
-        await channel.send(embed=embed, **extra)
-    except discord.HTTPException as exc:
-        if exc.code in _DMS_CLOSED:
-            await bot.services.contacts.set_dm_closed(guild.id, member.id, True)
-        else:
-            log.warning("DM failed (guild=%s user=%s code=%s)", guild.id, member.id, exc.code)
-        return False
-    return True
-
-
 # ----------------------------------------------------------------------- ending
 
 
@@ -306,7 +272,7 @@ async def end(
             gone.append(member_id)
             continue
         embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
-        if await send_dm(bot, guild, member, embed=embed):
+        if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
     outcome: ThreadOutcome = "missing"
     thread = await thread_of(guild, match.intro_thread_id)
@@ -349,7 +315,10 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
         return
     embed = _screens.followup_embed(guild, prompt)
     view = _screens.followup_view(prompt)
-    if await send_dm(bot, guild, member, embed=embed, view=view, nonce=prompt.nonce):
+    sent = await bot.delivery.dms.send(
+        guild.id, member.id, embed=embed, view=view, nonce=prompt.nonce
+    )
+    if sent.delivered:
         await matching.record_delivery(prompt, "dm")
         return
     thread = await thread_of(guild, prompt.intro_thread_id)

@@ -203,14 +203,15 @@ class Onboarding(commands.Cog):
         settings = await self.bot.services.settings.get(guild.id)
         if not settings.roles_configured:
             return  # the programme isn't set up yet; /onboarding start works later
-        rendered = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
-        try:
-            message = await _flow.send_dm(self.bot, guild, member, rendered)
-        except discord.HTTPException:
-            log.warning("Welcome DM failed (guild=%s user=%s)", guild.id, member.id, exc_info=True)
-            return
-        if message is None:
-            log.info("Welcome DM not delivered: DMs closed (guild=%s user=%s)", guild.id, member.id)
+        embed, view = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
+        sent = await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
+        if not sent.delivered:
+            log.info(
+                "Welcome DM not delivered (guild=%s user=%s outcome=%s)",
+                guild.id,
+                member.id,
+                sent.outcome,
+            )
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
@@ -252,18 +253,22 @@ class Onboarding(commands.Cog):
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         screen = await self.bot.services.onboarding.start(guild.id, member.id)
-        rendered = await _flow.render(self.bot, guild, screen)
-        message = await _flow.send_dm(self.bot, guild, member, rendered)
-        if message is not None:
+        embed, view = await _flow.render(self.bot, guild, screen)
+        # The member asked: their DMs are tried even if they were closed before.
+        sent = await self.bot.delivery.dms.send(
+            guild.id, member.id, embed=embed, view=view, asked=True
+        )
+        if sent.delivered:
             await interaction.edit_original_response(
-                content=f"I've sent you a DM to continue your sign-up: {message.jump_url}"
+                content=f"I've sent you a DM to continue your sign-up: {sent.jump_url}"
             )
             return
+        why = "Your DMs are closed" if sent.outcome == "dms_closed" else "I couldn't DM you"
         embed, view = await _flow.render(
             self.bot,
             guild,
             screen,
-            intro="Your DMs are closed, so let's do it here; only you can see these messages.",
+            intro=f"{why}, so let's do it here; only you can see these messages.",
         )
         await interaction.edit_original_response(embed=embed, view=view)
 
@@ -284,7 +289,8 @@ class Onboarding(commands.Cog):
             "A programme director has reset your sign-up, so your earlier answers are cleared. "
             "Press **Start** whenever you're ready to sign up again."
         )
-        told = await _flow.send_dm(self.bot, guild, member, (embed, view)) is not None
+        sent = await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
+        told = sent.delivered
         await interaction.edit_original_response(
             content=f"{member.mention}'s sign-up is reset; their programme role is removed. "
             + (
