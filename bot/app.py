@@ -1,14 +1,16 @@
-"""The bot: owns the database, the services, delivery and the scheduler, and wires them to
+"""The bot: owns the database, the services, delivery and the timers, and wires them to
 Discord.
 
 Everything with a lifetime is built once in `setup_hook` and closed in reverse order in
 `close`. Cogs and flows reach what they need through the bot, never by looking up another
-cog: `bot.services` (use cases) and `bot.delivery` (how members are reached).
+cog: `bot.services` (use cases), `bot.delivery` (how members are reached) and `bot.timers`
+(scheduled work).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -27,7 +29,7 @@ from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
-from bot.scheduler import DueTimer, create_scheduler, stop_scheduler
+from bot.scheduler import Timers, create_scheduler, stop_scheduler
 from bot.sender import PacedSender, SendPacing
 from bot.services.checkins import CheckinService
 from bot.services.contacts import Contacts
@@ -36,6 +38,7 @@ from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
+from bot.tasks import spawn
 from bot.tree import MentorTree
 from cogs.checkins._messenger import DiscordMessenger
 
@@ -108,9 +111,10 @@ class MentorBot(commands.Bot):
         self._teardown: asyncio.Future[None] | None = None
         self._services: Services | None = None
         self._delivery: Delivery | None = None
+        self._timers_start: asyncio.Task[None] | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
-        # One DueTimer per kind of scheduled work, registered by the cog that owns it.
-        self.timers: dict[str, DueTimer] = {}
+        # One DueTimer per kind of scheduled work, added by the cog that owns it.
+        self.timers = Timers(self.scheduler, self.clock)
 
     @property
     def db(self) -> Database:
@@ -157,6 +161,7 @@ class MentorBot(commands.Bot):
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
+        self._timers_start = spawn(self._start_timers(), name="timers-start")
         await self.sync_commands_if_changed(force=self.force_sync)
 
     def _build_delivery(self, services: Services) -> Delivery:
@@ -173,6 +178,12 @@ class MentorBot(commands.Bot):
         )
         return Delivery(dms=dms, checkins=checkins, checkin_sender=sender)
 
+    async def _start_timers(self) -> None:
+        """Scheduled work starts once Discord is reachable: what came due while the bot was
+        down is sent (inside its grace window) or recorded as missed."""
+        await self.wait_until_ready()
+        self.timers.start()
+
     async def close(self) -> None:
         """Stop in reverse order of start. A signal handler and the runner may both call
         this: every caller waits for the one teardown, so none returns with the database
@@ -182,8 +193,12 @@ class MentorBot(commands.Bot):
         await asyncio.shield(self._teardown)
 
     async def _close_everything(self) -> None:
-        for timer in list(self.timers.values()):
-            await timer.stop()
+        starting, self._timers_start = self._timers_start, None
+        if starting is not None and not starting.done():
+            starting.cancel()  # closed before Discord was ready: nothing was started
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+        await self.timers.stop()
         if self._delivery is not None:
             await self._delivery.close()
         stop_scheduler(self.scheduler)

@@ -1,15 +1,13 @@
 """Check-ins: `/checkin`, the prompt's buttons and note, and the timer that sends prompts.
 
-The timer (`bot.timers["checkins"]`) is armed from the database's next due time; at start-up
-it runs once the bot is ready, so what came due while the bot was down is sent (inside the
+The timer (`bot.timers["checkins"]`) is armed from the database's next due time; once the
+bot is ready it runs, so what came due while the bot was down is sent (inside the
 grace window) or recorded as missed. Prompts go out through `bot.delivery.checkins` and its
 paced sender.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
 from datetime import datetime
@@ -22,8 +20,6 @@ from discord.ext import commands
 from bot.checks import guild_of
 from bot.domain import questionnaire as qn
 from bot.domain.schedule import GoalStatus
-from bot.scheduler import DueTimer
-from bot.tasks import spawn
 from bot.ui.components import guarded, modal_values
 from cogs.checkins import _flow, _ids, _screens
 
@@ -128,37 +124,25 @@ class Checkins(commands.Cog):
 
     def __init__(self, bot: MentorBot) -> None:
         self.bot = bot
-        self.timer = DueTimer(bot.scheduler, bot.clock, TIMER, self._run_due)
-        self._startup: asyncio.Task[None] | None = None
         self._woken = False
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.timers.add(TIMER, self._run_due, on_start=self._on_start)
 
     async def _run_due(self, now: datetime) -> datetime | None:
         return await self.bot.delivery.checkins.run_due(now)
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.bot.timers[TIMER] = self.timer
-        self._startup = spawn(self._first_run(), name="checkins-startup")
-
-    async def _first_run(self) -> None:
-        """Rebuild what is due from the database once Discord is reachable."""
-        await self.bot.wait_until_ready()
-        self.bot.services.checkins.set_wakeup(self.timer.arm_earlier)
+    async def _on_start(self) -> None:
+        """From now on a new due row (a schedule changed) moves the timer forward."""
+        self.bot.services.checkins.set_wakeup(self.bot.timers[TIMER].arm_earlier)
         self._woken = True
-        await self.timer.fire()
 
     async def cog_unload(self) -> None:
-        startup, self._startup = self._startup, None
-        if startup is not None and not startup.done():
-            startup.cancel()  # closed before Discord was ready: nothing was started
-            with contextlib.suppress(asyncio.CancelledError):
-                await startup
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        await self.bot.timers.remove(TIMER)
         if self._woken:
             self.bot.services.checkins.set_wakeup(None)
-        if self.bot.timers.get(TIMER) is self.timer:
-            del self.bot.timers[TIMER]
-        self.timer.arm(None)
 
     # ------------------------------------------------------------------ events
 

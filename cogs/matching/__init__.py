@@ -20,7 +20,6 @@ from bot.checks import guild_member_of, is_director, require_director
 from bot.director_log import post_director_log
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
-from bot.scheduler import DueTimer
 from bot.services.matching import END_REASON_LABELS, EndReason, FollowupAnswer
 from bot.ui.components import guarded
 from cogs.matching import _flow, _ids, _screens
@@ -197,36 +196,24 @@ class Matching(commands.Cog):
 
     def __init__(self, bot: MentorBot) -> None:
         self.bot = bot
-        self.timer = DueTimer(bot.scheduler, bot.clock, _flow.TIMER, self._run_due)
-        self._started = False
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.bot.timers[_flow.TIMER] = self.timer
+        self.bot.timers.add(_flow.TIMER, self._run_due, on_start=self._on_start)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.timer.arm(None)
-        self.bot.timers.pop(_flow.TIMER, None)
+        await self.bot.timers.remove(_flow.TIMER)
 
     async def _run_due(self, now: datetime) -> datetime | None:
         return await _flow.run_due_followups(self.bot, now)
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        """Reservations a stopped process left are dropped, and follow-ups that fell due
-        while the bot was down go out, once it is connected.
-
-        `on_ready` fires again after a reconnect; the first run is enough, and the timer
-        keeps itself armed from then on.
-        """
-        if self._started:
-            return
-        self._started = True
+    async def _on_start(self) -> None:
+        """Once connected, before follow-ups that fell due while the bot was down go out:
+        reservations a stopped process left are dropped."""
         dropped = await self.bot.services.matching.drop_unfinished_introductions()
         if dropped:
             log.warning("Dropped %d introduction(s) a stopped process never finished", dropped)
-        await self.timer.fire()
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
