@@ -3,8 +3,8 @@ Discord.
 
 Everything with a lifetime is built once in `setup_hook` and closed in reverse order in
 `close`. Cogs and flows reach what they need through the bot, never by looking up another
-cog: `bot.services` (use cases), `bot.delivery` (how members are reached) and `bot.timers`
-(scheduled work).
+cog: `bot.services` (use cases), `bot.delivery` (how members are reached), `bot.timers`
+(scheduled work) and `bot.persistent` (the buttons, selects and modals answered by id).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
 from bot.tasks import spawn
 from bot.tree import MentorTree
+from bot.ui.persistent import PersistentComponents
 from cogs.checkins._messenger import DiscordMessenger
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,7 @@ class Delivery:
 
     `dms` is the one way to DM a member (closed-DM policy, stored channel, 40003);
     `checkins` turns due check-in rows into prompts through its messenger (which DMs
-    through `dms`);
-    `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
+    through `dms`); `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
     """
 
     dms: DirectMessages
@@ -115,6 +115,7 @@ class MentorBot(commands.Bot):
         self.scheduler: AsyncIOScheduler = create_scheduler()
         # One DueTimer per kind of scheduled work, added by the cog that owns it.
         self.timers = Timers(self.scheduler, self.clock)
+        self.persistent = PersistentComponents(self)
 
     @property
     def db(self) -> Database:
@@ -212,6 +213,7 @@ class MentorBot(commands.Bot):
         if interaction.guild_id is None and self._delivery is not None:
             # Anything a member does in DMs shows their DMs work: stop skipping them.
             await self._delivery.dms.reopen(interaction.user.id)
+        await self.persistent.route_modal(interaction)
 
     async def on_ready(self) -> None:
         user = self.user

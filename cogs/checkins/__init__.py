@@ -1,17 +1,15 @@
-"""Check-ins: `/checkin`, the prompt's buttons and note, and the timer that sends prompts.
+"""Check-ins: `/checkin`, and the timer that sends prompts.
 
 The timer (`bot.timers["checkins"]`) is armed from the database's next due time; once the
-bot is ready it runs, so what came due while the bot was down is sent (inside the
-grace window) or recorded as missed. Prompts go out through `bot.delivery.checkins` and its
-paced sender.
+bot is ready it runs, so what came due while the bot was down is sent (inside the grace
+window) or recorded as missed. Prompts go out through `bot.delivery.checkins` and its paced
+sender; the prompt's buttons and note are in `_components`.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -19,96 +17,12 @@ from discord.ext import commands
 
 from bot.checks import guild_of
 from bot.domain import questionnaire as qn
-from bot.domain.schedule import GoalStatus
-from bot.ui.components import guarded, modal_values
-from cogs.checkins import _flow, _ids, _screens
+from cogs.checkins import _components, _screens
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
 
-log = logging.getLogger(__name__)
-
-_NOTE_MODAL = re.compile(_ids.NOTE_MODAL)
 TIMER = "checkins"
-
-
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.ANSWER):
-    def __init__(self, period_id: int, goal_id: int, status: GoalStatus) -> None:
-        super().__init__(
-            discord.ui.Button(label="…", custom_id=_ids.answer(period_id, goal_id, status))
-        )
-        self.period_id, self.goal_id, self.status = period_id, goal_id, status
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> AnswerButton:
-        return cls(int(match["period"]), int(match["goal"]), cast(GoalStatus, match["status"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"check-in answer {self.period_id}",
-            lambda: _flow.answer(interaction, self.period_id, self.goal_id, self.status),
-        )
-
-
-class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.PAGE):
-    def __init__(self, period_id: int, page: int) -> None:
-        super().__init__(discord.ui.Button(label="…", custom_id=_ids.page(period_id, page)))
-        self.period_id, self.page = period_id, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> PageButton:
-        return cls(int(match["period"]), int(match["page"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"check-in page {self.period_id}",
-            lambda: _flow.turn_page(interaction, self.period_id, self.page),
-        )
-
-
-class NoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.NOTE):
-    def __init__(self, period_id: int) -> None:
-        super().__init__(discord.ui.Button(label="…", custom_id=_ids.note(period_id)))
-        self.period_id = period_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> NoteButton:
-        return cls(int(match["period"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"check-in note {self.period_id}",
-            lambda: _flow.open_note(interaction, self.period_id),
-        )
-
-
-class DmsOpenButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.DMS_OPEN):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Button(label="…", custom_id=_ids.dms_open(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> DmsOpenButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction, "check-in DMs open", lambda: _flow.dms_open(interaction, self.guild_id)
-        )
-
-
-DYNAMIC_ITEMS = (AnswerButton, PageButton, NoteButton, DmsOpenButton)
 
 DAY_CHOICES = [app_commands.Choice(name=name, value=name.lower()) for name in _screens.DAY_NAMES]
 CADENCE_CHOICES = [
@@ -127,7 +41,7 @@ class Checkins(commands.Cog):
         self._woken = False
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.persistent.add(*_components.ALL)
         self.bot.timers.add(TIMER, self._run_due, on_start=self._on_start)
 
     async def _run_due(self, now: datetime) -> datetime | None:
@@ -139,35 +53,10 @@ class Checkins(commands.Cog):
         self._woken = True
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.persistent.remove(*_components.ALL)
         await self.bot.timers.remove(TIMER)
         if self._woken:
             self.bot.services.checkins.set_wakeup(None)
-
-    # ------------------------------------------------------------------ events
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data = cast(dict[str, Any], interaction.data or {})
-        match = _NOTE_MODAL.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        values = modal_values(data)
-        text = values.get(_ids.NOTE_INPUT, "")
-        share = values.get(_ids.SHARE_INPUT, [])
-        period_id = int(match["period"])
-        await guarded(
-            interaction,
-            f"check-in note modal {period_id}",
-            lambda: _flow.submit_note(
-                interaction,
-                period_id,
-                text if isinstance(text, str) else "",
-                "share" in share,
-            ),
-        )
 
     # ------------------------------------------------------------- /checkin
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 
 import discord
 
+from bot.checks import guild_member_of, require_director
 from bot.director_log import post_director_log
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
@@ -41,6 +42,18 @@ _PERMISSION_CODES = (50001, 50013)
 
 def bot_of(interaction: discord.Interaction) -> MentorBot:
     return cast("MentorBot", interaction.client)
+
+
+async def director_of(
+    interaction: discord.Interaction, guild_id: int | None = None
+) -> tuple[discord.Guild, discord.Member]:
+    """The server and the director acting in it; a button must be clicked in its own server."""
+    guild, member = guild_member_of(interaction)
+    if guild_id is not None and guild.id != guild_id:
+        raise UserError("This button belongs to another server.")
+    settings = await bot_of(interaction).services.settings.get(guild.id)
+    require_director(member, settings.director_role_id)
+    return guild, member
 
 
 async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
@@ -160,6 +173,61 @@ async def introduce(
     due = await matching.followup_due_of(match.id)
     arm_followups(bot, due)
     return Introduced(match, thread, closed, due)
+
+
+async def introduce_clicked(
+    interaction: discord.Interaction, guild_id: int, mentee_id: int, mentor_id: int
+) -> None:
+    """The Introduce button under a suggestion."""
+    guild, director = await director_of(interaction, guild_id)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    done = await introduce(bot_of(interaction), guild, director, mentee_id, mentor_id)
+    await interaction.followup.send(
+        _screens.introduced(done.match, done.thread, done.dms_closed, done.followup_due),
+        ephemeral=True,
+    )
+
+
+async def apply_proposal(interaction: discord.Interaction, guild_id: int, proposal_id: int) -> None:
+    """Introduce every pair of an approved proposal; one pair's failure is reported, and
+    does not cost the rest."""
+    guild, director = await director_of(interaction, guild_id)
+    bot = bot_of(interaction)
+    pairs = await bot.services.matching.take_proposal(guild.id, proposal_id, director.id)
+    await interaction.response.defer()
+    lines: list[str] = []
+    for mentee_id, mentor_id in pairs:
+        try:
+            done = await introduce(bot, guild, director, mentee_id, mentor_id)
+        except UserError as exc:
+            lines.append(f"⚠️ <@{mentee_id}> → <@{mentor_id}> skipped: {exc.message}")
+        except Exception:
+            log.exception(
+                "Introduction failed while applying a proposal (guild=%s mentee=%s mentor=%s)",
+                guild.id,
+                mentee_id,
+                mentor_id,
+            )
+            lines.append(
+                f"⚠️ <@{mentee_id}> → <@{mentor_id}> failed because of an error on our side; "
+                "try `/match create` for this pair."
+            )
+        else:
+            lines.append(f"✅ <@{mentee_id}> → <@{mentor_id}>: introduced in {done.thread.mention}")
+    first, *more = _screens.group_embeds(_screens.applied(lines))
+    await interaction.edit_original_response(embeds=first, view=None)
+    for group in more:
+        await interaction.followup.send(embeds=group, ephemeral=True)
+
+
+async def cancel_proposal(
+    interaction: discord.Interaction, guild_id: int, proposal_id: int
+) -> None:
+    guild, director = await director_of(interaction, guild_id)
+    await bot_of(interaction).services.matching.cancel_proposal(guild.id, proposal_id, director.id)
+    await interaction.response.edit_message(
+        content="Proposal discarded; nothing was changed.", embed=None, view=None
+    )
 
 
 def _thread_failure(channel: discord.TextChannel, exc: discord.HTTPException) -> UserError:

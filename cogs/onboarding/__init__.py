@@ -3,176 +3,23 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any, cast
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import MentorBot
 from bot.checks import guild_member_of, require_director
 from bot.director_log import post_director_log
 from bot.errors import UserError
 from bot.roles import remove_programme_roles
 from bot.services.onboarding import Viewer
-from bot.ui.components import guarded, modal_values
-from cogs.onboarding import _flow, _ids, _screens
-from cogs.onboarding._ids import Mode
+from cogs.onboarding import _components, _flow, _screens
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
 
 log = logging.getLogger(__name__)
-
-_MODAL = re.compile(_ids.MODAL)
-
-
-class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.START):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Start", custom_id=_ids.start(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> StartButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            "onboarding start button",
-            lambda: _flow.show_current(interaction, self.guild_id),
-        )
-
-
-class AnswerSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=_ids.PICK):
-    def __init__(self, guild_id: int, mode: Mode, qid: str) -> None:
-        super().__init__(discord.ui.Select(custom_id=_ids.pick(guild_id, mode, qid)))
-        self.guild_id, self.mode, self.qid = guild_id, mode, qid
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> AnswerSelect:
-        return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        values = list(self.item.values)
-        await guarded(
-            interaction,
-            f"onboarding answer {self.qid}",
-            lambda: _flow.advance(interaction, self.guild_id, {self.qid: values}, self.mode),
-        )
-
-
-class SkipButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.SKIP):
-    def __init__(self, guild_id: int, mode: Mode, qid: str) -> None:
-        super().__init__(discord.ui.Button(label="Skip", custom_id=_ids.skip(guild_id, mode, qid)))
-        self.guild_id, self.mode, self.qid = guild_id, mode, qid
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SkipButton:
-        return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"onboarding skip {self.qid}",
-            lambda: _flow.advance(interaction, self.guild_id, {self.qid: []}, self.mode),
-        )
-
-
-class WriteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.WRITE):
-    def __init__(self, guild_id: int, mode: Mode, qid: str) -> None:
-        super().__init__(
-            discord.ui.Button(label="Answer", custom_id=_ids.write(guild_id, mode, qid))
-        )
-        self.guild_id, self.mode, self.qid = guild_id, mode, qid
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> WriteButton:
-        return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"onboarding write {self.qid}",
-            lambda: _flow.open_modal(interaction, self.guild_id, self.qid, self.mode),
-        )
-
-
-class EditButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.EDIT):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Edit", custom_id=_ids.edit(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> EditButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            "onboarding edit",
-            lambda: _flow.show_edit_picker(interaction, self.guild_id),
-        )
-
-
-class ChangeSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=_ids.CHANGE):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Select(custom_id=_ids.change(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ChangeSelect:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        qid = self.item.values[0] if self.item.values else ""
-        await guarded(
-            interaction,
-            "onboarding change",
-            lambda: _flow.show_edit_step(interaction, self.guild_id, qid),
-        )
-
-
-class SummaryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.SUMMARY):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(label="Back to summary", custom_id=_ids.summary(guild_id))
-        )
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SummaryButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            "onboarding summary",
-            lambda: _flow.show_summary(interaction, self.guild_id),
-        )
-
-
-DYNAMIC_ITEMS = (
-    StartButton,
-    AnswerSelect,
-    SkipButton,
-    WriteButton,
-    EditButton,
-    ChangeSelect,
-    SummaryButton,
-)
 
 
 class Onboarding(commands.Cog):
@@ -187,10 +34,10 @@ class Onboarding(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.persistent.add(*_components.ALL)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.persistent.remove(*_components.ALL)
 
     # ------------------------------------------------------------------ events
 
@@ -218,27 +65,6 @@ class Onboarding(commands.Cog):
         """Raw, so a member who left while uncached is still recorded."""
         if not payload.user.bot:
             await self.bot.services.onboarding.record_leave(payload.guild_id, payload.user.id)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Modal submissions are routed by custom id so they survive a restart."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data = cast(dict[str, Any], interaction.data or {})
-        match = _MODAL.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        await guarded(
-            interaction,
-            f"onboarding modal {match['qid']}",
-            lambda: _flow.submit_modal(
-                interaction,
-                int(match["guild"]),
-                match["qid"],
-                cast(Mode, match["mode"]),
-                {k: v for k, v in modal_values(data).items() if isinstance(v, str)},
-            ),
-        )
 
     # ------------------------------------------------------------- /onboarding
 
@@ -289,8 +115,9 @@ class Onboarding(commands.Cog):
             "A programme director has reset your sign-up, so your earlier answers are cleared. "
             "Press **Start** whenever you're ready to sign up again."
         )
-        sent = await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
-        told = sent.delivered
+        told = (
+            await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
+        ).delivered
         await interaction.edit_original_response(
             content=f"{member.mention}'s sign-up is reset; their programme role is removed. "
             + (
