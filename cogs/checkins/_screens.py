@@ -174,7 +174,7 @@ def prompt_message(
 class NoteModal(discord.ui.Modal):
     """The note and the "share with my mentor" choice.
 
-    Submissions are routed by custom id in the cog's interaction listener, so a modal
+    Submissions are answered by custom id (`_components.NoteSubmitted`), so a modal
     opened just before a restart is still saved afterwards.
     """
 

@@ -227,20 +227,3 @@ async def show_summary(interaction: discord.Interaction, guild_id: int) -> None:
     guild, member = await member_of(bot, guild_id, interaction.user.id)
     screen = await service(bot).screen(guild.id, member.id)
     await update(interaction, await render(bot, guild, screen))
-
-
-async def send_dm(
-    bot: MentorBot, guild: discord.Guild, member: discord.Member | discord.User, rendered: Rendered
-) -> discord.Message | None:
-    """DM a screen; None when the member's DMs are closed (recorded, not retried blindly)."""
-    embed, view = rendered
-    try:
-        channel = await member.create_dm()
-        message = await channel.send(embed=embed, view=view)
-    except discord.Forbidden as exc:
-        if exc.code not in (50007, 50278):
-            raise
-        await bot.services.contacts.set_dm_closed(guild.id, member.id, True)
-        return None
-    await bot.services.contacts.dm_delivered(guild.id, member.id, channel.id)
-    return message

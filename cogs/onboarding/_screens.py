@@ -167,7 +167,7 @@ def edit_picker(
 class AnswerModal(discord.ui.Modal):
     """The text inputs of one step.
 
-    Submissions are routed by custom id in the cog's interaction listener rather than by
+    Submissions are answered by custom id (`_components.AnswerSubmitted`) rather than by
     `on_submit`, so a modal opened just before a restart is still answered afterwards.
     """
 

@@ -338,7 +338,7 @@ async def test_a_cohort_of_500_due_at_once_gets_exactly_500_prompts_while_comman
     fast(ready, per_second=2000)
     clock.set(MONDAY_0900)
     await fire(ready)
-    sender = ready.get_cog("Checkins").sender  # type: ignore[union-attr]
+    sender = ready.delivery.checkin_sender
     # A member runs a command in the middle of the burst: it is answered in time.
     h = await fake.slash(cohort[0], guild, "goal list")
     reply = await h.answer()

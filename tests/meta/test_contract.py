@@ -64,8 +64,9 @@ async def test_command_tree_hash_is_stable(loaded_bot: MentorBot) -> None:
 
 
 async def test_dynamic_custom_id_templates_are_unique_and_short(loaded_bot: MentorBot) -> None:
-    templates = [pattern.pattern for pattern in loaded_bot._connection._view_store._dynamic_items]
+    templates = loaded_bot.persistent.templates  # buttons and selects, then modals
     assert templates, "no persistent components registered"
+    assert any(t.startswith("mb:onb:modal:") for t in templates), "modals are registered too"
     assert len(templates) == len(set(templates))
     for template in templates:
         assert template.startswith("mb:"), template

@@ -3,7 +3,10 @@
 `Inbox` plays Discord behind the `Messenger` protocol: it keeps messages per channel,
 deduplicates a nonce like Discord does, refuses DMs to members who closed them, and can
 make the process "crash" (a BaseException nothing in the bot catches) at a chosen point.
-A restart is a fresh service and delivery on the same database and the same Discord.
+DMs go through the real DM adapter (`bot.dm.DirectMessages`), for which the inbox also
+plays the Discord client (opening DM channels, posting in them, answering with Discord's
+error codes). A restart is a fresh service and delivery on the same database and the same
+Discord.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
+import discord
 import pytest
 
 from bot.db.database import Database
+from bot.dm import DirectMessages
 from bot.sender import Throttled
 from bot.services.checkins import (
     MentorAlert,
@@ -23,7 +30,8 @@ from bot.services.checkins import (
     ReminderPlan,
     RiskChange,
 )
-from bot.services.delivery import CannotPost, ChannelGone, CheckinDelivery, DmClosed, Job
+from bot.services.contacts import Contacts, DmResult
+from bot.services.delivery import ChannelGone, CheckinDelivery, Claim, DmClosed, Job
 from tests.support import FakeClock
 from tests.unit.support import (
     GUILD,
@@ -66,6 +74,7 @@ class Inbox:
     calls: list[str] = field(default_factory=list)
     alerts: list[MentorAlert] = field(default_factory=list)
     risks: list[RiskChange] = field(default_factory=list)
+    dms: DirectMessages | None = None  # the running process's DM adapter, set by `Bot`
 
     def _crash(self, point: str) -> None:
         if self.crash_at == point:
@@ -105,16 +114,34 @@ class Inbox:
         messages.append(message)
         return message.id
 
-    # -- the Messenger protocol --------------------------------------------------------------
-    async def open_dm(self, user_id: int) -> int:
-        self.calls.append(f"open_dm {user_id}")
+    # -- the Discord client, as the DM adapter uses it ------------------------------------
+    async def create_dm(self, user: discord.abc.Snowflake) -> SimpleNamespace:
+        self.calls.append(f"open_dm {user.id}")
         self._crash("open_dm")
-        if user_id in self.gone_users:
-            raise CannotPost(10013)
-        return self.dm_of.setdefault(user_id, next(self.ids))
+        if user.id in self.gone_users:
+            raise discord_error(404, 10013)
+        return SimpleNamespace(id=self.dm_of.setdefault(user.id, next(self.ids)))
+
+    def get_partial_messageable(self, channel_id: int, **_: Any) -> DmChannel:
+        return DmChannel(self, channel_id)
+
+    # -- the Messenger protocol --------------------------------------------------------------
+    async def dm_prompt(
+        self, guild_id: int, user_id: int, prompt: Prompt, *, nonce: str, asked: bool, claim: Claim
+    ) -> DmResult:
+        assert self.dms is not None
+        return await self.dms.send(
+            guild_id,
+            user_id,
+            content=f"prompt {prompt.period_id}",
+            nonce=nonce,
+            asked=asked,
+            wait=False,
+            before_send=claim,
+        )
 
     async def send_prompt(
-        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int
     ) -> int:
         self.calls.append(f"send_prompt {channel_id}")
         self._crash("before_request")
@@ -140,12 +167,46 @@ class Inbox:
         self._crash("reminder")
         self.post(plan.channel_id, period_id=None, nonce=nonce, text="reminder")
 
-    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None:
+    async def alert_mentor(self, alert: MentorAlert) -> DmResult:
+        assert self.dms is not None
         self.alerts.append(alert)
-        self.post(channel_id, period_id=None, nonce=None, text="alert")
+        return await self.dms.send(alert.guild_id, alert.mentor_id, content="alert")
 
     async def report_risk(self, change: RiskChange) -> None:
         self.risks.append(change)
+
+
+def discord_error(status: int, code: int) -> discord.HTTPException:
+    kind = {403: discord.Forbidden, 404: discord.NotFound}.get(status, discord.HTTPException)
+    return kind(SimpleNamespace(status=status, reason="refused"), {"code": code, "message": ""})
+
+
+@dataclass
+class DmChannel:
+    """A DM channel as the adapter posts in it: the inbox's answers become Discord's codes."""
+
+    inbox: Inbox
+    id: int
+
+    async def send(self, *, content: str | None = None, nonce: str | None = None, **_: Any) -> Any:
+        period_id = None
+        if content is not None and content.startswith("prompt "):
+            period_id = int(content.removeprefix("prompt "))
+            self.inbox.calls.append(f"send_prompt {self.id}")
+            self.inbox._crash("before_request")
+        try:
+            message_id = self.inbox.post(
+                self.id, period_id=period_id, nonce=nonce, text=content or ""
+            )
+        except ChannelGone:
+            raise discord_error(404, 10003) from None
+        except Throttled:
+            raise discord_error(403, 40003) from None
+        except DmClosed:
+            raise discord_error(403, 50007) from None
+        if period_id is not None:
+            self.inbox._crash("after_request")
+        return SimpleNamespace(id=message_id)
 
 
 @dataclass
@@ -161,6 +222,7 @@ class Bot:
         stack = checkin_stack(self.db, self.clock)
         self.goals = stack.goals
         self.checkins = stack.checkins
+        self.inbox.dms = DirectMessages(self.inbox, Contacts(self.db))  # type: ignore[arg-type]
         self.delivery = CheckinDelivery(self.checkins, self.inbox, self.clock, self.queue.append)
 
     async def tick(self) -> datetime | None:

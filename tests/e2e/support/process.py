@@ -62,6 +62,4 @@ class BotProcess:
 
 def fast(bot: MentorBot, per_second: float = 1000.0) -> None:
     """Tests send check-in prompts at a high rate; production keeps the conservative default."""
-    cog = bot.get_cog("Checkins")
-    assert cog is not None
-    cog.sender.pacing = SendPacing(per_second=per_second, throttle_pause=0.05)  # type: ignore[attr-defined]
+    bot.delivery.checkin_sender.pacing = SendPacing(per_second=per_second, throttle_pause=0.05)
