@@ -420,26 +420,16 @@ class OnboardingService:
     # ------------------------------------------------------------------ profile
 
     async def profile(self, guild_id: int, user_id: int, *, viewer: Viewer) -> Profile | None:
-        """A member's answers as the viewer may see them: directors never see goal text."""
+        """A member's answers as the viewer may see them: directors see none of the
+        member's words (goals, bio, any free-text answer), only that they were answered."""
         record = await self.get(guild_id, user_id)
         if record is None or not record.answers:
             return None
-        rows = qn.summary(self.questionnaire, record.answers)
-        if viewer == "director":
-            hidden = {q.label for q in self.questionnaire.questions if q.id in PRIVATE_ANSWERS}
-            goals = len(qn.goals_from(record.answers))
-            rows = [
-                (label, f"{goals} goal(s) (only the member and their mentor see the words)")
-                if label in hidden
-                else (label, value)
-                for label, value in rows
-            ]
+        rows = qn.summary(self.questionnaire, record.answers, words_hidden=viewer == "director")
         return Profile(guild_id, user_id, record.role, record.status, tuple(rows))
 
 
 Viewer = Literal["self", "partner", "director"]
-# Answers that are members' own words about their goals: never shown to directors (§5).
-PRIVATE_ANSWERS = frozenset({"goals"})
 
 
 def _dump(value: object) -> str:

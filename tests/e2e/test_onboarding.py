@@ -174,7 +174,7 @@ async def test_edit_changes_role_from_mentee_to_mentor(
     assert guild.role("Mentor").id in roles and guild.role("Mentee").id not in roles
 
 
-async def test_profile_view_is_private_and_directors_see_no_goal_text(
+async def test_profile_view_is_private_and_directors_see_none_of_the_members_words(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
@@ -182,7 +182,7 @@ async def test_profile_view_is_private_and_directors_see_no_goal_text(
     await mentee_signup_in_the_server(fake, guild, alice)
 
     own = await (await fake.slash(alice, guild, "profile view")).answer()
-    assert own.ephemeral and "Lead my first team" in own.text
+    assert own.ephemeral and "Lead my first team" in own.text and "Hi @everyone" in own.text
 
     h = await fake.slash(bob, guild, "profile view", member=guild.members[alice.id].user)
     refused = await h.answer()
@@ -192,6 +192,9 @@ async def test_profile_view_is_private_and_directors_see_no_goal_text(
     seen = await (await fake.slash(director, guild, "profile view", member=alice)).answer()
     assert "Leadership" in seen.text and "Europe/London" in seen.text
     assert "Lead my first team" not in seen.text and "2 goal(s)" in seen.text
+    # PRODUCT §5: every free-text answer is the member's words; directors see only that
+    # it was answered.
+    assert "Hi @everyone" not in seen.text and "Answered" in seen.text
 
     nothing = await (await fake.slash(bob, guild, "profile view")).answer()
     assert "You haven't signed up yet" in nothing.text

@@ -559,3 +559,34 @@ def test_multi_choice_canonical_order(picked: list[str]) -> None:
         return
     order = [c.value for c in areas.choices]
     assert value == [v for v in order if v in set(picked)]
+
+
+def test_directors_see_that_free_text_was_answered_never_the_words() -> None:
+    """PRODUCT.md §5: goals, the bio and any free-text question a director adds are the
+    member's words; a director's summary says only that they were answered."""
+    extra = (
+        SHIPPED.read_text(encoding="utf-8")
+        + '\n[[questions]]\nid = "hopes"\nkind = "long_text"\nrequired = false\n'
+        'label = "What you hope for"\nprompt = "What do you hope to get from the programme?"\n'
+    )
+    q = parse_questionnaire(extra, "extra.toml")
+    answers: Answers = {
+        "role": "mentee",
+        "areas": ["leadership"],
+        "goals": "Lead my first team\nSpeak at a meetup",
+        "bio": "Backend developer in Lisbon",
+        "hopes": "Confidence to speak up",
+        "timezone": "Europe/London",
+    }
+    own = dict(summary(q, answers))
+    assert own["A line about you"] == "Backend developer in Lisbon"
+    assert own["What you hope for"] == "Confidence to speak up"
+
+    hidden = dict(summary(q, answers, words_hidden=True))
+    shown = " ".join(hidden.values())
+    for words in ("Lead my first team", "Backend developer", "Confidence to speak up"):
+        assert words not in shown
+    assert hidden["Your goals"].startswith("2 goal(s)")
+    assert hidden["A line about you"].startswith("Answered")
+    assert hidden["What you hope for"].startswith("Answered")
+    assert hidden["Your time zone"] == own["Your time zone"] == "Europe/London"

@@ -20,6 +20,7 @@ from bot.domain.questionnaire.model import (
     GOAL_LINE_MAX,
     GOALS_MAX,
     MODAL_INPUTS_MAX,
+    TEXT_KINDS,
     AnswerError,
     Answers,
     AnswerValue,
@@ -31,7 +32,7 @@ from bot.domain.questionnaire.model import (
     plural,
     thousands,
 )
-from bot.domain.questionnaire.profile import goal_lines
+from bot.domain.questionnaire.profile import goal_lines, goals_from
 from bot.domain.wallclock import WallClockError, format_weekday_time
 
 # --------------------------------------------------------------------------- wall clock
@@ -330,10 +331,30 @@ def _display(question: Question, value: AnswerValue) -> str:
     return value
 
 
-def summary(q: Questionnaire, answers: Mapping[str, object]) -> list[tuple[str, str]]:
-    """(label, display) for each applicable question; unanswered or skipped shows "—"."""
+def summary(
+    q: Questionnaire, answers: Mapping[str, object], *, words_hidden: bool = False
+) -> list[tuple[str, str]]:
+    """(label, display) for each applicable question; unanswered or skipped shows "—".
+
+    With `words_hidden` (a director looking, PRODUCT.md §5) every free-text answer is the
+    member's own words and shows only that it was answered: goals as a count, the rest as
+    "Answered". List answers (role, areas, zone, capacity, check-in time) are shown as usual.
+    """
     rows: list[tuple[str, str]] = []
     for question in applicable(q, answers):
         value = _valid(question, answers)
-        rows.append((question.label, "—" if value is None else _display(question, value)))
+        if value is None:
+            shown = "—"
+        elif words_hidden and question.kind in TEXT_KINDS:
+            shown = _answered(question, answers)
+        else:
+            shown = _display(question, value)
+        rows.append((question.label, shown))
     return rows
+
+
+def _answered(question: Question, answers: Mapping[str, object]) -> str:
+    if question.id == "goals":
+        count = len(goals_from(answers))
+        return f"{count} goal(s) (only the member and their mentor see the words)"
+    return "Answered (only the member and their mentor or mentee see the words)"
