@@ -155,7 +155,7 @@ class MentorBot(commands.Bot):
             onboarding=onboarding,
             matching=MatchingService(self._db, self.clock, settings, onboarding),
             goals=goals,
-            checkins=CheckinService(self._db, self.clock, settings, goals, contacts),
+            checkins=CheckinService(self._db, self.clock, settings, goals),
         )
         self._delivery = self._build_delivery(self._services)
         self._delivery.checkin_sender.start()

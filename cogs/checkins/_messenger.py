@@ -138,8 +138,7 @@ class DiscordMessenger:
             )
         in_thread = plan.delivery == "thread"
         mention = plan.user_id if in_thread else None
-        prompt = await self.bot.services.checkins.prompt(plan.period_id)
-        text = _screens.reminder_text(discord_timestamp(prompt.due_at, "R"), prompt_link, mention)
+        text = _screens.reminder_text(discord_timestamp(plan.due_at, "R"), prompt_link, mention)
         if in_thread:
             await self._send(plan.channel_id, content=text, nonce=nonce, mention=mention)
             return

@@ -15,7 +15,6 @@ from bot.db.instants import from_db, to_db
 from bot.domain.schedule import Cadence, GoalStatus
 from bot.errors import UserError
 from bot.services.checkins.model import Prompt, PromptGoal
-from bot.services.contacts import Contacts
 from bot.services.goals import Goal, GoalService
 from bot.services.matching.records import MatchRecords
 from bot.services.onboarding import SignupRecords
@@ -31,12 +30,10 @@ class CheckinCore:
         clock: Clock,
         settings: SettingsService,
         goals: GoalService,
-        contacts: Contacts | None = None,
         *,
         matches: MatchRecords | None = None,
         signups: SignupRecords | None = None,
     ) -> None:
-        self.contacts = contacts or Contacts(db)
         # Other services' tables are read through their owners: a mentee's mentor through
         # MatchRecords, their sign-up answers through SignupRecords, goals through GoalService.
         self._matches = matches or MatchRecords(db)

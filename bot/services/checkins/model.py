@@ -96,8 +96,6 @@ class DeliveryPlan:
     period_id: int
     guild_id: int
     user_id: int
-    dm_channel_id: int | None
-    dm_closed: bool
     fallback_channel_id: int | None
     fallback_thread_id: int | None
     dm_help_sent: bool

@@ -181,8 +181,6 @@ class Periods(AtRisk):
             period_id=period_id,
             guild_id=guild_id,
             user_id=user_id,
-            dm_channel_id=await self.contacts.dm_channel_of(guild_id, user_id),
-            dm_closed=await self.contacts.dm_closed(guild_id, user_id),
             fallback_channel_id=settings.checkin_fallback_channel_id,
             fallback_thread_id=state["fallback_thread_id"] if state else None,
             dm_help_sent=bool(state and state["dm_help_sent_at"]),
