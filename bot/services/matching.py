@@ -776,6 +776,22 @@ class MatchingService:
             updated = await self._require(match_id)
         return FollowupResult("recorded", answer, updated, next_due, newly)
 
+    # ------------------------------------------------------------------- sessions
+
+    async def loggable_match(self, guild_id: int, a: int, b: int) -> Match | None:
+        """The match in which `a` and `b` may log a session together: their active match,
+        else the latest one that ended while its cohort is still running. Only introduced
+        matches count: a reservation still being introduced is not a pair yet."""
+        row = await self._db.fetchone(
+            "SELECT m.* FROM matches m LEFT JOIN cohorts c ON c.id = m.cohort_id "
+            "WHERE m.guild_id = ? AND m.intro_thread_id IS NOT NULL "
+            "AND ((m.mentee_id = ? AND m.mentor_id = ?) OR (m.mentee_id = ? AND m.mentor_id = ?)) "
+            "AND (m.status = 'active' OR c.status = 'active') "
+            "ORDER BY m.status = 'active' DESC, m.created_at DESC, m.id DESC LIMIT 1",
+            (guild_id, a, b, b, a),
+        )
+        return None if row is None else _match(row)
+
 
 def _prompt(row: sqlite3.Row, *, retry: bool) -> FollowupPrompt:
     member = row["member_id"]
