@@ -6,8 +6,12 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.db.database import Database
+from bot.db.migrate import migrate
+from bot.domain import sessions as rules
 from bot.errors import UserError
 from bot.services.sessions import THREAD_CLAIM_TTL, DuplicateSessionError
 from tests.support import FakeClock
@@ -372,3 +376,42 @@ async def test_list_shows_each_member_their_sessions(env: Env) -> None:
     ] == [b.id]
     assert await env.sessions.list_sessions(GUILD + 1, MAX) == []
     assert await env.sessions.list_sessions(GUILD, ZED) == []
+
+
+# ------------------------------------------------------------------ any text
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\u200b\u3164\ufeff\x00"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(topic=TEXT, words=TEXT)
+async def test_any_text_is_stored_as_cleaned_or_refused_kindly(topic: str, words: str) -> None:
+    """Whatever a member types, the service stores what the rules cleaned (the table's CHECKs
+    agree with them) or answers with a UserError; never another exception."""
+    db = await Database.open(":memory:")
+    try:
+        await migrate(db)
+        env = await standard(Env(db, FakeClock()))
+        try:
+            logged = await env.sessions.log_session(GUILD, MEI, minutes=60, topic=topic)
+        except UserError:
+            assert await env.count("sessions") == 0
+        else:
+            assert logged.session.topic == rules.clean_topic(topic)
+            stored = await env.sessions.get(logged.session.id)
+            assert stored == logged.session
+        sid = (await env.sessions.log_session(GUILD, MAX, partner_id=NOA, minutes=60)).session.id
+        try:
+            change = await env.sessions.write_reflection(
+                sid, MAX, {"went_well": words, "learned": words}, share=True
+            )
+        except UserError:
+            assert await env.count("reflections") == 0
+        else:
+            mine = await env.sessions.own_reflection(sid, MAX)
+            assert mine is not None and mine.answers == change.reflection.answers
+            assert mine.answers == rules.clean_answers(
+                rules.MENTOR_FORM, {"went_well": words, "learned": words}
+            )
+    finally:
+        await db.close()
