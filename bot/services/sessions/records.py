@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal, cast
 
@@ -48,7 +48,8 @@ def member_input() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Session:
-    """A logged session as its pair sees it (`topic` is their words: never for directors)."""
+    """A logged session as its pair sees it. `topic` is their words: never for directors, and
+    left out of `repr` so that no log line or traceback can carry it."""
 
     id: int
     guild_id: int
@@ -59,7 +60,7 @@ class Session:
     seq: int
     on: date
     minutes: int
-    topic: str | None
+    topic: str | None = field(repr=False)
     created_by: int
     created_at: datetime
     thread_id: int | None
@@ -92,15 +93,17 @@ class DuplicateSessionError(UserError):
 class LoggedSession:
     session: Session
     ask_fit: bool
-    """The pair's first session: the mentee is to be asked about fit (`claim_fit_question`)."""
+    """The pair's first session: the mentee is to be asked about fit (`SessionService.fit`)."""
 
 
 @dataclass(frozen=True)
 class Reflection:
+    """One member's reflection; `answers` (their words) are left out of `repr`."""
+
     session_id: int
     author_id: int
     role: Role
-    answers: Mapping[str, str]
+    answers: Mapping[str, str] = field(repr=False)
     shared: bool
     shared_at: datetime | None
     posted_message_id: int | None
@@ -121,7 +124,7 @@ class ReflectionDraft:
     session: Session
     role: Role
     form: rules.ReflectionForm
-    answers: Mapping[str, str]
+    answers: Mapping[str, str] = field(repr=False)
     shared: bool
     can_make_private: bool
 
