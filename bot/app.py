@@ -1,8 +1,16 @@
-"""The bot: owns the database, the services and the scheduler, and wires them to Discord."""
+"""The bot: owns the database, the services, delivery and the timers, and wires them to
+Discord.
+
+Everything with a lifetime is built once in `setup_hook` and closed in reverse order in
+`close`. Cogs and flows reach what they need through the bot, never by looking up another
+cog: `bot.services` (use cases), `bot.delivery` (how members are reached), `bot.timers`
+(scheduled work) and `bot.persistent` (the buttons, selects and modals answered by id).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -19,15 +27,21 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.database import Database
 from bot.db.migrate import migrate
+from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
-from bot.scheduler import DueTimer, create_scheduler, stop_scheduler
+from bot.scheduler import Timers, create_scheduler, stop_scheduler
+from bot.sender import PacedSender, SendPacing
 from bot.services.checkins import CheckinService
 from bot.services.contacts import Contacts
+from bot.services.delivery import CheckinDelivery, Job
 from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
+from bot.tasks import spawn
 from bot.tree import MentorTree
+from bot.ui.persistent import PersistentComponents
+from cogs.checkins._messenger import DiscordMessenger
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +56,23 @@ class Services:
     matching: MatchingService
     goals: GoalService
     checkins: CheckinService
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the bot reaches members; built once in `setup_hook` and shared by every cog.
+
+    `dms` is the one way to DM a member (closed-DM policy, stored channel, 40003);
+    `checkins` turns due check-in rows into prompts through its messenger (which DMs
+    through `dms`); `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
+    """
+
+    dms: DirectMessages
+    checkins: CheckinDelivery
+    checkin_sender: PacedSender[Job]
+
+    async def close(self) -> None:
+        await self.checkin_sender.stop()
 
 
 def build_intents(*, members: bool) -> discord.Intents:
@@ -79,9 +110,12 @@ class MentorBot(commands.Bot):
         self._db: Database | None = None
         self._teardown: asyncio.Future[None] | None = None
         self._services: Services | None = None
+        self._delivery: Delivery | None = None
+        self._timers_start: asyncio.Task[None] | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
-        # One DueTimer per kind of scheduled work, registered by the cog that owns it.
-        self.timers: dict[str, DueTimer] = {}
+        # One DueTimer per kind of scheduled work, added by the cog that owns it.
+        self.timers = Timers(self.scheduler, self.clock)
+        self.persistent = PersistentComponents(self)
 
     @property
     def db(self) -> Database:
@@ -96,6 +130,12 @@ class MentorBot(commands.Bot):
         return self._services
 
     @property
+    def delivery(self) -> Delivery:
+        if self._delivery is None:
+            raise RuntimeError("delivery is built in setup_hook")
+        return self._delivery
+
+    @property
     def members_intent(self) -> bool:
         """Whether the Server Members intent is part of this connection."""
         return self.intents.members
@@ -106,8 +146,8 @@ class MentorBot(commands.Bot):
         log.info("Database ready at schema version %d", version)
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
         settings = SettingsService(self._db, self.clock)
-        onboarding = OnboardingService(self._db, self.clock, questionnaire)
         goals = GoalService(self._db, self.clock)
+        onboarding = OnboardingService(self._db, self.clock, questionnaire, goals)
         contacts = Contacts(self._db)
         self._services = Services(
             settings=settings,
@@ -117,10 +157,33 @@ class MentorBot(commands.Bot):
             goals=goals,
             checkins=CheckinService(self._db, self.clock, settings, goals, contacts),
         )
+        self._delivery = self._build_delivery(self._services)
+        self._delivery.checkin_sender.start()
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
+        self._timers_start = spawn(self._start_timers(), name="timers-start")
         await self.sync_commands_if_changed(force=self.force_sync)
+
+    def _build_delivery(self, services: Services) -> Delivery:
+        dms = DirectMessages(self, services.contacts)
+
+        async def handle(job: Job) -> None:
+            await checkins.handle(job)
+
+        sender: PacedSender[Job] = PacedSender(
+            handle, SendPacing(per_second=self.settings.checkin_send_rate), name="checkin-sender"
+        )
+        checkins = CheckinDelivery(
+            services.checkins, DiscordMessenger(self, dms), self.clock, sender.enqueue
+        )
+        return Delivery(dms=dms, checkins=checkins, checkin_sender=sender)
+
+    async def _start_timers(self) -> None:
+        """Scheduled work starts once Discord is reachable: what came due while the bot was
+        down is sent (inside its grace window) or recorded as missed."""
+        await self.wait_until_ready()
+        self.timers.start()
 
     async def close(self) -> None:
         """Stop in reverse order of start. A signal handler and the runner may both call
@@ -131,14 +194,26 @@ class MentorBot(commands.Bot):
         await asyncio.shield(self._teardown)
 
     async def _close_everything(self) -> None:
-        for timer in list(self.timers.values()):
-            await timer.stop()
+        starting, self._timers_start = self._timers_start, None
+        if starting is not None and not starting.done():
+            starting.cancel()  # closed before Discord was ready: nothing was started
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+        await self.timers.stop()
+        if self._delivery is not None:
+            await self._delivery.close()
         stop_scheduler(self.scheduler)
         await super().close()
         db, self._db = self._db, None
         if db is not None:
             await db.close()
             log.info("Database closed")
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None and self._delivery is not None:
+            # Anything a member does in DMs shows their DMs work: stop skipping them.
+            await self._delivery.dms.reopen(interaction.user.id)
+        await self.persistent.route_modal(interaction)
 
     async def on_ready(self) -> None:
         user = self.user

@@ -32,6 +32,46 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Variable:
+    """One environment variable the bot reads: `python -m bot --help` prints this table."""
+
+    name: str
+    default: str  # as the operator would write it; "" when there is none
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "DISCORD_TOKEN",
+        "",
+        "Required: your bot's token (Developer Portal → your app → Bot → Reset Token)",
+    ),
+    Variable(
+        "DATABASE_PATH",
+        str(DEFAULT_DATABASE_PATH),
+        "The SQLite database file; its folder must be writable (~ is your home folder)",
+    ),
+    Variable(
+        "QUESTIONNAIRE_PATH",
+        str(DEFAULT_QUESTIONNAIRE_PATH),
+        "The onboarding questionnaire, checked at start-up",
+    ),
+    Variable(
+        "DEV_GUILD_ID",
+        "",
+        "A server id: register slash commands to that server only, where changes show at once",
+    ),
+    Variable(
+        "CHECKIN_SEND_RATE",
+        f"{DEFAULT_CHECKIN_SEND_RATE:g}",
+        "Check-in prompts sent per second, from "
+        f"{CHECKIN_SEND_RATE_RANGE[0]:g} to {CHECKIN_SEND_RATE_RANGE[1]:g}",
+    ),
+    Variable("LOG_LEVEL", "INFO", "One of " + ", ".join(LOG_LEVELS)),
+)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated process settings. The token is kept out of `repr` so it never reaches a log."""
 
@@ -47,18 +87,20 @@ class Settings:
         return logging.getLevelNamesMapping()[self.log_level]
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: Path | None = None
+) -> Settings:
     """Build `Settings` from `environ` (default: the process environment).
 
-    Raises `ConfigError` for the first problem found, phrased as "VARIABLE: problem; fix".
+    `env_file` is the `.env` file that was read, if any, so a missing token can be blamed
+    on the right place. Raises `ConfigError` for the first problem found, phrased as
+    "VARIABLE: problem; fix".
     """
     env = os.environ if environ is None else environ
-    token = _token(env.get("DISCORD_TOKEN", ""))
-    database_path = Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH)
+    token = _token(env.get("DISCORD_TOKEN", ""), env_file)
+    database_path = _path(env.get("DATABASE_PATH", ""), DEFAULT_DATABASE_PATH)
     _check_writable_folder(database_path)
-    questionnaire_path = Path(
-        env.get("QUESTIONNAIRE_PATH", "").strip() or DEFAULT_QUESTIONNAIRE_PATH
-    )
+    questionnaire_path = _path(env.get("QUESTIONNAIRE_PATH", ""), DEFAULT_QUESTIONNAIRE_PATH)
     return Settings(
         token=token,
         database_path=database_path,
@@ -69,8 +111,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-def _token(raw: str) -> str:
+def _path(raw: str, default: Path) -> Path:
+    """A path as a shell would read it: `~` is the home folder."""
+    return Path(raw.strip() or default).expanduser()
+
+
+def _token(raw: str, env_file: Path | None) -> str:
     token = raw.strip()
+    if not token and env_file is not None:
+        raise ConfigError(
+            f"DISCORD_TOKEN is not set: {env_file} gives no DISCORD_TOKEN; add the line "
+            "DISCORD_TOKEN=your-token to it, with the token from the Discord Developer Portal "
+            "(Applications → your app → Bot → Reset Token)."
+        )
     if not token:
         raise ConfigError(
             "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "

@@ -5,6 +5,11 @@ Jobs live in memory only: the database is the truth for time. Each kind of sched
 earliest due time stored in the database, runs everything due by then, and re-arms itself.
 Rebuilding every timer at start-up therefore loses nothing across a restart.
 
+Every timer is made the same way: a cog's `cog_load` calls `bot.timers.add(name, run_due,
+on_start=...)` and its `cog_unload` calls `await bot.timers.remove(name)`. The bot starts
+them all once Discord is ready (`on_start`, then a first `fire()` that catches up on what
+came due while it was down) and stops them all, first thing, when it closes.
+
 Due times come from the injected `Clock`, while APScheduler waits on the wall clock; a
 timer converts "due in N seconds by the clock" into a wall-clock run date, so a test that
 holds the clock still never fires a job by accident, and a test that moves the clock calls
@@ -14,13 +19,15 @@ holds the clock still never fires a job by accident, and a test that moves the c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
+from bot.tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +139,82 @@ class DueTimer:
             run.cancel()
         if runs:
             await asyncio.wait(runs)
+
+
+OnStart = Callable[[], Awaitable[None]]
+
+
+class Timers(Mapping[str, DueTimer]):
+    """Every `DueTimer` of the bot, by name: one way to create, register, start and stop.
+
+    Timers added before `start` wait for it; a timer added afterwards (an extension loaded
+    later) starts at once. Each timer's start runs in its own task, so one slow catch-up
+    does not hold back the others.
+    """
+
+    def __init__(self, scheduler: AsyncIOScheduler, clock: Clock) -> None:
+        self._scheduler = scheduler
+        self._clock = clock
+        self._timers: dict[str, DueTimer] = {}
+        self._on_start: dict[str, OnStart | None] = {}
+        self._starting: dict[str, asyncio.Task[None]] = {}
+        self._started = False
+
+    def __getitem__(self, job_id: str) -> DueTimer:
+        return self._timers[job_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._timers)
+
+    def __len__(self) -> int:
+        return len(self._timers)
+
+    def add(self, job_id: str, run_due: RunDue, *, on_start: OnStart | None = None) -> DueTimer:
+        """Register a timer; `on_start` runs once Discord is ready, before its first run."""
+        if job_id in self._timers:
+            raise ValueError(f"a timer named {job_id!r} is already registered")
+        timer = DueTimer(self._scheduler, self._clock, job_id, run_due)
+        self._timers[job_id] = timer
+        self._on_start[job_id] = on_start
+        if self._started:
+            self._begin(job_id)
+        return timer
+
+    def start(self) -> None:
+        """Discord is ready: start every timer (each catches up on what is already due)."""
+        if self._started:
+            return
+        self._started = True
+        for job_id in list(self._timers):
+            self._begin(job_id)
+
+    async def remove(self, job_id: str) -> None:
+        """Stop a timer and forget it (its cog is being unloaded)."""
+        timer = self._timers.pop(job_id, None)
+        self._on_start.pop(job_id, None)
+        if timer is not None:
+            await timer.stop()  # a first run in progress is cancelled and waited for
+        starting = self._starting.pop(job_id, None)
+        if starting is not None and not starting.done():
+            starting.cancel()  # still in `on_start`
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+
+    async def stop(self) -> None:
+        """Stop every timer; once this returns, none of them uses the database or Discord."""
+        for job_id in list(self._timers):
+            await self.remove(job_id)
+
+    def _begin(self, job_id: str) -> None:
+        self._starting[job_id] = spawn(self._first_run(job_id), name=f"{job_id}-start")
+
+    async def _first_run(self, job_id: str) -> None:
+        on_start = self._on_start.get(job_id)
+        if on_start is not None:
+            try:
+                await on_start()
+            except Exception:
+                log.exception("Starting timer %s failed; it runs anyway", job_id)
+        timer = self._timers.get(job_id)
+        if timer is not None:
+            await timer.fire()

@@ -1,4 +1,5 @@
-"""One SQLite connection shared by the whole bot, with a lock around transactions.
+"""One SQLite connection shared by the whole bot, with a lock around transactions, and the
+check a database file passes before the bot starts.
 
 aiosqlite runs every statement on one worker thread; without the lock two coroutines could
 interleave statements inside each other's transaction. Connections are opened in
@@ -8,6 +9,7 @@ autocommit mode so every write goes through an explicit `transaction()`.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -18,6 +20,85 @@ import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000
 Params = Sequence[Any] | dict[str, Any]
+
+# Where an operator finds how to restore a backup.
+_RESTORE = "README, 'Running it for months'"
+
+
+class DatabaseUnusable(Exception):
+    """The database file cannot be used; `str()` is the one line shown to the operator."""
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse, before connecting to Discord, a database that is read-only, not SQLite, or
+    damaged (SQLite's `quick_check`), with one line naming the file and what to do.
+
+    Runs on the standard library's blocking driver, before the event loop: a failure here
+    leaves no worker thread behind. A missing file passes: it is created on first start.
+    """
+    if not path.exists():
+        return
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise _read_only(path)
+    uri = f"{path.resolve().as_uri()}?mode=rw"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise _unusable(path, exc) from None
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if [tuple(row) for row in rows] != [("ok",)]:
+            raise DatabaseUnusable(_damaged(path, " ".join(str(row[0]) for row in rows)))
+        # SQLite opens a file it may not write read-only, without a word: ask for a write
+        # lock to find out now rather than at the first write, with members waiting.
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        if _code(exc) == sqlite3.SQLITE_BUSY:
+            return  # another program is writing; a second copy of the bot is caught elsewhere
+        raise _unusable(path, exc) from None
+    finally:
+        conn.close()
+
+
+def _code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> DatabaseUnusable:
+    code = _code(exc)
+    if code == sqlite3.SQLITE_NOTADB:
+        return DatabaseUnusable(
+            f"DATABASE_PATH: '{path}' is not a SQLite database: if DATABASE_PATH names the "
+            "wrong file, correct it; otherwise move it aside and restore your latest backup "
+            f"(see {_RESTORE}), or start with an empty database."
+        )
+    if code == sqlite3.SQLITE_CORRUPT:
+        return DatabaseUnusable(_damaged(path, str(exc)))
+    if code == sqlite3.SQLITE_READONLY:
+        return _read_only(path)
+    return DatabaseUnusable(
+        f"DATABASE_PATH: SQLite cannot use '{path}' ({exc}): check the file and its folder, "
+        f"or move it aside and restore your latest backup (see {_RESTORE})."
+    )
+
+
+def _damaged(path: Path, detail: str) -> str:
+    detail = " ".join(detail.split())
+    if len(detail) > 120:
+        detail = detail[:119] + "…"
+    return (
+        f"DATABASE_PATH: '{path}' is damaged (SQLite's integrity check says: {detail}): stop "
+        "the bot, move it aside together with any -wal and -shm files next to it, and "
+        f"restore your latest backup (see {_RESTORE})."
+    )
+
+
+def _read_only(path: Path) -> DatabaseUnusable:
+    return DatabaseUnusable(
+        f"DATABASE_PATH: '{path}' is read-only: give the user running the bot write access "
+        "to it and to its folder (and to any -wal and -shm files next to it)."
+    )
 
 
 class Database:
@@ -35,12 +116,17 @@ class Database:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        if str(path) != ":memory:":
-            await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            if str(path) != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            # An unclosed connection's worker thread would keep the process from exiting.
+            await conn.close()
+            raise
         return cls(conn)
 
     @property

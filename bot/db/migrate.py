@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 
 from bot.db.database import Database
+from bot.db.instants import to_db
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +85,8 @@ async def _apply(db: Database, migration: Migration) -> None:
             for statement in _statements(migration.sql):
                 await db.execute(statement)
             await db.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) "
-                "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                (migration.version, migration.name),
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, to_db(datetime.now(UTC))),
             )
             await db.execute(f"PRAGMA user_version = {migration.version:d}")
     except Exception as exc:

@@ -2,12 +2,50 @@
 
 The DM channel id is stored so a later DM costs one request instead of two, and a member
 whose DMs refused us is remembered so the bot does not keep collecting 403s (they count
-against Discord's invalid-request limit) until the member shows their DMs work again.
+against Discord's invalid-request limit) until the member shows their DMs work again: a
+DM that goes through, anything they do in DMs, or a command of theirs that asks for one.
+
+The Discord side (`bot.dm.DirectMessages`) applies this policy to every DM and answers
+with a `DmResult`, which services may see too (it holds no Discord object).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from bot.db.database import Database
+
+DmOutcome = Literal["delivered", "dms_closed", "failed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class DmResult:
+    """What became of one DM.
+
+    * delivered: it is in the member's DMs (`channel_id`, `message_id`).
+    * dms_closed: the member does not accept DMs from the bot, now or known from before;
+      the caller falls back (a thread, an ephemeral message) as PRODUCT.md §6 says.
+    * failed: Discord refused for another reason (`code`), e.g. a deleted account; with
+      `retry_later` when it may pass (a server error, being throttled for too long).
+    * cancelled: the caller's `before_send` declined at the last moment (nothing sent).
+    """
+
+    outcome: DmOutcome
+    channel_id: int | None = None
+    message_id: int | None = None
+    code: int | None = None
+    retry_later: bool = False
+
+    @property
+    def delivered(self) -> bool:
+        return self.outcome == "delivered"
+
+    @property
+    def jump_url(self) -> str | None:
+        if self.channel_id is None or self.message_id is None:
+            return None
+        return f"https://discord.com/channels/@me/{self.channel_id}/{self.message_id}"
 
 
 class Contacts:

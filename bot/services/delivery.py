@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,11 +42,13 @@ from bot.services.checkins import (
     ReminderPlan,
     RiskChange,
 )
+from bot.services.contacts import DmResult
 
 log = logging.getLogger(__name__)
 
 JobKind = Literal["prompt", "reminder"]
 Job = tuple[JobKind, int]
+Claim = Callable[[int], Awaitable[bool]]
 
 
 class DmClosed(Exception):
@@ -54,7 +56,7 @@ class DmClosed(Exception):
 
 
 class ChannelGone(Exception):
-    """Discord 10003: a stored DM channel or fallback thread no longer exists."""
+    """Discord 10003: a fallback thread no longer exists."""
 
 
 class CannotPost(Exception):
@@ -66,17 +68,26 @@ class CannotPost(Exception):
         self.code = code
 
 
-class Messenger(Protocol):
-    """The Discord operations check-ins need; raises the exceptions above (and `Throttled`)."""
+class TryLater(Exception):
+    """Discord failed in a way that may pass (a server error): the sender's job fails and
+    the timer offers it again on its next run."""
 
-    async def open_dm(self, user_id: int) -> int:
-        """The DM channel id with the member (one request; the id is then stored)."""
+
+class Messenger(Protocol):
+    """The Discord operations check-ins need. DMs follow the one DM policy (`bot.dm`) and
+    answer with a `DmResult`; the rest raise the exceptions above (and `Throttled`)."""
+
+    async def dm_prompt(
+        self, guild_id: int, user_id: int, prompt: Prompt, *, nonce: str, asked: bool, claim: Claim
+    ) -> DmResult:
+        """DM the prompt; `claim(channel_id)` runs just before it is posted (False: don't).
+        Raises `Throttled` when Discord says to slow down."""
         ...
 
     async def send_prompt(
-        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int
     ) -> int:
-        """Post the prompt; returns the message id. `mention` pings that member only."""
+        """Post the prompt in a fallback thread, pinging that member only; the message id."""
         ...
 
     async def find_prompt(self, channel_id: int, period_id: int) -> int | None:
@@ -91,7 +102,9 @@ class Messenger(Protocol):
 
     async def send_reminder(self, plan: ReminderPlan, *, nonce: str) -> None: ...
 
-    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None: ...
+    async def alert_mentor(self, alert: MentorAlert) -> DmResult:
+        """DM the mentor that their mentee is stuck (or shared a note)."""
+        ...
 
     async def report_risk(self, change: RiskChange) -> None:
         """One line in the director log: ids and the fixed reason, never member text."""
@@ -149,8 +162,9 @@ class CheckinDelivery:
 
     # --------------------------------------------------------------- prompts
 
-    async def deliver(self, period_id: int) -> Delivered:
-        """Deliver one period's prompt: DM, else the fallback thread, else undeliverable."""
+    async def deliver(self, period_id: int, *, asked: bool = False) -> Delivered:
+        """Deliver one period's prompt: DM, else the fallback thread, else undeliverable.
+        `asked`: the member asked for it, so their DMs are tried even if closed before."""
         async with self._exclusive(period_id):
             plan = await self.service.plan_delivery(period_id, self._clock.now())
             if plan is None:
@@ -169,10 +183,9 @@ class CheckinDelivery:
                     period_id,
                 )
                 return Delivered("gone")
-            if not plan.dm_closed:
-                delivered = await self._try_dm(plan)
-                if delivered is not None:
-                    return delivered
+            delivered = await self._try_dm(plan, asked=asked)
+            if delivered is not None:
+                return delivered
             return await self._fallback(plan)
 
     async def checkin_now(self, guild_id: int, user_id: int) -> Delivered:
@@ -183,61 +196,58 @@ class CheckinDelivery:
             placed = await self._where(started.period_id)
             if placed.outcome == "already" and placed.message_id is not None:
                 return placed
-        # Asking is interacting again: try their DMs even if they were closed before.
-        await self.service.contacts.reopen_dms(user_id, guild_id)
-        delivered = await self.deliver_now(started.period_id)
+        # Asking is interacting again: their DMs are tried even if they were closed before.
+        delivered = await self.deliver_now(started.period_id, asked=True)
         if delivered.outcome == "gone" and not started.created:
             # The open one was a scheduled prompt that waited too long to be sent (it is
             # now recorded missed): the member asked for a check-in, so give a fresh one.
             started = await self.service.start_now(guild_id, user_id)
-            delivered = await self.deliver_now(started.period_id)
+            delivered = await self.deliver_now(started.period_id, asked=True)
         return delivered
 
-    async def deliver_now(self, period_id: int) -> Delivered:
+    async def deliver_now(self, period_id: int, *, asked: bool = False) -> Delivered:
         """`/checkin now`: deliver at once; if Discord asks us to slow down, the paced
         sender delivers it after its pause instead (the member is answered either way)."""
         try:
-            return await self.deliver(period_id)
+            return await self.deliver(period_id, asked=asked)
         except Throttled:
             self._enqueue(("prompt", period_id))
             return Delivered("queued")
 
-    async def _try_dm(self, plan: DeliveryPlan) -> Delivered | None:
-        """None when the DM cannot be delivered; closed DMs are then skipped next time."""
-        channel_id = plan.dm_channel_id
-        for attempt in range(2):
-            try:
-                if channel_id is None:
-                    channel_id = await self.messenger.open_dm(plan.user_id)
-                    await self.service.contacts.set_dm_channel(
-                        plan.guild_id, plan.user_id, channel_id
-                    )
-                return await self._send(plan, channel_id, "dm", nonce=f"ci{plan.period_id}")
-            except DmClosed:
-                await self.service.contacts.set_dm_closed(plan.guild_id, plan.user_id, True)
-                log.info(
-                    "Check-in DM refused; using the fallback (guild=%s user=%s period=%s)",
-                    plan.guild_id,
-                    plan.user_id,
-                    plan.period_id,
-                )
-                return None
-            except CannotPost as exc:
-                # Not "DMs closed" (e.g. a deleted account): use the fallback now rather than
-                # fail and retry every minute; the DM is tried again next period.
-                log.info(
-                    "Check-in DM not possible (guild=%s user=%s period=%s code=%s)",
-                    plan.guild_id,
-                    plan.user_id,
-                    plan.period_id,
-                    exc.code,
-                )
-                return None
-            except ChannelGone:
-                await self.service.contacts.set_dm_channel(plan.guild_id, plan.user_id, None)
-                channel_id = None
-                if attempt:
-                    raise
+    async def _try_dm(self, plan: DeliveryPlan, *, asked: bool) -> Delivered | None:
+        """None when the DM cannot be delivered: the caller uses the fallback."""
+        goal_ids = [g.goal_id for g in plan.prompt.goals]
+
+        async def claim(channel_id: int) -> bool:
+            return await self.service.claim(plan.period_id, channel_id, "dm", goal_ids)
+
+        sent = await self.messenger.dm_prompt(
+            plan.guild_id,
+            plan.user_id,
+            plan.prompt,
+            nonce=f"ci{plan.period_id}",
+            asked=asked,
+            claim=claim,
+        )
+        if sent.outcome == "cancelled":
+            return await self._where(plan.period_id, "already")
+        if sent.delivered and sent.channel_id is not None and sent.message_id is not None:
+            await self.service.mark_sent(plan.period_id, sent.channel_id, sent.message_id)
+            return Delivered("sent", sent.channel_id, sent.message_id, "dm")
+        if sent.retry_later:
+            raise TryLater(f"check-in DM failed (code {sent.code})")
+        if sent.code is not None:
+            # Refused just now; a member already known to have closed DMs was not tried.
+            # Not "DMs closed" (e.g. a deleted account): the fallback is used now rather
+            # than failing every minute, and the DM is tried again next period.
+            log.info(
+                "Check-in DM not delivered; using the fallback (guild=%s user=%s period=%s "
+                "code=%s)",
+                plan.guild_id,
+                plan.user_id,
+                plan.period_id,
+                sent.code,
+            )
         return None
 
     async def _fallback(self, plan: DeliveryPlan) -> Delivered:
@@ -262,9 +272,7 @@ class CheckinDelivery:
                     await self.service.set_fallback_thread(guild_id, user_id, thread_id)
                 if await self.service.claim_dm_help(guild_id, user_id):
                     await self.messenger.send_dm_help(guild_id, thread_id, user_id)
-                return await self._send(
-                    plan, thread_id, "thread", nonce=f"ct{period_id}", mention=user_id
-                )
+                return await self._send(plan, thread_id, nonce=f"ct{period_id}", mention=user_id)
             except ChannelGone:
                 await self.service.set_fallback_thread(guild_id, user_id, None)
                 thread_id = None
@@ -283,22 +291,17 @@ class CheckinDelivery:
         return Delivered("undeliverable")
 
     async def _send(
-        self,
-        plan: DeliveryPlan,
-        channel_id: int,
-        delivery: Delivery,
-        *,
-        nonce: str,
-        mention: int | None = None,
+        self, plan: DeliveryPlan, channel_id: int, *, nonce: str, mention: int
     ) -> Delivered:
+        """Post the prompt in the fallback thread: claimed first, marked sent after."""
         goal_ids = [g.goal_id for g in plan.prompt.goals]
-        if not await self.service.claim(plan.period_id, channel_id, delivery, goal_ids):
+        if not await self.service.claim(plan.period_id, channel_id, "thread", goal_ids):
             return await self._where(plan.period_id, "already")
         message_id = await self.messenger.send_prompt(
             channel_id, plan.prompt, nonce=nonce, mention=mention
         )
         await self.service.mark_sent(plan.period_id, channel_id, message_id)
-        return Delivered("sent", channel_id, message_id, delivery)
+        return Delivered("sent", channel_id, message_id, "thread")
 
     async def _where(self, period_id: int, outcome: Literal["already"] = "already") -> Delivered:
         status = await self.service.period_status(period_id)
@@ -357,26 +360,21 @@ class CheckinDelivery:
             await self._report(outcome.risk)
 
     async def _alert_mentor(self, alert: MentorAlert) -> None:
-        channel_id = await self.service.contacts.dm_channel_of(alert.guild_id, alert.mentor_id)
         try:
-            if channel_id is None:
-                channel_id = await self.messenger.open_dm(alert.mentor_id)
-                await self.service.contacts.set_dm_channel(
-                    alert.guild_id, alert.mentor_id, channel_id
-                )
-            await self.messenger.alert_mentor(channel_id, alert)
-        except (DmClosed, ChannelGone, CannotPost, Throttled):
-            log.info(
-                "Mentor alert not delivered (guild=%s mentor=%s mentee=%s)",
-                alert.guild_id,
-                alert.mentor_id,
-                alert.mentee_id,
-            )
+            sent = await self.messenger.alert_mentor(alert)
         except Exception:
             # The mentee's answer is already saved: a failed alert must not tell them that
             # their request was not completed.
             log.exception(
                 "Mentor alert failed (guild=%s mentor=%s mentee=%s)",
+                alert.guild_id,
+                alert.mentor_id,
+                alert.mentee_id,
+            )
+            return
+        if not sent.delivered:
+            log.info(
+                "Mentor alert not delivered (guild=%s mentor=%s mentee=%s)",
                 alert.guild_id,
                 alert.mentor_id,
                 alert.mentee_id,

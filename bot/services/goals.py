@@ -10,17 +10,18 @@ the onboarding questionnaire).
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
 import time as monotonic_time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain.questionnaire import GOAL_LINE_MAX
+from bot.domain.wallclock import WallClockError, local_date, parse_date
 from bot.errors import UserError
 
 TITLE_MAX = GOAL_LINE_MAX
@@ -30,7 +31,6 @@ OPEN_GOALS_MAX = 25
 CACHE_SECONDS = 30.0
 # Autocomplete sends a goal's id; anything larger cannot be a SQLite integer.
 GOAL_ID_MAX = 2**63 - 1
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 GoalState = Literal["open", "done"]
 
@@ -61,14 +61,13 @@ def clean_title(raw: str) -> str:
 
 
 def parse_target_date(raw: str, today: date) -> date:
-    """A target date as YYYY-MM-DD, today or later in the member's own timezone."""
+    """A target date in any form members may write (see `bot.domain.wallclock.parse_date`),
+    today or later in the member's own timezone."""
     text = raw.strip()
-    if not _ISO_DATE.fullmatch(text):
-        raise UserError("Please write the date as YYYY-MM-DD, for example 2026-12-31.")
     try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{text} is not a real date. Try something like 2026-12-31.") from None
+        value = parse_date(text, today)
+    except WallClockError as exc:
+        raise UserError(str(exc)) from None
     if value < today:
         raise UserError(f"{text} has already passed: pick today or a later date.")
     return value
@@ -87,13 +86,7 @@ class GoalService:
         name = await self._db.fetchval(
             "SELECT timezone FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
-        now = self._clock.now()
-        if isinstance(name, str) and name:
-            try:
-                return now.astimezone(ZoneInfo(name)).date()
-            except (ZoneInfoNotFoundError, ValueError):
-                pass
-        return now.astimezone(UTC).date()
+        return local_date(self._clock.now(), name if isinstance(name, str) else None)
 
     async def require_mentee(self, guild_id: int, user_id: int) -> None:
         """Goals and check-ins belong to signed-up mentees (PRODUCT.md §4)."""
@@ -188,7 +181,7 @@ class GoalService:
             if target_date
             else None
         )
-        now = self._clock.now().isoformat()
+        now = to_db(self._clock.now())
         async with self._db.transaction():
             count = await self._db.fetchval(
                 "SELECT count(*) FROM goals WHERE guild_id = ? AND user_id = ? AND status = 'open'",
@@ -244,13 +237,34 @@ class GoalService:
         self, guild_id: int, user_id: int, goal_id: int, status: GoalState
     ) -> None:
         """Open or close a goal (also used when a check-in answer says Done)."""
-        completed = self._clock.now().isoformat() if status == "done" else None
+        completed = to_db(self._clock.now()) if status == "done" else None
         await self._db.execute(
             "UPDATE goals SET status = ?, completed_at = ? "
             "WHERE id = ? AND guild_id = ? AND user_id = ? AND status <> ?",
             (status, completed, goal_id, guild_id, user_id, status),
         )
         self.forget(guild_id, user_id)
+
+    async def add_from_signup(self, guild_id: int, user_id: int, titles: Sequence[str]) -> int:
+        """Goals written in the sign-up questionnaire; a title already open is kept once.
+        Runs inside the caller's transaction, so the sign-up and its goals are stored
+        together. Returns how many were added."""
+        existing = {
+            row["title"]
+            for row in await self._db.fetchall(
+                "SELECT title FROM goals WHERE guild_id = ? AND user_id = ? AND status = 'open'",
+                (guild_id, user_id),
+            )
+        }
+        new = [title for title in titles if title not in existing]
+        now = to_db(self._clock.now())
+        await self._db.executemany(
+            "INSERT INTO goals (guild_id, user_id, title, source, created_at) "
+            "VALUES (?, ?, ?, 'onboarding', ?)",
+            [(guild_id, user_id, title, now) for title in new],
+        )
+        self.forget(guild_id, user_id)
+        return len(new)
 
     def forget(self, guild_id: int, user_id: int) -> None:
         self._open_cache.pop((guild_id, user_id), None)
@@ -264,6 +278,6 @@ def _goal(row: sqlite3.Row) -> Goal:
         title=row["title"],
         target_date=date.fromisoformat(row["target_date"]) if row["target_date"] else None,
         status="done" if row["status"] == "done" else "open",
-        created_at=datetime.fromisoformat(row["created_at"]),
-        completed_at=datetime.fromisoformat(row["completed_at"]) if row["completed_at"] else None,
+        created_at=from_db(row["created_at"]),
+        completed_at=from_db(row["completed_at"]),
     )

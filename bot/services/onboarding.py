@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import time
 from enum import StrEnum
 from typing import Literal
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import to_db
 from bot.domain import questionnaire as qn
 from bot.errors import UserError
+from bot.services.goals import GoalService
+from bot.services.matching.records import MatchRecords
 
 Role = Literal["mentee", "mentor"]
 
@@ -80,14 +84,92 @@ class Profile:
     rows: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class SignupFacts:
+    """What other services need from a finished sign-up, as last completed."""
+
+    role: Role | None
+    onboarded: bool
+    timezone: str | None
+    checkin: tuple[int, time] | None
+    """The check-in weekday (0 = Monday) and local time."""
+
+    @property
+    def mentee(self) -> bool:
+        return self.onboarded and self.role == "mentee"
+
+
+class SignupRecords:
+    """The sign-up facts other services read, and the one answer another service changes:
+    a mentee's check-in day, time and time zone, which `/checkin schedule` also sets.
+    Needs only the database, so those services do not depend on the questionnaire."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def facts(self, guild_id: int, user_id: int) -> SignupFacts | None:
+        row = await self._db.fetchone(
+            "SELECT role, status, timezone, checkin_weekday, checkin_time FROM members "
+            "WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if row is None:
+            return None
+        weekday, at = row["checkin_weekday"], row["checkin_time"]
+        return SignupFacts(
+            role=row["role"],
+            onboarded=row["status"] == MemberStatus.ONBOARDED,
+            timezone=row["timezone"] or None,
+            checkin=(int(weekday), time.fromisoformat(at)) if weekday is not None and at else None,
+        )
+
+    async def follow_checkin_schedule(
+        self, guild_id: int, user_id: int, weekday: int, at: time, timezone: str
+    ) -> None:
+        """Make the check-in and time-zone answers say what the schedule says. Run inside
+        the caller's transaction, so the schedule and the answers change together."""
+        row = await self._db.fetchone(
+            "SELECT answers FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        if row is None:
+            return
+        answers = _answers_of(row["answers"])
+        # The built-in questions' ids (see data/questionnaire.toml).
+        answers["checkin"] = qn.format_weekday_time(weekday, at)
+        answers["timezone"] = timezone
+        await self._db.execute(
+            "UPDATE members SET answers = ?, timezone = ?, checkin_weekday = ?, "
+            "checkin_time = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?",
+            (
+                _dump(answers),
+                timezone,
+                weekday,
+                at.strftime("%H:%M"),
+                to_db(self._clock.now()),
+                guild_id,
+                user_id,
+            ),
+        )
+
+
 class OnboardingService:
-    def __init__(self, db: Database, clock: Clock, questionnaire: qn.Questionnaire) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        questionnaire: qn.Questionnaire,
+        goals: GoalService | None = None,
+        matches: MatchRecords | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
         self.questionnaire = questionnaire
+        self._goals = goals or GoalService(db, clock)
+        self._matches = matches or MatchRecords(db)
 
     def _now(self) -> str:
-        return self._clock.now().isoformat()
+        return to_db(self._clock.now())
 
     # ------------------------------------------------------------------ members
 
@@ -180,7 +262,7 @@ class OnboardingService:
         if (
             "role" in raws
             and record.role is not None
-            and await self._in_active_match(guild_id, user_id)
+            and await self._matches.in_active_match(guild_id, user_id)
         ):
             role = raws["role"]
             if (role[0] if isinstance(role, list) and role else role) != record.role:
@@ -277,7 +359,9 @@ class OnboardingService:
                     user_id,
                 ),
             )
-            goals_created = await self._add_first_goals(guild_id, user_id, answers, now)
+            goals_created = await self._goals.add_from_signup(
+                guild_id, user_id, qn.goals_from(answers)
+            )
             cohort_id = await self._enroll(guild_id, user_id, role, now)
         return Completion(
             role=role,
@@ -291,25 +375,6 @@ class OnboardingService:
             or record.role != role
             or not record.role_assigned,
         )
-
-    async def _add_first_goals(
-        self, guild_id: int, user_id: int, answers: qn.Answers, now: str
-    ) -> int:
-        """Goals written in the questionnaire become goals; lines already open are kept once."""
-        existing = {
-            row["title"]
-            for row in await self._db.fetchall(
-                "SELECT title FROM goals WHERE guild_id = ? AND user_id = ? AND status = 'open'",
-                (guild_id, user_id),
-            )
-        }
-        new = [g for g in qn.goals_from(answers) if g not in existing]
-        await self._db.executemany(
-            "INSERT INTO goals (guild_id, user_id, title, source, created_at) "
-            "VALUES (?, ?, ?, 'onboarding', ?)",
-            [(guild_id, user_id, title, now) for title in new],
-        )
-        return len(new)
 
     async def _enroll(self, guild_id: int, user_id: int, role: Role, now: str) -> int | None:
         """Enroll in the active cohort; with none active, the next cohort created enrolls them."""
@@ -331,7 +396,7 @@ class OnboardingService:
         record = await self.get(guild_id, user_id)
         if record is None or (record.status is MemberStatus.JOINED and not record.answers):
             raise UserError("That member hasn't started the sign-up, so there is nothing to reset.")
-        if await self._in_active_match(guild_id, user_id):
+        if await self._matches.in_active_match(guild_id, user_id):
             raise UserError(
                 "That member is in an active match: end it first with `/match end`, so their "
                 "partner is told, then reset the sign-up."
@@ -351,15 +416,6 @@ class OnboardingService:
                 (guild_id, actor_id, user_id, f"previous status {record.status}", now),
             )
         return record.role
-
-    async def _in_active_match(self, guild_id: int, user_id: int) -> bool:
-        return bool(
-            await self._db.fetchval(
-                "SELECT 1 FROM matches WHERE guild_id = ? AND status = 'active' "
-                "AND ? IN (mentee_id, mentor_id)",
-                (guild_id, user_id),
-            )
-        )
 
     # ------------------------------------------------------------------ profile
 
@@ -390,15 +446,20 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _answers_of(text: str | None) -> qn.Answers:
+    answers = json.loads(text or "{}")
+    return answers if isinstance(answers, dict) else {}
+
+
 def _record(row: sqlite3.Row) -> MemberRecord:
-    answers = json.loads(row["answers"] or "{}")
+    answers = _answers_of(row["answers"])
     drafts = json.loads(row["drafts"] or "{}")
     return MemberRecord(
         guild_id=row["guild_id"],
         user_id=row["user_id"],
         status=MemberStatus(row["status"]),
         role=row["role"],
-        answers=answers if isinstance(answers, dict) else {},
+        answers=answers,
         drafts={k: v for k, v in drafts.items() if isinstance(v, str)}
         if isinstance(drafts, dict)
         else {},

@@ -7,6 +7,7 @@ import sqlite3
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import to_db
 from bot.domain.matching import MatchWeights
 from bot.domain.settings import MATCH_FOLLOWUP_DAYS_RANGE, GuildSettings
 from bot.errors import UserError
@@ -107,7 +108,7 @@ class SettingsService:
             f"VALUES (?, {placeholders}, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
             f"{assignments}, updated_at = excluded.updated_at, updated_by = excluded.updated_by"
         )
-        now = self._clock.now().isoformat()
+        now = to_db(self._clock.now())
         async with self._db.transaction():
             await self._db.execute(sql, (guild_id, *values.values(), now, actor_id))
         self._cache.pop(guild_id, None)

@@ -1,120 +1,30 @@
-"""Check-ins: `/checkin`, the prompt's buttons and note, and the timer that sends prompts.
+"""Check-ins: `/checkin`, and the timer that sends prompts.
 
-The timer (`bot.timers["checkins"]`) is armed from the database's next due time; at start-up
-it runs once the bot is ready, so what came due while the bot was down is sent (inside the
-grace window) or recorded as missed. Prompts go out through one paced sender.
+The timer (`bot.timers["checkins"]`) is armed from the database's next due time; once the
+bot is ready it runs, so what came due while the bot was down is sent (inside the grace
+window) or recorded as missed. Prompts go out through `bot.delivery.checkins` and its paced
+sender; the prompt's buttons and note are in `_components`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-import re
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import MentorBot
 from bot.checks import guild_of
-from bot.domain import questionnaire as qn
-from bot.domain.schedule import GoalStatus
-from bot.scheduler import DueTimer
-from bot.sender import PacedSender, SendPacing
-from bot.services.delivery import CheckinDelivery, Job
-from bot.tasks import spawn
-from bot.ui.components import guarded, modal_values
-from cogs.checkins import _flow, _ids, _screens
-from cogs.checkins._messenger import DiscordMessenger
+from bot.domain import wallclock
+from cogs.checkins import _components, _screens
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.app import MentorBot
 
-_NOTE_MODAL = re.compile(_ids.NOTE_MODAL)
 TIMER = "checkins"
 
-
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.ANSWER):
-    def __init__(self, period_id: int, goal_id: int, status: GoalStatus) -> None:
-        super().__init__(
-            discord.ui.Button(label="…", custom_id=_ids.answer(period_id, goal_id, status))
-        )
-        self.period_id, self.goal_id, self.status = period_id, goal_id, status
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> AnswerButton:
-        return cls(int(match["period"]), int(match["goal"]), cast(GoalStatus, match["status"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"check-in answer {self.period_id}",
-            lambda: _flow.answer(interaction, self.period_id, self.goal_id, self.status),
-        )
-
-
-class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.PAGE):
-    def __init__(self, period_id: int, page: int) -> None:
-        super().__init__(discord.ui.Button(label="…", custom_id=_ids.page(period_id, page)))
-        self.period_id, self.page = period_id, page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> PageButton:
-        return cls(int(match["period"]), int(match["page"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"check-in page {self.period_id}",
-            lambda: _flow.turn_page(interaction, self.period_id, self.page),
-        )
-
-
-class NoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.NOTE):
-    def __init__(self, period_id: int) -> None:
-        super().__init__(discord.ui.Button(label="…", custom_id=_ids.note(period_id)))
-        self.period_id = period_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> NoteButton:
-        return cls(int(match["period"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"check-in note {self.period_id}",
-            lambda: _flow.open_note(interaction, self.period_id),
-        )
-
-
-class DmsOpenButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.DMS_OPEN):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Button(label="…", custom_id=_ids.dms_open(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> DmsOpenButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction, "check-in DMs open", lambda: _flow.dms_open(interaction, self.guild_id)
-        )
-
-
-DYNAMIC_ITEMS = (AnswerButton, PageButton, NoteButton, DmsOpenButton)
-
-DAY_CHOICES = [app_commands.Choice(name=name, value=name.lower()) for name in _screens.DAY_NAMES]
+DAY_CHOICES = [app_commands.Choice(name=name, value=name.lower()) for name in wallclock.DAY_NAMES]
 CADENCE_CHOICES = [
     app_commands.Choice(name="Weekly", value="weekly"),
     app_commands.Choice(name="Every two weeks", value="fortnightly"),
@@ -128,86 +38,25 @@ class Checkins(commands.Cog):
 
     def __init__(self, bot: MentorBot) -> None:
         self.bot = bot
-        self.sender: PacedSender[Job] = PacedSender(
-            self._handle,
-            SendPacing(per_second=bot.settings.checkin_send_rate),
-            name="checkin-sender",
-        )
-        self.timer = DueTimer(bot.scheduler, bot.clock, TIMER, self._run_due)
-        self._delivery: CheckinDelivery | None = None
-        self._startup: asyncio.Task[None] | None = None
-
-    @property
-    def delivery(self) -> CheckinDelivery:
-        """Built on first use: services exist only once the bot's `setup_hook` has run."""
-        if self._delivery is None:
-            self._delivery = CheckinDelivery(
-                self.bot.services.checkins,
-                DiscordMessenger(self.bot),
-                self.bot.clock,
-                self.sender.enqueue,
-            )
-        return self._delivery
-
-    async def _run_due(self, now: datetime) -> datetime | None:
-        return await self.delivery.run_due(now)
-
-    async def _handle(self, job: Job) -> None:
-        await self.delivery.handle(job)
+        self._woken = False
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.bot.timers[TIMER] = self.timer
-        self._startup = spawn(self._first_run(), name="checkins-startup")
+        self.bot.persistent.add(*_components.ALL)
+        self.bot.timers.add(TIMER, self._run_due, on_start=self._on_start)
 
-    async def _first_run(self) -> None:
-        """Rebuild what is due from the database once Discord is reachable."""
-        await self.bot.wait_until_ready()
-        self.bot.services.checkins.set_wakeup(self.timer.arm_earlier)
-        self.sender.start()
-        await self.timer.fire()
+    async def _run_due(self, now: datetime) -> datetime | None:
+        return await self.bot.delivery.checkins.run_due(now)
+
+    async def _on_start(self) -> None:
+        """From now on a new due row (a schedule changed) moves the timer forward."""
+        self.bot.services.checkins.set_wakeup(self.bot.timers[TIMER].arm_earlier)
+        self._woken = True
 
     async def cog_unload(self) -> None:
-        startup, self._startup = self._startup, None
-        if startup is not None and not startup.done():
-            startup.cancel()  # closed before Discord was ready: nothing was started
-            with contextlib.suppress(asyncio.CancelledError):
-                await startup
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-        if self._delivery is not None:
+        self.bot.persistent.remove(*_components.ALL)
+        await self.bot.timers.remove(TIMER)
+        if self._woken:
             self.bot.services.checkins.set_wakeup(None)
-        if self.bot.timers.get(TIMER) is self.timer:
-            del self.bot.timers[TIMER]
-        self.timer.arm(None)
-        await self.sender.stop()
-
-    # ------------------------------------------------------------------ events
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.guild_id is None:
-            # Anything the member does in DMs shows their DMs work: stop skipping them.
-            await self.bot.services.contacts.reopen_dms(interaction.user.id)
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data = cast(dict[str, Any], interaction.data or {})
-        match = _NOTE_MODAL.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        values = modal_values(data)
-        text = values.get(_ids.NOTE_INPUT, "")
-        share = values.get(_ids.SHARE_INPUT, [])
-        period_id = int(match["period"])
-        await guarded(
-            interaction,
-            f"check-in note modal {period_id}",
-            lambda: _flow.submit_note(
-                interaction,
-                period_id,
-                text if isinstance(text, str) else "",
-                "share" in share,
-            ),
-        )
 
     # ------------------------------------------------------------- /checkin
 
@@ -244,11 +93,11 @@ class Checkins(commands.Cog):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in qn.search_timezones(current)]
+        return [app_commands.Choice(name=z, value=z) for z in wallclock.search_timezones(current)]
 
     @checkin.command(name="pause", description="Pause your check-ins, e.g. for a holiday")
     @app_commands.describe(
-        until="First day check-ins may come again, as YYYY-MM-DD (default: until you resume)"
+        until="First day check-ins may come again, e.g. 12 Jan (default: until you resume)"
     )
     async def pause(self, interaction: discord.Interaction, until: str | None = None) -> None:
         guild = guild_of(interaction)
@@ -269,7 +118,7 @@ class Checkins(commands.Cog):
     async def now(self, interaction: discord.Interaction) -> None:
         guild = guild_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        delivered = await self.delivery.checkin_now(guild.id, interaction.user.id)
+        delivered = await self.bot.delivery.checkins.checkin_now(guild.id, interaction.user.id)
         if delivered.outcome == "queued":
             await interaction.edit_original_response(
                 content="⏳ Discord asked me to slow down for a moment: your check-in will "

@@ -26,10 +26,7 @@ def service(interaction: discord.Interaction) -> CheckinService:
 
 
 def delivery(interaction: discord.Interaction) -> CheckinDelivery:
-    found = getattr(bot_of(interaction).get_cog("Checkins"), "delivery", None)
-    if not isinstance(found, CheckinDelivery):
-        raise RuntimeError("the check-ins extension is not loaded")
-    return found
+    return bot_of(interaction).delivery.checkins
 
 
 def render(
@@ -115,7 +112,7 @@ def _page_shown(message: discord.Message) -> int:
 
 
 async def dms_open(interaction: discord.Interaction, guild_id: int) -> None:
-    await service(interaction).contacts.reopen_dms(interaction.user.id, guild_id)
+    await bot_of(interaction).delivery.dms.reopen(interaction.user.id, guild_id)
     await interaction.response.send_message(
         "Thanks! I'll try your DMs for your next check-in. If they are still closed, it will "
         "come to this thread again.",

@@ -1,10 +1,11 @@
 """The Discord side of check-in delivery: the `Messenger` the delivery service calls.
 
-Discord's answers become the few outcomes the service acts on (CONTRACT.md §4): 50007 and
-50278 mean the member cannot be DMed (skip them, use the fallback), 40003 or a rate limit
-too long to wait out pauses the whole queue, 10003 means a stored channel is gone, and a
-missing permission or a locked thread means the fallback cannot be used. Sends reuse the
-stored DM channel id through a partial messageable, so a repeat DM costs one request.
+DMs (prompts, reminders, mentor alerts) go through the one DM adapter (`bot.dm`), which
+applies the closed-DM policy, reuses the stored DM channel and, for the paced sender, turns
+40003 into `Throttled` so the whole queue pauses. Posts in a fallback thread turn Discord's
+answers into the outcomes the service acts on (CONTRACT.md §4): 40003 or a rate limit too
+long to wait out pauses the queue, 10003 means the thread is gone, and a missing permission
+or a locked thread means the fallback cannot be used.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import logging
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import discord
-from discord.utils import format_dt
 
 from bot.director_log import post_director_log
+from bot.dm import TOO_FAST, UNKNOWN_CHANNEL, DirectMessages
+from bot.domain.wallclock import discord_timestamp
 from bot.sender import Throttled
 from bot.services.checkins import MentorAlert, Prompt, ReminderPlan, RiskChange
-from bot.services.delivery import CannotPost, ChannelGone, DmClosed
+from bot.services.contacts import DmResult
+from bot.services.delivery import CannotPost, ChannelGone, Claim, DmClosed
 from bot.ui.embeds import clip
 from cogs.checkins import _ids, _screens
 
@@ -27,9 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DM_CLOSED_CODES = frozenset({50007, 50278})
-TOO_FAST = 40003
-UNKNOWN_CHANNEL = 10003
 THREAD_NAME_LIMIT = 100
 RECENT_MESSAGES = 25
 """How far back `find_prompt` looks: an interrupted send is retried within minutes, and a
@@ -37,13 +37,12 @@ member's DM channel with the bot holds few messages, so the prompt is always amo
 
 
 def translate(exc: discord.HTTPException | discord.RateLimited) -> Exception:
-    """The delivery outcome for a Discord error, or the error itself if it is a bug."""
+    """The delivery outcome for a Discord error in a thread, or the error itself if it is
+    a bug."""
     if isinstance(exc, discord.RateLimited):
         return Throttled(exc.retry_after)
     if exc.code == TOO_FAST:
         return Throttled()
-    if exc.code in DM_CLOSED_CODES:
-        return DmClosed(str(exc.code))
     if exc.code == UNKNOWN_CHANNEL:
         return ChannelGone()
     if isinstance(exc, discord.Forbidden | discord.NotFound) or exc.code in (50083, 160005):
@@ -52,8 +51,9 @@ def translate(exc: discord.HTTPException | discord.RateLimited) -> Exception:
 
 
 class DiscordMessenger:
-    def __init__(self, bot: MentorBot) -> None:
+    def __init__(self, bot: MentorBot, dms: DirectMessages) -> None:
         self.bot = bot
+        self.dms = dms
 
     def _guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
@@ -62,22 +62,30 @@ class DiscordMessenger:
     def _channel(self, channel_id: int) -> discord.PartialMessageable:
         return self.bot.get_partial_messageable(channel_id)
 
-    async def open_dm(self, user_id: int) -> int:
-        try:
-            channel = await self.bot.create_dm(discord.Object(id=user_id))
-        except (discord.HTTPException, discord.RateLimited) as exc:
-            _reraise(exc)
-        return channel.id
+    async def dm_prompt(
+        self, guild_id: int, user_id: int, prompt: Prompt, *, nonce: str, asked: bool, claim: Claim
+    ) -> DmResult:
+        embed, view = _screens.prompt_message(prompt, self._guild_name(guild_id), in_thread=False)
+        return await self.dms.send(
+            guild_id,
+            user_id,
+            embed=embed,
+            view=view,
+            nonce=nonce,
+            asked=asked,
+            wait=False,
+            before_send=claim,
+        )
 
     async def send_prompt(
-        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int
     ) -> int:
         embed, view = _screens.prompt_message(
-            prompt, self._guild_name(prompt.guild_id), in_thread=mention is not None
+            prompt, self._guild_name(prompt.guild_id), in_thread=True
         )
         return await self._send(
             channel_id,
-            content=f"<@{mention}>" if mention is not None else None,
+            content=f"<@{mention}>",
             embed=embed,
             view=view,
             nonce=nonce,
@@ -128,17 +136,27 @@ class DiscordMessenger:
             prompt_link = (
                 f"https://discord.com/channels/{where}/{plan.channel_id}/{plan.message_id}"
             )
-        mention = plan.user_id if plan.delivery == "thread" else None
+        in_thread = plan.delivery == "thread"
+        mention = plan.user_id if in_thread else None
         prompt = await self.bot.services.checkins.prompt(plan.period_id)
-        text = _screens.reminder_text(format_dt(prompt.due_at, "R"), prompt_link, mention)
-        await self._send(plan.channel_id, content=text, nonce=nonce, mention=mention)
+        text = _screens.reminder_text(discord_timestamp(prompt.due_at, "R"), prompt_link, mention)
+        if in_thread:
+            await self._send(plan.channel_id, content=text, nonce=nonce, mention=mention)
+            return
+        sent = await self.dms.send(
+            plan.guild_id, plan.user_id, content=text, nonce=nonce, wait=False
+        )
+        if sent.outcome == "dms_closed":
+            raise DmClosed(str(sent.code))
+        if not sent.delivered:
+            raise CannotPost(sent.code)  # a reminder is sent at most once: not retried
 
-    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None:
+    async def alert_mentor(self, alert: MentorAlert) -> DmResult:
         guild = self.bot.get_guild(alert.guild_id)
         member = guild.get_member(alert.mentee_id) if guild is not None else None
         name = member.display_name if member is not None else "Your mentee"
         embed = _screens.mentor_alert(alert, name, self._guild_name(alert.guild_id))
-        await self._send(channel_id, embed=embed, nonce=None, mention=None)
+        return await self.dms.send(alert.guild_id, alert.mentor_id, embed=embed)
 
     async def report_risk(self, change: RiskChange) -> None:
         guild = self.bot.get_guild(change.guild_id)

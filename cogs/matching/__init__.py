@@ -7,36 +7,24 @@ every director subcommand and button checks the Director role in code.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import MentorBot
-from bot.checks import guild_member_of, is_director, require_director
+from bot.checks import guild_member_of, is_director
 from bot.director_log import post_director_log
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
-from bot.scheduler import DueTimer
-from bot.services.matching import END_REASON_LABELS, EndReason, FollowupAnswer
-from bot.ui.components import guarded
-from cogs.matching import _flow, _ids, _screens
+from bot.services.matching import END_REASON_LABELS, EndReason
+from cogs.matching import _components, _flow, _screens
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
 
 log = logging.getLogger(__name__)
-
-
-async def _director(
-    interaction: discord.Interaction, guild_id: int | None = None
-) -> tuple[discord.Guild, discord.Member]:
-    guild, member = guild_member_of(interaction)
-    if guild_id is not None and guild.id != guild_id:
-        raise UserError("This button belongs to another server.")
-    settings = await _flow.bot_of(interaction).services.settings.get(guild.id)
-    require_director(member, settings.director_role_id)
-    return guild, member
 
 
 async def _send_pages(
@@ -57,133 +45,6 @@ async def _send_pages(
             await interaction.response.send_message(embeds=group, ephemeral=True, **extra)
 
 
-class IntroduceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.INTRODUCE):
-    def __init__(self, guild_id: int, mentee_id: int, mentor_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Introduce", custom_id=_ids.introduce(guild_id, mentee_id, mentor_id)
-            )
-        )
-        self.guild_id, self.mentee_id, self.mentor_id = guild_id, mentee_id, mentor_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> IntroduceButton:
-        return cls(int(match["guild"]), int(match["mentee"]), int(match["mentor"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, "match introduce button", lambda: self._introduce(interaction))
-
-    async def _introduce(self, interaction: discord.Interaction) -> None:
-        guild, director = await _director(interaction, self.guild_id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        done = await _flow.introduce(
-            _flow.bot_of(interaction), guild, director, self.mentee_id, self.mentor_id
-        )
-        await interaction.followup.send(
-            _screens.introduced(done.match, done.thread, done.dms_closed, done.followup_due),
-            ephemeral=True,
-        )
-
-
-class ApplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.APPLY):
-    def __init__(self, guild_id: int, proposal_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(label="Apply", custom_id=_ids.apply(guild_id, proposal_id))
-        )
-        self.guild_id, self.proposal_id = guild_id, proposal_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ApplyButton:
-        return cls(int(match["guild"]), int(match["proposal"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, "match apply proposal", lambda: self._apply(interaction))
-
-    async def _apply(self, interaction: discord.Interaction) -> None:
-        guild, director = await _director(interaction, self.guild_id)
-        bot = _flow.bot_of(interaction)
-        pairs = await bot.services.matching.take_proposal(guild.id, self.proposal_id, director.id)
-        await interaction.response.defer()
-        lines: list[str] = []
-        for mentee_id, mentor_id in pairs:
-            try:
-                done = await _flow.introduce(bot, guild, director, mentee_id, mentor_id)
-            except UserError as exc:
-                lines.append(f"⚠️ <@{mentee_id}> → <@{mentor_id}> skipped: {exc.message}")
-            except Exception:
-                # One pair's failure must not cost the rest of an approved proposal.
-                log.exception(
-                    "Introduction failed while applying a proposal (guild=%s mentee=%s mentor=%s)",
-                    guild.id,
-                    mentee_id,
-                    mentor_id,
-                )
-                lines.append(
-                    f"⚠️ <@{mentee_id}> → <@{mentor_id}> failed because of an error on our side; "
-                    "try `/match create` for this pair."
-                )
-            else:
-                lines.append(
-                    f"✅ <@{mentee_id}> → <@{mentor_id}>: introduced in {done.thread.mention}"
-                )
-        first, *more = _screens.group_embeds(_screens.applied(lines))
-        await interaction.edit_original_response(embeds=first, view=None)
-        for group in more:
-            await interaction.followup.send(embeds=group, ephemeral=True)
-
-
-class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.CANCEL):
-    def __init__(self, guild_id: int, proposal_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(label="Cancel", custom_id=_ids.cancel(guild_id, proposal_id))
-        )
-        self.guild_id, self.proposal_id = guild_id, proposal_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> CancelButton:
-        return cls(int(match["guild"]), int(match["proposal"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, "match cancel proposal", lambda: self._cancel(interaction))
-
-    async def _cancel(self, interaction: discord.Interaction) -> None:
-        guild, director = await _director(interaction, self.guild_id)
-        bot = _flow.bot_of(interaction)
-        await bot.services.matching.cancel_proposal(guild.id, self.proposal_id, director.id)
-        await interaction.response.edit_message(
-            content="Proposal discarded; nothing was changed.", embed=None, view=None
-        )
-
-
-class FollowupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.FOLLOWUP):
-    def __init__(self, match_id: int, round_: int, answer: FollowupAnswer) -> None:
-        super().__init__(
-            discord.ui.Button(label=answer, custom_id=_ids.followup(match_id, round_, answer))
-        )
-        self.match_id, self.round, self.answer = match_id, round_, answer
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> FollowupButton:
-        return cls(int(match["match"]), int(match["round"]), cast(FollowupAnswer, match["answer"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            "match follow-up answer",
-            lambda: _flow.answer_followup(interaction, self.match_id, self.round, self.answer),
-        )
-
-
-DYNAMIC_ITEMS = (IntroduceButton, ApplyButton, CancelButton, FollowupButton)
-
 _REASONS = [
     app_commands.Choice(name=label, value=reason.value)
     for reason, label in END_REASON_LABELS.items()
@@ -197,36 +58,24 @@ class Matching(commands.Cog):
 
     def __init__(self, bot: MentorBot) -> None:
         self.bot = bot
-        self.timer = DueTimer(bot.scheduler, bot.clock, _flow.TIMER, self._run_due)
-        self._started = False
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.bot.timers[_flow.TIMER] = self.timer
+        self.bot.persistent.add(*_components.ALL)
+        self.bot.timers.add(_flow.TIMER, self._run_due, on_start=self._on_start)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.timer.arm(None)
-        self.bot.timers.pop(_flow.TIMER, None)
+        self.bot.persistent.remove(*_components.ALL)
+        await self.bot.timers.remove(_flow.TIMER)
 
     async def _run_due(self, now: datetime) -> datetime | None:
         return await _flow.run_due_followups(self.bot, now)
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        """Reservations a stopped process left are dropped, and follow-ups that fell due
-        while the bot was down go out, once it is connected.
-
-        `on_ready` fires again after a reconnect; the first run is enough, and the timer
-        keeps itself armed from then on.
-        """
-        if self._started:
-            return
-        self._started = True
+    async def _on_start(self) -> None:
+        """Once connected, before follow-ups that fell due while the bot was down go out:
+        reservations a stopped process left are dropped."""
         dropped = await self.bot.services.matching.drop_unfinished_introductions()
         if dropped:
             log.warning("Dropped %d introduction(s) a stopped process never finished", dropped)
-        await self.timer.fire()
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
@@ -245,7 +94,7 @@ class Matching(commands.Cog):
     async def suggest(
         self, interaction: discord.Interaction, mentee: discord.Member | None = None
     ) -> None:
-        guild, director = await _director(interaction)
+        guild, director = await _flow.director_of(interaction)
         matching = self.bot.services.matching
         await interaction.response.defer(ephemeral=True, thinking=True)
         if mentee is not None:
@@ -262,7 +111,7 @@ class Matching(commands.Cog):
     async def create(
         self, interaction: discord.Interaction, mentee: discord.Member, mentor: discord.Member
     ) -> None:
-        guild, director = await _director(interaction)
+        guild, director = await _flow.director_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         done = await _flow.introduce(self.bot, guild, director, mentee.id, mentor.id)
         await interaction.followup.send(
@@ -280,7 +129,7 @@ class Matching(commands.Cog):
         reason: app_commands.Choice[str],
     ) -> None:
         # A User, not a Member: a mentee who left the server must still be selectable.
-        guild, director = await _director(interaction)
+        guild, director = await _flow.director_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         done = await _flow.end(self.bot, guild, director, mentee.id, EndReason(reason.value))
         await interaction.followup.send(
@@ -321,7 +170,7 @@ class Matching(commands.Cog):
         timezone_weight: app_commands.Range[float, 0.0, 10.0] | None = None,
         capacity_weight: app_commands.Range[float, 0.0, 10.0] | None = None,
     ) -> None:
-        guild, director = await _director(interaction)
+        guild, director = await _flow.director_of(interaction)
         service = self.bot.services.settings
         current = await service.get(guild.id)
         weights = None

@@ -18,10 +18,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 import discord
 
+from bot.checks import guild_member_of, require_director
 from bot.director_log import post_director_log
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
@@ -36,12 +37,23 @@ log = logging.getLogger(__name__)
 TIMER = "match_followups"
 # A week without messages; archived threads are never deleted.
 THREAD_ARCHIVE_MINUTES: Final[Literal[10080]] = 10080
-_DMS_CLOSED = (50007, 50278)
 _PERMISSION_CODES = (50001, 50013)
 
 
 def bot_of(interaction: discord.Interaction) -> MentorBot:
     return cast("MentorBot", interaction.client)
+
+
+async def director_of(
+    interaction: discord.Interaction, guild_id: int | None = None
+) -> tuple[discord.Guild, discord.Member]:
+    """The server and the director acting in it; a button must be clicked in its own server."""
+    guild, member = guild_member_of(interaction)
+    if guild_id is not None and guild.id != guild_id:
+        raise UserError("This button belongs to another server.")
+    settings = await bot_of(interaction).services.settings.get(guild.id)
+    require_director(member, settings.director_role_id)
+    return guild, member
 
 
 async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
@@ -149,7 +161,8 @@ async def introduce(
     closed: list[int] = []
     for member, role, partner in ((mentee, "mentee", mentor), (mentor, "mentor", mentee)):
         embed = _screens.intro_dm(guild, role, partner.id, thread, settings.match_followup_days)
-        if not await send_dm(bot, guild, member, embed=embed):
+        sent = await bot.delivery.dms.send(guild.id, member.id, embed=embed)
+        if not sent.delivered:
             closed.append(member.id)
             await _send_quietly(thread, _screens.dms_closed_note(member.id))
     await post_director_log(
@@ -160,6 +173,61 @@ async def introduce(
     due = await matching.followup_due_of(match.id)
     arm_followups(bot, due)
     return Introduced(match, thread, closed, due)
+
+
+async def introduce_clicked(
+    interaction: discord.Interaction, guild_id: int, mentee_id: int, mentor_id: int
+) -> None:
+    """The Introduce button under a suggestion."""
+    guild, director = await director_of(interaction, guild_id)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    done = await introduce(bot_of(interaction), guild, director, mentee_id, mentor_id)
+    await interaction.followup.send(
+        _screens.introduced(done.match, done.thread, done.dms_closed, done.followup_due),
+        ephemeral=True,
+    )
+
+
+async def apply_proposal(interaction: discord.Interaction, guild_id: int, proposal_id: int) -> None:
+    """Introduce every pair of an approved proposal; one pair's failure is reported, and
+    does not cost the rest."""
+    guild, director = await director_of(interaction, guild_id)
+    bot = bot_of(interaction)
+    pairs = await bot.services.matching.take_proposal(guild.id, proposal_id, director.id)
+    await interaction.response.defer()
+    lines: list[str] = []
+    for mentee_id, mentor_id in pairs:
+        try:
+            done = await introduce(bot, guild, director, mentee_id, mentor_id)
+        except UserError as exc:
+            lines.append(f"⚠️ <@{mentee_id}> → <@{mentor_id}> skipped: {exc.message}")
+        except Exception:
+            log.exception(
+                "Introduction failed while applying a proposal (guild=%s mentee=%s mentor=%s)",
+                guild.id,
+                mentee_id,
+                mentor_id,
+            )
+            lines.append(
+                f"⚠️ <@{mentee_id}> → <@{mentor_id}> failed because of an error on our side; "
+                "try `/match create` for this pair."
+            )
+        else:
+            lines.append(f"✅ <@{mentee_id}> → <@{mentor_id}>: introduced in {done.thread.mention}")
+    first, *more = _screens.group_embeds(_screens.applied(lines))
+    await interaction.edit_original_response(embeds=first, view=None)
+    for group in more:
+        await interaction.followup.send(embeds=group, ephemeral=True)
+
+
+async def cancel_proposal(
+    interaction: discord.Interaction, guild_id: int, proposal_id: int
+) -> None:
+    guild, director = await director_of(interaction, guild_id)
+    await bot_of(interaction).services.matching.cancel_proposal(guild.id, proposal_id, director.id)
+    await interaction.response.edit_message(
+        content="Proposal discarded; nothing was changed.", embed=None, view=None
+    )
 
 
 def _thread_failure(channel: discord.TextChannel, exc: discord.HTTPException) -> UserError:
@@ -243,40 +311,6 @@ async def _archive(thread: discord.Thread) -> bool:
     return True
 
 
-async def send_dm(
-    bot: MentorBot,
-    guild: discord.Guild,
-    member: discord.Member | discord.User,
-    *,
-    embed: discord.Embed,
-    view: discord.ui.View | None = None,
-    nonce: str | None = None,
-) -> bool:
-    """DM a member; False (recorded when DMs are closed) instead of raising.
-
-    A member already known to have closed DMs is not tried again: each refusal is a 403
-    that counts against Discord's invalid-request limit. The flag clears when they next
-    interact with the bot in DMs.
-    """
-    if await bot.services.contacts.dm_closed(guild.id, member.id):
-        return False
-    try:
-        channel = await member.create_dm()
-        extra: dict[str, Any] = {}
-        if view is not None:
-            extra["view"] = view
-        if nonce is not None:
-            extra["nonce"] = nonce  # Discord drops a resend with the same nonce
-        await channel.send(embed=embed, **extra)
-    except discord.HTTPException as exc:
-        if exc.code in _DMS_CLOSED:
-            await bot.services.contacts.set_dm_closed(guild.id, member.id, True)
-        else:
-            log.warning("DM failed (guild=%s user=%s code=%s)", guild.id, member.id, exc.code)
-        return False
-    return True
-
-
 # ----------------------------------------------------------------------- ending
 
 
@@ -306,7 +340,7 @@ async def end(
             gone.append(member_id)
             continue
         embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
-        if await send_dm(bot, guild, member, embed=embed):
+        if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
     outcome: ThreadOutcome = "missing"
     thread = await thread_of(guild, match.intro_thread_id)
@@ -349,7 +383,10 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
         return
     embed = _screens.followup_embed(guild, prompt)
     view = _screens.followup_view(prompt)
-    if await send_dm(bot, guild, member, embed=embed, view=view, nonce=prompt.nonce):
+    sent = await bot.delivery.dms.send(
+        guild.id, member.id, embed=embed, view=view, nonce=prompt.nonce
+    )
+    if sent.delivered:
         await matching.record_delivery(prompt, "dm")
         return
     thread = await thread_of(guild, prompt.intro_thread_id)

@@ -3,176 +3,23 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any, cast
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import MentorBot
 from bot.checks import guild_member_of, require_director
 from bot.director_log import post_director_log
 from bot.errors import UserError
 from bot.roles import remove_programme_roles
 from bot.services.onboarding import Viewer
-from bot.ui.components import guarded, modal_values
-from cogs.onboarding import _flow, _ids, _screens
-from cogs.onboarding._ids import Mode
+from cogs.onboarding import _components, _flow, _screens
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
 
 log = logging.getLogger(__name__)
-
-_MODAL = re.compile(_ids.MODAL)
-
-
-class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.START):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Start", custom_id=_ids.start(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> StartButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            "onboarding start button",
-            lambda: _flow.show_current(interaction, self.guild_id),
-        )
-
-
-class AnswerSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=_ids.PICK):
-    def __init__(self, guild_id: int, mode: Mode, qid: str) -> None:
-        super().__init__(discord.ui.Select(custom_id=_ids.pick(guild_id, mode, qid)))
-        self.guild_id, self.mode, self.qid = guild_id, mode, qid
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> AnswerSelect:
-        return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        values = list(self.item.values)
-        await guarded(
-            interaction,
-            f"onboarding answer {self.qid}",
-            lambda: _flow.advance(interaction, self.guild_id, {self.qid: values}, self.mode),
-        )
-
-
-class SkipButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.SKIP):
-    def __init__(self, guild_id: int, mode: Mode, qid: str) -> None:
-        super().__init__(discord.ui.Button(label="Skip", custom_id=_ids.skip(guild_id, mode, qid)))
-        self.guild_id, self.mode, self.qid = guild_id, mode, qid
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SkipButton:
-        return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"onboarding skip {self.qid}",
-            lambda: _flow.advance(interaction, self.guild_id, {self.qid: []}, self.mode),
-        )
-
-
-class WriteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.WRITE):
-    def __init__(self, guild_id: int, mode: Mode, qid: str) -> None:
-        super().__init__(
-            discord.ui.Button(label="Answer", custom_id=_ids.write(guild_id, mode, qid))
-        )
-        self.guild_id, self.mode, self.qid = guild_id, mode, qid
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> WriteButton:
-        return cls(int(match["guild"]), cast(Mode, match["mode"]), match["qid"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            f"onboarding write {self.qid}",
-            lambda: _flow.open_modal(interaction, self.guild_id, self.qid, self.mode),
-        )
-
-
-class EditButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.EDIT):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Edit", custom_id=_ids.edit(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> EditButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            "onboarding edit",
-            lambda: _flow.show_edit_picker(interaction, self.guild_id),
-        )
-
-
-class ChangeSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=_ids.CHANGE):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Select(custom_id=_ids.change(guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ChangeSelect:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        qid = self.item.values[0] if self.item.values else ""
-        await guarded(
-            interaction,
-            "onboarding change",
-            lambda: _flow.show_edit_step(interaction, self.guild_id, qid),
-        )
-
-
-class SummaryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_ids.SUMMARY):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(label="Back to summary", custom_id=_ids.summary(guild_id))
-        )
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SummaryButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(
-            interaction,
-            "onboarding summary",
-            lambda: _flow.show_summary(interaction, self.guild_id),
-        )
-
-
-DYNAMIC_ITEMS = (
-    StartButton,
-    AnswerSelect,
-    SkipButton,
-    WriteButton,
-    EditButton,
-    ChangeSelect,
-    SummaryButton,
-)
 
 
 class Onboarding(commands.Cog):
@@ -187,10 +34,10 @@ class Onboarding(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.persistent.add(*_components.ALL)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.persistent.remove(*_components.ALL)
 
     # ------------------------------------------------------------------ events
 
@@ -203,41 +50,21 @@ class Onboarding(commands.Cog):
         settings = await self.bot.services.settings.get(guild.id)
         if not settings.roles_configured:
             return  # the programme isn't set up yet; /onboarding start works later
-        rendered = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
-        try:
-            message = await _flow.send_dm(self.bot, guild, member, rendered)
-        except discord.HTTPException:
-            log.warning("Welcome DM failed (guild=%s user=%s)", guild.id, member.id, exc_info=True)
-            return
-        if message is None:
-            log.info("Welcome DM not delivered: DMs closed (guild=%s user=%s)", guild.id, member.id)
+        embed, view = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
+        sent = await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
+        if not sent.delivered:
+            log.info(
+                "Welcome DM not delivered (guild=%s user=%s outcome=%s)",
+                guild.id,
+                member.id,
+                sent.outcome,
+            )
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         """Raw, so a member who left while uncached is still recorded."""
         if not payload.user.bot:
             await self.bot.services.onboarding.record_leave(payload.guild_id, payload.user.id)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Modal submissions are routed by custom id so they survive a restart."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data = cast(dict[str, Any], interaction.data or {})
-        match = _MODAL.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        await guarded(
-            interaction,
-            f"onboarding modal {match['qid']}",
-            lambda: _flow.submit_modal(
-                interaction,
-                int(match["guild"]),
-                match["qid"],
-                cast(Mode, match["mode"]),
-                {k: v for k, v in modal_values(data).items() if isinstance(v, str)},
-            ),
-        )
 
     # ------------------------------------------------------------- /onboarding
 
@@ -252,18 +79,22 @@ class Onboarding(commands.Cog):
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         screen = await self.bot.services.onboarding.start(guild.id, member.id)
-        rendered = await _flow.render(self.bot, guild, screen)
-        message = await _flow.send_dm(self.bot, guild, member, rendered)
-        if message is not None:
+        embed, view = await _flow.render(self.bot, guild, screen)
+        # The member asked: their DMs are tried even if they were closed before.
+        sent = await self.bot.delivery.dms.send(
+            guild.id, member.id, embed=embed, view=view, asked=True
+        )
+        if sent.delivered:
             await interaction.edit_original_response(
-                content=f"I've sent you a DM to continue your sign-up: {message.jump_url}"
+                content=f"I've sent you a DM to continue your sign-up: {sent.jump_url}"
             )
             return
+        why = "Your DMs are closed" if sent.outcome == "dms_closed" else "I couldn't DM you"
         embed, view = await _flow.render(
             self.bot,
             guild,
             screen,
-            intro="Your DMs are closed, so let's do it here; only you can see these messages.",
+            intro=f"{why}, so let's do it here; only you can see these messages.",
         )
         await interaction.edit_original_response(embed=embed, view=view)
 
@@ -284,7 +115,9 @@ class Onboarding(commands.Cog):
             "A programme director has reset your sign-up, so your earlier answers are cleared. "
             "Press **Start** whenever you're ready to sign up again."
         )
-        told = await _flow.send_dm(self.bot, guild, member, (embed, view)) is not None
+        told = (
+            await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
+        ).delivered
         await interaction.edit_original_response(
             content=f"{member.mention}'s sign-up is reset; their programme role is removed. "
             + (

@@ -6,7 +6,6 @@ message (old DM, ephemeral fallback, before or after a restart) the click came f
 
 from __future__ import annotations
 
-import calendar
 import logging
 from typing import TYPE_CHECKING, cast
 
@@ -14,9 +13,10 @@ import discord
 
 from bot.director_log import post_director_log
 from bot.domain import questionnaire as qn
+from bot.domain import wallclock
 from bot.errors import UserError
 from bot.roles import give_programme_role
-from bot.services.onboarding import Completion, OnboardingService, Screen
+from bot.services.onboarding import OnboardingService, Screen
 from cogs.onboarding import _screens
 from cogs.onboarding._ids import Mode
 
@@ -122,8 +122,14 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
     """Store the profile, give the role, and say what happened in one line."""
     onboarding = service(bot)
     completion = await onboarding.complete(guild.id, member.id)
-    await bot.services.checkins.ensure_schedule(guild.id, member.id)
-    schedule_note = await _follow_schedule_answer(bot, guild, member, completion)
+    moved = await bot.services.checkins.follow_signup(
+        guild.id, member.id, schedule_changed=completion.schedule_changed
+    )
+    schedule_note = (
+        f"Your next check-in: {wallclock.discord_timestamp(moved.next_due_at, 'F')}."
+        if moved is not None and moved.next_due_at is not None
+        else None
+    )
     settings = await bot.services.settings.get(guild.id)
     lines = ["Your answers are saved."]
     if completion.assign_role:
@@ -148,26 +154,6 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
     if completion.first_time and completion.cohort_id is None:
         lines.append("You'll join the next cohort as soon as the directors open it.")
     return "🎉 " + " ".join(lines) if completion.first_time else " ".join(lines)
-
-
-async def _follow_schedule_answer(
-    bot: MentorBot, guild: discord.Guild, member: discord.Member, completion: Completion
-) -> str | None:
-    """A mentee who changes their check-in answer expects their check-ins to follow it."""
-    if not completion.schedule_changed or completion.role != "mentee":
-        return None
-    record = await service(bot).get(guild.id, member.id)
-    checkin = qn.checkin_of(record.answers) if record else None
-    zone = qn.timezone_of(record.answers) if record else None
-    if checkin is None or zone is None:
-        return None
-    weekday, at = checkin
-    view = await bot.services.checkins.set_schedule(
-        guild.id, member.id, day=calendar.day_name[weekday], at=at.strftime("%H:%M"), timezone=zone
-    )
-    if view.next_due_at is None:
-        return None
-    return f"Your next check-in: {discord.utils.format_dt(view.next_due_at, 'F')}."
 
 
 async def open_modal(interaction: discord.Interaction, guild_id: int, qid: str, mode: Mode) -> None:
@@ -241,20 +227,3 @@ async def show_summary(interaction: discord.Interaction, guild_id: int) -> None:
     guild, member = await member_of(bot, guild_id, interaction.user.id)
     screen = await service(bot).screen(guild.id, member.id)
     await update(interaction, await render(bot, guild, screen))
-
-
-async def send_dm(
-    bot: MentorBot, guild: discord.Guild, member: discord.Member | discord.User, rendered: Rendered
-) -> discord.Message | None:
-    """DM a screen; None when the member's DMs are closed (recorded, not retried blindly)."""
-    embed, view = rendered
-    try:
-        channel = await member.create_dm()
-        message = await channel.send(embed=embed, view=view)
-    except discord.Forbidden as exc:
-        if exc.code not in (50007, 50278):
-            raise
-        await bot.services.contacts.set_dm_closed(guild.id, member.id, True)
-        return None
-    await bot.services.contacts.dm_delivered(guild.id, member.id, channel.id)
-    return message

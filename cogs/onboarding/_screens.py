@@ -9,6 +9,7 @@ from __future__ import annotations
 import discord
 
 from bot.domain import questionnaire as qn
+from bot.domain import wallclock
 from bot.services.onboarding import Screen
 from bot.ui.components import MessageLayout
 from bot.ui.embeds import COLOUR, COLOUR_OK, DESCRIPTION_LIMIT, add_field, clip
@@ -166,7 +167,7 @@ def edit_picker(
 class AnswerModal(discord.ui.Modal):
     """The text inputs of one step.
 
-    Submissions are routed by custom id in the cog's interaction listener rather than by
+    Submissions are answered by custom id (`_components.AnswerSubmitted`) rather than by
     `on_submit`, so a modal opened just before a restart is still answered afterwards.
     """
 
@@ -236,7 +237,7 @@ def _add_weekday_time(
 ) -> None:
     day, at = (None, None)
     if isinstance(current, str) and current:
-        day, at = qn.split_weekday_time(current)
+        day, at = wallclock.split_weekday_time(current)
     modal.add_item(
         discord.ui.Label(
             text=clip(f"{question.label}: day", INPUT_LABEL_LIMIT),

@@ -12,128 +12,25 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from bot.app import MentorBot
-from bot.sender import SendPacing
-from tests.e2e.conftest import BotProcess, configure, eventually
-from tests.e2e.onboarding_steps import mentee_signup, settled
-from tests.fakediscord import FakeDiscord, Guild, Interaction, Message, User
-
-MONDAY_0900 = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # Europe/London is on UTC in November
-GOALS = "Lead my first team\nSpeak at a meetup"
-
-
-def fast(bot: MentorBot, per_second: float = 1000.0) -> None:
-    """Tests send at a high rate; production keeps the conservative default."""
-    cog = bot.get_cog("Checkins")
-    assert cog is not None
-    cog.sender.pacing = SendPacing(per_second=per_second, throttle_pause=0.05)  # type: ignore[attr-defined]
-
-
-async def sign_up(
-    bot: MentorBot,
-    fake: FakeDiscord,
-    guild: Guild,
-    name: str,
-    *,
-    role: str = "mentee",
-    checkin: tuple[str, str] = ("Monday", "9am"),
-    timezone: str = "Europe/London",
-    goals: str = GOALS,
-    dms_closed: bool = False,
-) -> User:
-    """A member who signed up, through the services (what onboarding's finish does)."""
-    user = fake.world.add_user(name, dms_closed=dms_closed)
-    guild.add_member(user)
-    onboarding = bot.services.onboarding
-    await onboarding.start(guild.id, user.id)
-    raws: dict[str, object] = {
-        "role": role,
-        "areas": ["leadership"],
-        "bio": "",
-        "experience": "3-5" if role == "mentee" else "10+",
-        "timezone": timezone,
-        "checkin": list(checkin),
-        "consent": "agree",
-    }
-    raws |= {"goals": goals} if role == "mentee" else {"capacity": "3"}
-    screen = await onboarding.answer(guild.id, user.id, raws)
-    assert screen.complete
-    await onboarding.complete(guild.id, user.id)
-    await bot.services.checkins.ensure_schedule(guild.id, user.id)
-    return user
-
-
-def prompts(fake: FakeDiscord, user: User) -> list[Message]:
-    return [m for m in fake.dms(user) if "Check-in ·" in m.text]
-
-
-def is_prompt(message: Message) -> bool:
-    return "Check-in ·" in message.text
-
-
-def button_id(message: Message, goal: str, label: str) -> str:
-    """The custom id of `label` on the row that names `goal`."""
-    for row in message.components:
-        buttons = row.get("components", [])
-        if buttons and str(buttons[0].get("label", "")).endswith(goal):
-            for button in buttons:
-                if button.get("label") in (label, f"✓ {label}"):
-                    return str(button["custom_id"])
-    raise AssertionError(f"no {label!r} button for goal {goal!r} in {message.components}")
-
-
-async def click_goal(
-    fake: FakeDiscord, user: User, message: Message, goal: str, label: str
-) -> Message:
-    current = fake.world.find_message(message.id)
-    assert current is not None
-    h = await fake.click(user, current, custom_id=button_id(current, goal, label))
-    return await settled(fake, h, current, current.edits)
-
-
-async def write_note(
-    fake: FakeDiscord, user: User, message: Message, note: str, *, share: bool
-) -> Interaction:
-    current = fake.world.find_message(message.id)
-    assert current is not None
-    note_button = next(b for b in current.buttons if b["custom_id"].startswith("mb:ci:note:"))
-    opened = await fake.click(user, current, custom_id=note_button["custom_id"])
-    await opened.response()
-    assert opened.modal is not None and opened.modal["title"] == "Check-in note"
-    return await fake.submit_modal(
-        user, opened, {"note": note, "share": ["share" if share else "private"]}
-    )
-
-
-async def fire(bot: MentorBot) -> datetime | None:
-    return await bot.timers["checkins"].fire()
-
-
-async def sent_count(bot: MentorBot) -> int:
-    return int(
-        await bot.db.fetchval("SELECT count(*) FROM checkin_periods WHERE sent_at IS NOT NULL")
-    )
-
-
-async def wait_sent(bot: MentorBot, count: int) -> None:
-    """Until `count` prompts are marked sent: the test moves the clock only after that."""
-
-    async def marked() -> bool:
-        return await sent_count(bot) >= count
-
-    await eventually(marked, f"{count} prompt(s) marked sent")
-
-
-@pytest.fixture
-async def ready(
-    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
-) -> MentorBot:
-    await configure(fake, guild, users["director"])
-    fast(bot)
-    return bot
-
+from tests.e2e.support.checkins import (
+    MONDAY_0900,
+    button_id,
+    click_goal,
+    fire,
+    is_prompt,
+    prompts,
+    sent_count,
+    sign_up,
+    signed_up_then_down,
+    wait_sent,
+    write_note,
+)
+from tests.e2e.support.process import BotProcess, fast
+from tests.e2e.support.screens import join_and_start, mentee_signup
+from tests.e2e.support.server import setup_channels, start_configured
+from tests.e2e.support.waiting import eventually
+from tests.fakediscord import FakeDiscord, Guild, User
 
 # ------------------------------------------------------------------------ the rhythm
 
@@ -142,11 +39,8 @@ async def test_schedule_prompt_answers_note_and_mentor_told_when_stuck(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
     # A mentee signs up in the UI: their questionnaire answers start the schedule.
-    carol = fake.world.add_user("carol")
-    await fake.member_join(guild, carol)
-    welcome = await fake.wait_for_dm(carol)
-    start = await fake.click(carol, welcome, "Start")
-    await mentee_signup(fake, carol, await settled(fake, start, welcome, welcome.edits))
+    carol, screen = await join_and_start(fake, guild, "carol")
+    await mentee_signup(fake, carol, screen)
     view = await ready.services.checkins.schedule(guild.id, carol.id)
     assert view.next_due_at == MONDAY_0900
     mentor = await sign_up(ready, fake, guild, "maya", role="mentor")
@@ -268,8 +162,7 @@ async def test_reminder_after_a_day_then_missed_and_at_risk_for_directors(
 async def test_restart_mid_week_neither_duplicates_nor_loses_a_prompt(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
+    bot = await start_configured(process, fake, guild, users["director"])
     erin = await sign_up(bot, fake, guild, "erin")
     clock.set(MONDAY_0900)
     fast(bot)
@@ -306,12 +199,11 @@ async def test_restart_mid_week_neither_duplicates_nor_loses_a_prompt(
 async def test_down_over_the_due_time_inside_the_grace_window_sends_at_start_up(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
-    fay = await sign_up(bot, fake, guild, "fay")
-    await process.stop()
-    clock.set(MONDAY_0900 + timedelta(hours=11))
-    await process.start()  # no fire() by the test: start-up rebuilds what is due
+    back_at = MONDAY_0900 + timedelta(hours=11)
+    _, fay = await signed_up_then_down(
+        process, fake, guild, users["director"], clock, "fay", back_at
+    )
+    # no fire() by the test: start-up rebuilds what is due
     prompt = await fake.wait_for_dm(fay, is_prompt)
     assert "Lead my first team" in prompt.text
 
@@ -319,12 +211,10 @@ async def test_down_over_the_due_time_inside_the_grace_window_sends_at_start_up(
 async def test_down_past_the_grace_window_records_missed_without_a_prompt(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
-    gus = await sign_up(bot, fake, guild, "gus")
-    await process.stop()
-    clock.set(MONDAY_0900 + timedelta(hours=13))
-    bot = await process.start()
+    back_at = MONDAY_0900 + timedelta(hours=13)
+    bot, gus = await signed_up_then_down(
+        process, fake, guild, users["director"], clock, "gus", back_at
+    )
 
     async def missed() -> bool:
         status = await bot.db.fetchval(
@@ -384,14 +274,7 @@ async def test_closed_dms_get_a_private_thread_and_are_told_once(
 async def test_closed_dms_without_a_fallback_channel_show_in_setup_show(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
-    h = await fake.slash(
-        users["director"],
-        guild,
-        "setup channels",
-        introductions=guild.channel("introductions"),
-        sessions=guild.channel("sessions"),
-    )
-    await h.answer()
+    await (await setup_channels(fake, guild, users["director"])).answer()  # no fallback
     ivy = await sign_up(ready, fake, guild, "ivy", dms_closed=True)
     clock.set(MONDAY_0900)
     await fire(ready)
@@ -455,7 +338,7 @@ async def test_a_cohort_of_500_due_at_once_gets_exactly_500_prompts_while_comman
     fast(ready, per_second=2000)
     clock.set(MONDAY_0900)
     await fire(ready)
-    sender = ready.get_cog("Checkins").sender  # type: ignore[union-attr]
+    sender = ready.delivery.checkin_sender
     # A member runs a command in the middle of the burst: it is answered in time.
     h = await fake.slash(cohort[0], guild, "goal list")
     reply = await h.answer()

@@ -9,18 +9,8 @@ from typing import Any
 import pytest
 
 from bot.app import MentorBot
-from tests.e2e.conftest import configure
-from tests.e2e.test_checkins import MONDAY_0900, fast, fire, is_prompt, sign_up
+from tests.e2e.support.checkins import MONDAY_0900, fire, is_prompt, sign_up
 from tests.fakediscord import FakeDiscord, Guild, User
-
-
-@pytest.fixture
-async def ready(
-    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
-) -> MentorBot:
-    await configure(fake, guild, users["director"])
-    fast(bot)
-    return bot
 
 
 async def test_add_list_autocomplete_edit_and_done(

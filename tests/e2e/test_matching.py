@@ -10,82 +10,22 @@ from typing import Any
 import pytest
 
 from bot.app import MentorBot
-from tests.e2e.conftest import BotProcess, configure, eventually, wait_for_change
-from tests.e2e.onboarding_steps import mentee_signup
-from tests.fakediscord import FakeDiscord, Guild, Message, P, Thread, User
+from tests.e2e.support.matching import (
+    cohort_for_a_proposal,
+    fire,
+    followups,
+    introduce,
+    introduced_pair,
+    sign_up,
+    sign_up_pair,
+)
+from tests.e2e.support.members import newcomer
+from tests.e2e.support.process import BotProcess
+from tests.e2e.support.screens import mentee_signup
+from tests.e2e.support.server import start_configured
+from tests.e2e.support.waiting import eventually, wait_for_change
+from tests.fakediscord import FakeDiscord, Guild, P, User
 from tests.support import FakeClock
-
-TIMER = "match_followups"
-
-
-async def sign_up(
-    bot: MentorBot,
-    guild: Guild,
-    user: User,
-    role: str,
-    areas: list[str],
-    timezone: str,
-    capacity: int = 1,
-) -> None:
-    """A finished sign-up through the onboarding service (the screens have their own tests)."""
-    onboarding = bot.services.onboarding
-    await onboarding.start(guild.id, user.id)
-    steps: list[dict[str, object]] = [{"role": role}, {"areas": areas}]
-    if role == "mentee":
-        steps.append({"goals": f"Grow as {user.name}", "bio": f"I am {user.name}"})
-    else:
-        steps += [{"capacity": str(capacity)}, {"bio": f"I am {user.name}"}]
-    steps += [
-        {"experience": "3-5"},
-        {"timezone": timezone},
-        {"checkin": ["Monday", "9am"]},
-        {"consent": "agree"},
-    ]
-    for raws in steps:
-        await onboarding.answer(guild.id, user.id, raws)
-    await onboarding.complete(guild.id, user.id)
-
-
-async def newcomer(fake: FakeDiscord, guild: Guild, name: str) -> User:
-    user = fake.world.add_user(name)
-    await fake.member_join(guild, user)
-    await fake.wait_for_dm(user, lambda m: "Start" in m.button_labels)  # the welcome
-    return user
-
-
-@pytest.fixture
-async def ready(
-    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
-) -> MentorBot:
-    await configure(fake, guild, users["director"])
-    return bot
-
-
-async def introduce(
-    fake: FakeDiscord, guild: Guild, director: User, mentee: User, mentor: User
-) -> Thread:
-    reply = await (
-        await fake.slash(director, guild, "match create", mentee=mentee, mentor=mentor)
-    ).answer()
-    assert "Introduced" in reply.text, reply.text
-    return next(
-        t for t in fake.threads(guild.channel("introductions")) if mentee.id in t.member_ids
-    )
-
-
-async def sign_up_pair(bot: MentorBot, guild: Guild, mentee: User, mentor: User) -> None:
-    """The usual pair: both in Data, both in London, the mentor with one place."""
-    await sign_up(bot, guild, mentee, "mentee", ["data"], "Europe/London")
-    await sign_up(bot, guild, mentor, "mentor", ["data"], "Europe/London")
-
-
-def followups(fake: FakeDiscord, user: User) -> list[Message]:
-    return [m for m in fake.dms(user) if "Have you met yet?" in m.text and m.buttons]
-
-
-async def fire(bot: MentorBot) -> None:
-    await bot.timers[TIMER].fire()
-
 
 # ------------------------------------------------------------------------ journey
 
@@ -193,11 +133,8 @@ async def test_not_yet_twice_flags_the_pair(
 async def test_restart_before_the_due_time_sends_the_follow_up_exactly_once(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    bot = await process.start()
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    await configure(fake, guild, director)
-    await sign_up_pair(bot, guild, alice, bob)
-    await introduce(fake, guild, director, alice, bob)
+    bot = await start_configured(process, fake, guild, users["director"])
+    alice, bob, _, _ = await introduced_pair(fake, bot, guild, users)
 
     bot = await process.restart()
     clock.advance(timedelta(days=7))
@@ -216,9 +153,8 @@ async def test_restart_before_the_due_time_sends_the_follow_up_exactly_once(
 async def test_a_follow_up_due_while_the_bot_was_down_goes_out_at_start_up(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    bot = await process.start()
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await configure(fake, guild, director)
+    bot = await start_configured(process, fake, guild, director)
     await sign_up_pair(bot, guild, alice, bob)
     await bot.services.settings.set_matching(guild.id, followup_days=2, actor_id=director.id)
     await introduce(fake, guild, director, alice, bob)
@@ -328,9 +264,7 @@ async def test_missing_thread_permission_leaves_no_half_made_match(
 async def test_ending_a_match(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up_pair(ready, guild, alice, bob)
-    thread = await introduce(fake, guild, director, alice, bob)
+    alice, bob, director, thread = await introduced_pair(fake, ready, guild, users)
     clock.advance(timedelta(days=7))
     await fire(ready)
     (prompt,) = followups(fake, bob)
@@ -390,11 +324,8 @@ async def test_match_list_for_directors_and_mentors(
 async def test_whole_cohort_proposal_is_applied_only_on_confirmation(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    carl = await newcomer(fake, guild, "carl")
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, carl, "mentee", ["design"], "Asia/Tokyo")
-    await sign_up(ready, guild, bob, "mentor", ["data", "design"], "Europe/London", 2)
+    director = users["director"]
+    await cohort_for_a_proposal(fake, ready, guild, users)
 
     first = await (await fake.slash(director, guild, "match suggest")).answer()
     assert "Proposed matches · 2 pair(s)" in first.text
@@ -423,11 +354,8 @@ async def test_one_failed_introduction_does_not_stop_the_rest_of_a_proposal(
 ) -> None:
     from cogs.matching import _flow
 
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    carl = await newcomer(fake, guild, "carl")
-    await sign_up(ready, guild, alice, "mentee", ["data"], "Europe/London")
-    await sign_up(ready, guild, carl, "mentee", ["design"], "Asia/Tokyo")
-    await sign_up(ready, guild, bob, "mentor", ["data", "design"], "Europe/London", 2)
+    director = users["director"]
+    alice, _, _ = await cohort_for_a_proposal(fake, ready, guild, users)
     real_introduce = _flow.introduce
 
     async def flaky(bot: MentorBot, g: Any, actor: Any, mentee_id: int, mentor_id: int) -> Any:
@@ -480,11 +408,10 @@ async def test_closed_dms_are_noted_in_the_thread_and_the_follow_up_goes_there(
 async def test_directors_change_the_follow_up_delay(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
+    alice, director = users["alice"], users["director"]
     reply = await (await fake.slash(director, guild, "match settings", followup_days=3)).answer()
     assert "Saved" in reply.text and "**3** day(s)" in reply.text
-    await sign_up_pair(ready, guild, alice, bob)
-    await introduce(fake, guild, director, alice, bob)
+    await introduced_pair(fake, ready, guild, users)
     clock.advance(timedelta(days=3))
     await fire(ready)
     assert len(followups(fake, alice)) == 1
@@ -509,9 +436,7 @@ async def test_directors_change_the_follow_up_delay(
 async def test_a_match_whose_mentee_left_the_server_can_still_be_ended(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up_pair(ready, guild, alice, bob)
-    thread = await introduce(fake, guild, director, alice, bob)
+    alice, bob, director, thread = await introduced_pair(fake, ready, guild, users)
 
     await fake.member_leave(guild, alice)
     left = await fake.wait_for_message(
@@ -536,9 +461,7 @@ async def test_a_match_whose_mentee_left_the_server_can_still_be_ended(
 async def test_ending_copes_with_a_deleted_thread(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
-    alice, bob, director = users["alice"], users["bob"], users["director"]
-    await sign_up_pair(ready, guild, alice, bob)
-    thread = await introduce(fake, guild, director, alice, bob)
+    alice, _, director, thread = await introduced_pair(fake, ready, guild, users)
     await ready.db.execute("UPDATE matches SET intro_thread_id = ?", (thread.id + 12345,))
     reply = await (
         await fake.slash(director, guild, "match end", mentee=alice, reason="other")
@@ -551,9 +474,8 @@ async def test_ending_copes_with_a_deleted_thread(
 async def test_an_introduction_cut_short_by_a_crash_is_dropped_at_restart(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: FakeClock
 ) -> None:
-    bot = await process.start()
     alice, bob, director = users["alice"], users["bob"], users["director"]
-    await configure(fake, guild, director)
+    bot = await start_configured(process, fake, guild, director)
     carl = await newcomer(fake, guild, "carl")
     await sign_up_pair(bot, guild, alice, bob)
     await sign_up(bot, guild, carl, "mentor", ["data"], "Europe/London")

@@ -4,37 +4,25 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bot.app import MentorBot
-from tests.e2e.conftest import BotProcess, configure, eventually
-from tests.e2e.onboarding_steps import choose, footer, mentee_signup, settled, write
+from tests.e2e.support.process import BotProcess
+from tests.e2e.support.screens import (
+    choose,
+    footer,
+    join_and_start,
+    mentee_signup,
+    mentee_signup_in_the_server,
+    settled,
+    write,
+)
+from tests.e2e.support.server import start_configured
+from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, P, User
-
-
-@pytest.fixture
-async def ready(
-    fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
-) -> MentorBot:
-    await configure(fake, guild, users["director"])
-    return bot
-
-
-async def join_and_start(fake: FakeDiscord, guild: Guild, name: str) -> tuple[User, object]:
-    user = fake.world.add_user(name)
-    await fake.member_join(guild, user)
-    welcome = await fake.wait_for_dm(user)
-    assert welcome.button_labels == ["Start"]
-    assert "Your privacy" in welcome.text
-    h = await fake.click(user, welcome, "Start")
-    screen = await settled(fake, h, welcome, welcome.edits)
-    assert "Step 1 of" in footer(screen)
-    return user, screen
 
 
 async def test_join_dm_and_mentee_signup(fake: FakeDiscord, ready: MentorBot, guild: Guild) -> None:
     carol, screen = await join_and_start(fake, guild, "carol")
-    summary = await mentee_signup(fake, carol, screen)  # type: ignore[arg-type]
+    summary = await mentee_signup(fake, carol, screen)
     assert "You're signed up" in summary.text
     assert "You now have the **Mentee** role." in summary.text
     assert "Lead my first team" in summary.text and "Europe/London" in summary.text
@@ -61,7 +49,7 @@ async def test_join_dm_and_mentee_signup(fake: FakeDiscord, ready: MentorBot, gu
 
 async def test_mentor_signup(fake: FakeDiscord, ready: MentorBot, guild: Guild) -> None:
     dave, screen = await join_and_start(fake, guild, "dave")
-    screen = await choose(fake, dave, screen, "mentor")  # type: ignore[arg-type]
+    screen = await choose(fake, dave, screen, "mentor")
     assert "Step 2 of 8" in footer(screen)
     screen = await choose(fake, dave, screen, "engineering")
     screen = await choose(fake, dave, screen, "3")
@@ -83,10 +71,9 @@ async def test_mentor_signup(fake: FakeDiscord, ready: MentorBot, guild: Guild) 
 async def test_resume_after_restart_with_the_old_message(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User]
 ) -> None:
-    await process.start()
-    await configure(fake, guild, users["director"])
+    await start_configured(process, fake, guild, users["director"])
     erin, screen = await join_and_start(fake, guild, "erin")
-    screen = await choose(fake, erin, screen, "mentee")  # type: ignore[arg-type]
+    screen = await choose(fake, erin, screen, "mentee")
     screen = await choose(fake, erin, screen, "design")
     await process.restart()
     # The message from before the restart still works: its Answer button opens the modal.
@@ -128,7 +115,7 @@ async def test_bad_timezone_and_long_text_are_refused_and_nothing_is_lost(
     fake: FakeDiscord, ready: MentorBot, guild: Guild
 ) -> None:
     fay, screen = await join_and_start(fake, guild, "fay")
-    screen = await choose(fake, fay, screen, "mentee")  # type: ignore[arg-type]
+    screen = await choose(fake, fay, screen, "mentee")
     screen = await choose(fake, fay, screen, "data")
     essay = "I want to grow. " * 250  # 4,000 characters
     screen = await write(fake, fay, screen, {"goals": essay.strip(), "bio": "Analyst"})
@@ -157,7 +144,7 @@ async def test_role_above_the_bot_keeps_answers_and_tells_directors(
     assert bot_role is not None
     await fake.update_role(guild.role("Mentee"), position=bot_role.position + 1)
     gus, screen = await join_and_start(fake, guild, "gus")
-    summary = await mentee_signup(fake, gus, screen)  # type: ignore[arg-type]
+    summary = await mentee_signup(fake, gus, screen)
     assert "couldn't give you the Mentee role" in summary.text
     assert "Your answers are saved" in summary.text
     assert guild.role("Mentee").id not in guild.members[gus.id].role_ids
@@ -174,7 +161,7 @@ async def test_edit_changes_role_from_mentee_to_mentor(
     fake: FakeDiscord, ready: MentorBot, guild: Guild
 ) -> None:
     hal, screen = await join_and_start(fake, guild, "hal")
-    summary = await mentee_signup(fake, hal, screen)  # type: ignore[arg-type]
+    summary = await mentee_signup(fake, hal, screen)
     h = await fake.click(hal, summary, "Edit")
     picker = await settled(fake, h, summary, summary.edits)
     assert "Which answer would you like to change?" in picker.text
@@ -192,8 +179,7 @@ async def test_profile_view_is_private_and_directors_see_no_goal_text(
 ) -> None:
     alice, bob, director = users["alice"], users["bob"], users["director"]
     alice.dms_closed = True
-    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
-    await mentee_signup(fake, alice, screen)
+    await mentee_signup_in_the_server(fake, guild, alice)
 
     own = await (await fake.slash(alice, guild, "profile view")).answer()
     assert own.ephemeral and "Lead my first team" in own.text
@@ -218,8 +204,7 @@ async def test_profile_edit_opens_the_picker(
     alice.dms_closed = True
     early = await (await fake.slash(alice, guild, "profile edit")).answer()
     assert "You haven't signed up yet" in early.text
-    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
-    await mentee_signup(fake, alice, screen)
+    await mentee_signup_in_the_server(fake, guild, alice)
     picker = await (await fake.slash(alice, guild, "profile edit")).answer()
     assert picker.ephemeral and "Which answer would you like to change?" in picker.text
     screen = await choose(fake, alice, picker, "timezone")
@@ -236,7 +221,7 @@ async def test_director_resets_a_member(
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     ivy, screen = await join_and_start(fake, guild, "ivy")
-    await mentee_signup(fake, ivy, screen)  # type: ignore[arg-type]
+    await mentee_signup(fake, ivy, screen)
     member = guild.members[ivy.id].user
 
     refused = await (
@@ -299,7 +284,7 @@ async def test_bot_cannot_manage_roles_is_reported(
     assert bot_role is not None
     await fake.update_role(bot_role, permissions=bot_role.permissions & ~P.MANAGE_ROLES)
     lee, screen = await join_and_start(fake, guild, "lee")
-    summary = await mentee_signup(fake, lee, screen)  # type: ignore[arg-type]
+    summary = await mentee_signup(fake, lee, screen)
     assert "couldn't give you the Mentee role" in summary.text
     await fake.wait_for_message(
         guild.channel("director-log"), lambda m: "lacks Manage Roles" in m.text
@@ -334,8 +319,7 @@ async def test_changing_the_checkin_answer_moves_the_schedule(
 ) -> None:
     alice = users["alice"]
     alice.dms_closed = True
-    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
-    await mentee_signup(fake, alice, screen)
+    await mentee_signup_in_the_server(fake, guild, alice)
     before = await ready.services.checkins.schedule(guild.id, alice.id)
     assert before.schedule is not None and before.schedule.weekday == 0  # Monday 09:00
     picker = await (await fake.slash(alice, guild, "profile edit")).answer()
@@ -346,3 +330,35 @@ async def test_changing_the_checkin_answer_moves_the_schedule(
     assert after.schedule is not None
     assert (after.schedule.weekday, after.schedule.local_time.strftime("%H:%M")) == (3, "18:30")
     assert after.next_due_at is not None and after.next_due_at.weekday() == 3
+
+
+async def test_checkin_schedule_changes_what_the_profile_shows(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice = users["alice"]
+    alice.dms_closed = True
+    screen = await (await fake.slash(alice, guild, "onboarding start")).answer()
+    await mentee_signup(fake, alice, screen)
+    own = await (await fake.slash(alice, guild, "profile view")).answer()
+    assert "Monday 09:00" in own.text and "Europe/London" in own.text
+    h = await fake.slash(
+        alice,
+        guild,
+        "checkin schedule",
+        day="thursday",
+        time="6:30pm",
+        timezone="America/New_York",
+        cadence="fortnightly",
+    )
+    assert "**Thursday** at **18:30** (America/New_York)" in (await h.answer()).text
+    own = await (await fake.slash(alice, guild, "profile view")).answer()
+    assert "Thursday 18:30" in own.text and "America/New_York" in own.text
+    assert "Monday 09:00" not in own.text and "Europe/London" not in own.text
+    # Changing another answer later keeps the schedule where /checkin schedule put it.
+    picker = await (await fake.slash(alice, guild, "profile edit")).answer()
+    screen = await choose(fake, alice, picker, "experience")
+    screen = await choose(fake, alice, screen, "6-10")
+    view = await ready.services.checkins.schedule(guild.id, alice.id)
+    assert view.schedule is not None
+    assert (view.schedule.weekday, view.schedule.local_time.strftime("%H:%M")) == (3, "18:30")
+    assert view.schedule.timezone == "America/New_York"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.app import MentorBot
-from tests.e2e.conftest import BotProcess, configure
+from tests.e2e.support.process import BotProcess
+from tests.e2e.support.server import configure, setup_channels, setup_roles, start_configured
 from tests.fakediscord import FakeDiscord, Guild, P, User
 
 
@@ -57,14 +58,7 @@ async def test_setup_roles_warns_at_once_about_a_role_above_the_bot(
     bot_role = guild.bot_role()
     assert bot_role is not None
     await fake.update_role(guild.role("Mentee"), position=bot_role.position + 1)
-    h = await fake.slash(
-        users["director"],
-        guild,
-        "setup roles",
-        director=guild.role("Director"),
-        mentor=guild.role("Mentor"),
-        mentee=guild.role("Mentee"),
-    )
+    h = await setup_roles(fake, guild, users["director"])
     text = (await h.answer()).text
     assert "Saved" in text
     assert "@Mentee (Mentee role)" in text and "Fix:" in text
@@ -75,8 +69,7 @@ async def test_roles_that_can_read_private_threads_are_listed(
 ) -> None:
     moderators = guild.add_role("Moderators", permissions=P.MANAGE_THREADS, position=1)
     guild.add_role("Admins", permissions=P.ADMINISTRATOR, position=1)
-    await process.start()
-    await configure(fake, guild, users["director"])
+    await start_configured(process, fake, guild, users["director"])
     text = (await (await fake.slash(users["director"], guild, "setup show")).answer()).text
     assert "@Moderators (Manage Threads)" in text
     assert "@Admins (Administrator)" in text
@@ -100,14 +93,7 @@ async def test_integration_role_is_refused(
 ) -> None:
     bot_role = guild.bot_role()
     assert bot_role is not None
-    h = await fake.slash(
-        users["director"],
-        guild,
-        "setup roles",
-        director=guild.role("Director"),
-        mentor=bot_role,
-        mentee=guild.role("Mentee"),
-    )
+    h = await setup_roles(fake, guild, users["director"], mentor=bot_role)
     text = (await h.answer()).text
     assert h.ephemeral
     assert "belongs to an integration" in text
@@ -117,14 +103,7 @@ async def test_integration_role_is_refused(
 async def test_same_role_for_mentor_and_mentee_is_refused(
     fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
-    h = await fake.slash(
-        users["director"],
-        guild,
-        "setup roles",
-        director=guild.role("Director"),
-        mentor=guild.role("Mentor"),
-        mentee=guild.role("Mentor"),
-    )
+    h = await setup_roles(fake, guild, users["director"], mentee=guild.role("Mentor"))
     assert "two different roles" in (await h.answer()).text
 
 
@@ -134,8 +113,7 @@ async def test_settings_are_per_server(
     other = fake.world.add_guild("Another Server", owner=users["olivia"])
     other.add_text_channel("general")
     other.add_member(users["director"])
-    bot = await process.start()
-    await configure(fake, guild, users["director"])
+    bot = await start_configured(process, fake, guild, users["director"])
     assert (await bot.services.settings.get(other.id)).mentor_role_id is None
     text = (await (await fake.slash(users["olivia"], other, "setup show")).answer()).text
     assert "Run `/setup roles`" in text
@@ -146,23 +124,10 @@ async def test_announcement_channels_cannot_hold_private_threads(
 ) -> None:
     news = guild.add_announcement_channel("news")
     bot = await process.start()
-    h = await fake.slash(
-        users["director"],
-        guild,
-        "setup channels",
-        introductions=news,
-        sessions=guild.channel("sessions"),
-    )
+    h = await setup_channels(fake, guild, users["director"], introductions=news)
     reply = await h.answer()
     assert h.ephemeral and "announcement channel" in reply.text
     assert (await bot.services.settings.get(guild.id)).introductions_channel_id is None
     # As the director log (messages only) it is fine.
-    h = await fake.slash(
-        users["director"],
-        guild,
-        "setup channels",
-        introductions=guild.channel("introductions"),
-        sessions=guild.channel("sessions"),
-        director_log=news,
-    )
+    h = await setup_channels(fake, guild, users["director"], director_log=news)
     assert "Saved" in (await h.answer()).text

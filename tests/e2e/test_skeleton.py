@@ -13,7 +13,8 @@ import pytest
 
 from bot.app import MentorBot
 from bot.config import Settings
-from tests.e2e.conftest import REPO, BotProcess, configure
+from tests.e2e.support.process import REPO, BotProcess
+from tests.e2e.support.server import configure, setup_roles
 from tests.fakediscord import FakeDiscord, Guild, User
 
 EXPECTED_COMMANDS = {"setup", "onboarding", "profile"}
@@ -50,16 +51,11 @@ async def test_member_without_manage_server_is_refused(
     fake: FakeDiscord, bot: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     for command in ("setup show", "setup roles"):
-        options = (
-            {}
+        h = await (
+            fake.slash(users["alice"], guild, command)
             if command == "setup show"
-            else {
-                "director": guild.role("Director"),
-                "mentor": guild.role("Mentor"),
-                "mentee": guild.role("Mentee"),
-            }
+            else setup_roles(fake, guild, users["alice"])
         )
-        h = await fake.slash(users["alice"], guild, command, **options)
         reply = await h.answer()
         assert h.ephemeral
         assert "You need the **Manage Server** permission" in reply.text
@@ -276,6 +272,31 @@ def test_login_failure_exits_with_one_line(
     assert entry.main(["bogus"]) == 2
 
 
+def test_sqlite_error_while_starting_exits_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A storage fault the start-up check could not foresee (the disk failing between the
+    check and the first write) still ends in one line, not a traceback."""
+    import sqlite3
+
+    import bot.__main__ as entry
+
+    async def disk_fails(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(
+        "DISCORD_TOKEN", "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123"
+    )
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("QUESTIONNAIRE_PATH", str(REPO / "data" / "questionnaire.toml"))
+    monkeypatch.setattr(entry, "_serve", disk_fails)
+    monkeypatch.setattr(entry, "configure_logging", lambda level: None)
+    assert entry.main([]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "DATABASE_PATH" in line and "disk I/O error" in line
+
+
 async def test_process_runs_and_shuts_down_gracefully_on_sigterm(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
@@ -325,4 +346,5 @@ async def test_process_runs_and_shuts_down_gracefully_on_sigterm(
     # Even at DEBUG, no library logs payloads or SQL parameters (they carry members' words).
     assert "aiosqlite" not in log
     assert "WebSocket Event" not in log
+    assert "voice will NOT be supported" not in log, "this bot has no voice"
     assert (tmp_path / "data" / "bot.sqlite3").exists()

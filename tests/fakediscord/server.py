@@ -89,7 +89,10 @@ class FakeServer:
     #: on_ready; while patched, that wait is capped to this many seconds.
     guild_ready_timeout: float = 0.05
 
-    def __init__(self, world: World | None = None, *, token: str = FAKE_TOKEN) -> None:
+    def __init__(
+        self, world: World | None = None, *, token: str = FAKE_TOKEN, port: int = 0
+    ) -> None:
+        """``port`` 0 picks a free one; a test may name the port a bot is already trying."""
         from .standard import standard_world
 
         self.world = world if world is not None else standard_world()
@@ -107,7 +110,7 @@ class FakeServer:
         self._runner: web.AppRunner | None = None
         self._identified = asyncio.Event()
         self._patches: list[Callable[[], None]] = []
-        self.port = 0
+        self.port = port
         from .rest import Rest
 
         self.rest: Rest = Rest(self)
@@ -120,7 +123,7 @@ class FakeServer:
         app.router.add_get("/", self._gateway)
         build_routes(self, app)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()

@@ -12,8 +12,7 @@ import discord
 import pytest
 
 from bot.app import MentorBot, command_tree_hash, extension_names
-from bot.config import Settings
-from tests.support import FakeClock
+from tests.support import bot_with_every_extension
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,17 +32,7 @@ CONTRACT: dict[str, set[str]] = {
 
 @pytest.fixture
 async def loaded_bot(tmp_path: Path) -> MentorBot:
-    bot = MentorBot(
-        Settings(
-            token="x.y.z",
-            database_path=tmp_path / "db.sqlite3",
-            questionnaire_path=REPO / "data" / "questionnaire.toml",
-        ),
-        clock=FakeClock(),
-    )
-    for name in extension_names():
-        await bot.load_extension(name)
-    return bot
+    return await bot_with_every_extension(tmp_path)
 
 
 def test_every_cog_module_is_an_extension() -> None:
@@ -75,8 +64,9 @@ async def test_command_tree_hash_is_stable(loaded_bot: MentorBot) -> None:
 
 
 async def test_dynamic_custom_id_templates_are_unique_and_short(loaded_bot: MentorBot) -> None:
-    templates = [pattern.pattern for pattern in loaded_bot._connection._view_store._dynamic_items]
+    templates = loaded_bot.persistent.templates  # buttons and selects, then modals
     assert templates, "no persistent components registered"
+    assert any(t.startswith("mb:onb:modal:") for t in templates), "modals are registered too"
     assert len(templates) == len(set(templates))
     for template in templates:
         assert template.startswith("mb:"), template

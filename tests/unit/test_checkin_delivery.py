@@ -3,7 +3,10 @@
 `Inbox` plays Discord behind the `Messenger` protocol: it keeps messages per channel,
 deduplicates a nonce like Discord does, refuses DMs to members who closed them, and can
 make the process "crash" (a BaseException nothing in the bot catches) at a chosen point.
-A restart is a fresh service and delivery on the same database and the same Discord.
+DMs go through the real DM adapter (`bot.dm.DirectMessages`), for which the inbox also
+plays the Discord client (opening DM channels, posting in them, answering with Discord's
+error codes). A restart is a fresh service and delivery on the same database and the same
+Discord.
 """
 
 from __future__ import annotations
@@ -12,23 +15,33 @@ import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
+import discord
 import pytest
 
 from bot.db.database import Database
+from bot.dm import DirectMessages
 from bot.sender import Throttled
 from bot.services.checkins import (
-    CheckinService,
     MentorAlert,
     Prompt,
     ReminderPlan,
     RiskChange,
 )
-from bot.services.delivery import CannotPost, ChannelGone, CheckinDelivery, DmClosed, Job
-from bot.services.goals import GoalService
-from bot.services.settings import SettingsService
+from bot.services.contacts import Contacts, DmResult
+from bot.services.delivery import ChannelGone, CheckinDelivery, Claim, DmClosed, Job
 from tests.support import FakeClock
-from tests.unit.test_checkin_service import GUILD, MENTEE, MENTOR
+from tests.unit.support import (
+    GUILD,
+    MENTEE,
+    MENTOR,
+    add_guild_settings,
+    add_member,
+    add_mentor_of,
+    checkin_stack,
+)
 
 FALLBACK = 555_555_555_555_555_555
 
@@ -61,6 +74,7 @@ class Inbox:
     calls: list[str] = field(default_factory=list)
     alerts: list[MentorAlert] = field(default_factory=list)
     risks: list[RiskChange] = field(default_factory=list)
+    dms: DirectMessages | None = None  # the running process's DM adapter, set by `Bot`
 
     def _crash(self, point: str) -> None:
         if self.crash_at == point:
@@ -100,16 +114,34 @@ class Inbox:
         messages.append(message)
         return message.id
 
-    # -- the Messenger protocol --------------------------------------------------------------
-    async def open_dm(self, user_id: int) -> int:
-        self.calls.append(f"open_dm {user_id}")
+    # -- the Discord client, as the DM adapter uses it ------------------------------------
+    async def create_dm(self, user: discord.abc.Snowflake) -> SimpleNamespace:
+        self.calls.append(f"open_dm {user.id}")
         self._crash("open_dm")
-        if user_id in self.gone_users:
-            raise CannotPost(10013)
-        return self.dm_of.setdefault(user_id, next(self.ids))
+        if user.id in self.gone_users:
+            raise discord_error(404, 10013)
+        return SimpleNamespace(id=self.dm_of.setdefault(user.id, next(self.ids)))
+
+    def get_partial_messageable(self, channel_id: int, **_: Any) -> DmChannel:
+        return DmChannel(self, channel_id)
+
+    # -- the Messenger protocol --------------------------------------------------------------
+    async def dm_prompt(
+        self, guild_id: int, user_id: int, prompt: Prompt, *, nonce: str, asked: bool, claim: Claim
+    ) -> DmResult:
+        assert self.dms is not None
+        return await self.dms.send(
+            guild_id,
+            user_id,
+            content=f"prompt {prompt.period_id}",
+            nonce=nonce,
+            asked=asked,
+            wait=False,
+            before_send=claim,
+        )
 
     async def send_prompt(
-        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int
     ) -> int:
         self.calls.append(f"send_prompt {channel_id}")
         self._crash("before_request")
@@ -135,12 +167,46 @@ class Inbox:
         self._crash("reminder")
         self.post(plan.channel_id, period_id=None, nonce=nonce, text="reminder")
 
-    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None:
+    async def alert_mentor(self, alert: MentorAlert) -> DmResult:
+        assert self.dms is not None
         self.alerts.append(alert)
-        self.post(channel_id, period_id=None, nonce=None, text="alert")
+        return await self.dms.send(alert.guild_id, alert.mentor_id, content="alert")
 
     async def report_risk(self, change: RiskChange) -> None:
         self.risks.append(change)
+
+
+def discord_error(status: int, code: int) -> discord.HTTPException:
+    kind = {403: discord.Forbidden, 404: discord.NotFound}.get(status, discord.HTTPException)
+    return kind(SimpleNamespace(status=status, reason="refused"), {"code": code, "message": ""})
+
+
+@dataclass
+class DmChannel:
+    """A DM channel as the adapter posts in it: the inbox's answers become Discord's codes."""
+
+    inbox: Inbox
+    id: int
+
+    async def send(self, *, content: str | None = None, nonce: str | None = None, **_: Any) -> Any:
+        period_id = None
+        if content is not None and content.startswith("prompt "):
+            period_id = int(content.removeprefix("prompt "))
+            self.inbox.calls.append(f"send_prompt {self.id}")
+            self.inbox._crash("before_request")
+        try:
+            message_id = self.inbox.post(
+                self.id, period_id=period_id, nonce=nonce, text=content or ""
+            )
+        except ChannelGone:
+            raise discord_error(404, 10003) from None
+        except Throttled:
+            raise discord_error(403, 40003) from None
+        except DmClosed:
+            raise discord_error(403, 50007) from None
+        if period_id is not None:
+            self.inbox._crash("after_request")
+        return SimpleNamespace(id=message_id)
 
 
 @dataclass
@@ -153,10 +219,10 @@ class Bot:
     queue: list[Job] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        settings = SettingsService(self.db, self.clock)
-        goals = GoalService(self.db, self.clock)
-        self.goals = goals
-        self.checkins = CheckinService(self.db, self.clock, settings, goals)
+        stack = checkin_stack(self.db, self.clock)
+        self.goals = stack.goals
+        self.checkins = stack.checkins
+        self.inbox.dms = DirectMessages(self.inbox, Contacts(self.db))  # type: ignore[arg-type]
         self.delivery = CheckinDelivery(self.checkins, self.inbox, self.clock, self.queue.append)
 
     async def tick(self) -> datetime | None:
@@ -175,15 +241,37 @@ def inbox() -> Inbox:
 async def cohort(db: Database, clock: FakeClock, inbox: Inbox, users: list[int]) -> Bot:
     bot = Bot(db, clock, inbox)
     for user in users:
-        await db.execute(
-            "INSERT INTO members (guild_id, user_id, status, role, timezone, checkin_weekday, "
-            "checkin_time, updated_at) VALUES (?, ?, 'onboarded', 'mentee', 'Europe/London', "
-            "0, '09:00', ?)",
-            (GUILD, user, clock.now().isoformat()),
-        )
+        await add_member(db, clock, user)  # Mondays at 09:00, London
         await bot.goals.add(GUILD, user, f"Goal of {user}")
         await bot.checkins.ensure_schedule(GUILD, user)
     clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
+    return bot
+
+
+async def first_tick_crashing_at(
+    db: Database, clock: FakeClock, inbox: Inbox, point: str | None
+) -> None:
+    """A mentee's first prompt comes due and the process dies at `point` on its way (None:
+    it is delivered); a test then starts a fresh Bot on the same database and Discord."""
+    first = await cohort(db, clock, inbox, [MENTEE])
+    inbox.crash_at = point
+    if point is None:
+        await first.tick()
+    else:
+        with pytest.raises(Crash):
+            await first.tick()
+
+
+async def first_tick_with_closed_dms(
+    db: Database, clock: FakeClock, inbox: Inbox, *, fallback: bool
+) -> Bot:
+    """A mentee whose DMs are closed, once her first prompt came due; with `fallback` the
+    server has a check-in fallback channel."""
+    if fallback:
+        await add_guild_settings(db, clock, checkin_fallback_channel_id=FALLBACK)
+    bot = await cohort(db, clock, inbox, [MENTEE])
+    inbox.closed_dms.add(MENTEE)
+    await bot.tick()
     return bot
 
 
@@ -218,13 +306,7 @@ async def test_each_due_prompt_is_sent_once_however_often_the_timer_fires(
 async def test_a_crash_at_any_step_gives_exactly_one_prompt_after_restart(
     db: Database, clock: FakeClock, inbox: Inbox, crash_at: str | None, expect_find: bool
 ) -> None:
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = crash_at
-    if crash_at is not None:
-        with pytest.raises(Crash):
-            await first.tick()
-    else:
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, crash_at)
     inbox.calls.clear()
     restarted = Bot(db, clock, inbox)  # same database, same Discord, fresh process
     clock.advance(timedelta(minutes=2))
@@ -240,10 +322,7 @@ async def test_a_claimed_prompt_is_resent_with_the_same_nonce(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
     """If the channel can't be read, the re-send still can't double: Discord dedupes it."""
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = "after_request"
-    with pytest.raises(Crash):
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, "after_request")
     restarted = Bot(db, clock, inbox)
 
     async def blind(channel_id: int, period_id: int) -> int | None:
@@ -258,14 +337,7 @@ async def test_a_claimed_prompt_is_resent_with_the_same_nonce(
 async def test_closed_dms_go_to_a_private_thread_and_the_member_is_told_once(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    await db.execute(
-        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
-        "VALUES (?, ?, ?)",
-        (GUILD, FALLBACK, clock.now().isoformat()),
-    )
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=True)
     [thread_id] = inbox.threads
     assert inbox.threads[thread_id] == (FALLBACK, MENTEE)
     help_message, prompt = inbox.channels[thread_id]
@@ -283,9 +355,7 @@ async def test_closed_dms_go_to_a_private_thread_and_the_member_is_told_once(
 async def test_without_a_fallback_channel_the_prompt_is_recorded_undeliverable(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=False)
     assert inbox.prompts() == []
     assert await statuses(db) == [(MENTEE, "undeliverable", False)]
     assert await bot.checkins.undeliverable_members(GUILD) == [MENTEE]
@@ -294,14 +364,7 @@ async def test_without_a_fallback_channel_the_prompt_is_recorded_undeliverable(
 async def test_a_deleted_fallback_thread_is_replaced(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    await db.execute(
-        "INSERT INTO guild_settings (guild_id, checkin_fallback_channel_id, updated_at) "
-        "VALUES (?, ?, ?)",
-        (GUILD, FALLBACK, clock.now().isoformat()),
-    )
-    bot = await cohort(db, clock, inbox, [MENTEE])
-    inbox.closed_dms.add(MENTEE)
-    await bot.tick()
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=True)
     [old] = inbox.threads
     inbox.deleted.add(old)
     clock.advance(timedelta(weeks=1))
@@ -393,25 +456,12 @@ async def prompted_with_mentor(
 ) -> tuple[Bot, int, int]:
     """A matched mentee who has just been sent a prompt: (bot, period id, first goal id)."""
     bot = await cohort(db, clock, inbox, [MENTEE])
-    await add_member_row(db, clock, MENTOR)
-    await db.execute(
-        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, 1)",
-        (GUILD, MENTEE, MENTOR, clock.now().isoformat()),
-    )
+    await add_mentor_of(db, clock)
     await bot.tick()
     [period_id] = [m.period_id for m in inbox.prompts()]
     assert period_id is not None
     goal = (await bot.checkins.prompt(period_id)).goals[0].goal_id
     return bot, period_id, goal
-
-
-async def add_member_row(db: Database, clock: FakeClock, user_id: int) -> None:
-    await db.execute(
-        "INSERT INTO members (guild_id, user_id, status, role, updated_at) "
-        "VALUES (?, ?, 'onboarded', 'mentor', ?)",
-        (GUILD, user_id, clock.now().isoformat()),
-    )
 
 
 async def test_concurrent_deliveries_of_one_period_send_once(
@@ -440,10 +490,7 @@ async def test_a_prompt_queued_past_the_grace_window_is_missed_not_sent(
 async def test_a_prompt_delivered_before_a_crash_is_found_even_past_the_grace_window(
     db: Database, clock: FakeClock, inbox: Inbox
 ) -> None:
-    first = await cohort(db, clock, inbox, [MENTEE])
-    inbox.crash_at = "after_request"
-    with pytest.raises(Crash):
-        await first.tick()
+    await first_tick_crashing_at(db, clock, inbox, "after_request")
     clock.advance(timedelta(days=2))  # the bot stayed down for two days
     await Bot(db, clock, inbox).tick()
     assert len(inbox.prompts()) == 1

@@ -7,7 +7,6 @@ answers, escalation to the mentor and the at-risk rule.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,56 +15,22 @@ import pytest
 from bot.db.database import Database
 from bot.domain.schedule import MISSED_TWICE_REASON, STUCK_TWICE_REASON
 from bot.errors import UserError
-from bot.services.checkins import CheckinService
-from bot.services.goals import GoalService
-from bot.services.settings import SettingsService
 from tests.support import FakeClock
-
-GUILD = 111_111_111_111_111_111
-MENTEE = 222_222_222_222_222_222
-MENTOR = 333_333_333_333_333_333
-
-
-@dataclass
-class Stack:
-    db: Database
-    clock: FakeClock
-    settings: SettingsService
-    goals: GoalService
-    checkins: CheckinService
+from tests.unit.support import (
+    GUILD,
+    MENTEE,
+    MENTOR,
+    add_guild_settings,
+    add_member,
+    add_mentor_of,
+    checkin_stack,
+)
+from tests.unit.support import CheckinStack as Stack
 
 
 @pytest.fixture
 def stack(db: Database, clock: FakeClock) -> Stack:
-    settings = SettingsService(db, clock)
-    goals = GoalService(db, clock)
-    return Stack(db, clock, settings, goals, CheckinService(db, clock, settings, goals))
-
-
-async def add_member(
-    s: Stack,
-    user_id: int = MENTEE,
-    *,
-    guild_id: int = GUILD,
-    role: str = "mentee",
-    timezone: str = "Europe/London",
-    weekday: int | None = 0,
-    at: str | None = "09:00",
-) -> None:
-    await s.db.execute(
-        "INSERT INTO members (guild_id, user_id, status, role, timezone, checkin_weekday, "
-        "checkin_time, updated_at) VALUES (?, ?, 'onboarded', ?, ?, ?, ?, ?)",
-        (guild_id, user_id, role, timezone, weekday, at, s.clock.now().isoformat()),
-    )
-
-
-async def match(s: Stack, mentee: int = MENTEE, mentor: int = MENTOR) -> None:
-    await add_member(s, mentor, role="mentor", weekday=None, at=None)
-    await s.db.execute(
-        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, 1)",
-        (GUILD, mentee, mentor, s.clock.now().isoformat()),
-    )
+    return checkin_stack(db, clock)
 
 
 async def periods(s: Stack, user_id: int = MENTEE) -> list[dict[str, object]]:
@@ -87,11 +52,21 @@ async def due_now(s: Stack) -> list[int]:
     return await s.checkins.unsent_due(s.clock.now())
 
 
+async def first_due(s: Stack) -> tuple[int, datetime]:
+    """Check-ins on Mondays at 10:00, and the clock at the first one: (its period, when)."""
+    view = await s.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
+    assert view.next_due_at is not None
+    s.clock.set(view.next_due_at)
+    [period_id] = await due_now(s)
+    return period_id, view.next_due_at
+
+
 # ------------------------------------------------------------------------ schedules
 
 
 async def test_onboarding_answers_start_the_schedule_once(stack: Stack) -> None:
-    await add_member(stack)  # Monday 09:00 Europe/London; the clock is Monday 09:00 UTC
+    # Monday 09:00 Europe/London; the clock is Monday 09:00 UTC
+    await add_member(stack.db, stack.clock)
     view = await stack.checkins.ensure_schedule(GUILD, MENTEE)
     assert view.schedule is not None and view.schedule.weekday == 0
     # Strictly after now: the slot that is exactly now is not treated as already due.
@@ -102,7 +77,7 @@ async def test_onboarding_answers_start_the_schedule_once(stack: Stack) -> None:
 
 
 async def test_mentors_get_no_schedule(stack: Stack) -> None:
-    await add_member(stack, role="mentor")
+    await add_member(stack.db, stack.clock, role="mentor")
     view = await stack.checkins.ensure_schedule(GUILD, MENTEE)
     assert view.schedule is None and view.next_due_at is None
     with pytest.raises(UserError, match="for mentees"):
@@ -113,7 +88,7 @@ async def test_mentors_get_no_schedule(stack: Stack) -> None:
     ("day", "at", "zone", "message"),
     [
         ("funday", "09:00", None, "day of the week"),
-        ("monday", "9", None, "add minutes or am/pm"),
+        ("monday", "9:60", None, "Minutes go from 00 to 59"),
         ("monday", "25:00", None, "Hours go from 0 to 23"),
         ("monday", "09:00", "Mars/Olympus", "Mars/Olympus"),
     ],
@@ -121,7 +96,7 @@ async def test_mentors_get_no_schedule(stack: Stack) -> None:
 async def test_schedule_input_is_checked(
     stack: Stack, day: str, at: str, zone: str | None, message: str
 ) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     with pytest.raises(UserError, match=message):
         await stack.checkins.set_schedule(GUILD, MENTEE, day=day, at=at, timezone=zone)
 
@@ -141,7 +116,7 @@ async def test_schedule_input_is_checked(
 async def test_one_prompt_a_week_at_the_local_time_across_both_dst_changes(
     stack: Stack, zone: str, at: str, gap_day: str | None, gap_time: time | None
 ) -> None:
-    await add_member(stack, timezone=zone)
+    await add_member(stack.db, stack.clock, timezone=zone)
     stack.clock.set(datetime(2026, 10, 1, 12, 0, tzinfo=UTC))
     view = await stack.checkins.set_schedule(GUILD, MENTEE, day="sunday", at=at)
     end = datetime(2027, 4, 20, tzinfo=UTC)
@@ -170,7 +145,7 @@ async def test_one_prompt_a_week_at_the_local_time_across_both_dst_changes(
 
 
 async def test_fortnightly_prompts_every_other_week(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     view = await stack.checkins.set_schedule(
         GUILD, MENTEE, day="wednesday", at="18:00", cadence="fortnightly"
     )
@@ -185,7 +160,7 @@ async def test_fortnightly_prompts_every_other_week(stack: Stack) -> None:
 
 
 async def test_pause_until_a_date_then_resume(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
     paused = await stack.checkins.pause(GUILD, MENTEE, "2026-11-20")
     assert paused.paused
@@ -202,7 +177,7 @@ async def test_pause_until_a_date_then_resume(stack: Stack) -> None:
 async def test_pause_indefinitely_stops_the_timer_and_resume_continues_from_now(
     stack: Stack,
 ) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
     view = await stack.checkins.pause(GUILD, MENTEE, None)
     assert view.next_due_at is None
@@ -218,7 +193,7 @@ async def test_pause_indefinitely_stops_the_timer_and_resume_continues_from_now(
     "until", ["2026-11-02", "2026-10-30", "next week", "2026-02-30", "9999-12-31"]
 )
 async def test_pause_needs_a_future_date(stack: Stack, until: str) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
     with pytest.raises(UserError):
         await stack.checkins.pause(GUILD, MENTEE, until)
@@ -241,13 +216,9 @@ async def test_pause_needs_a_future_date(stack: Stack, until: str) -> None:
 async def test_downtime_over_the_due_time_uses_the_grace_window(
     stack: Stack, late: timedelta, grace_hours: int | None, status: str
 ) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     if grace_hours is not None:
-        await stack.db.execute(
-            "INSERT INTO guild_settings (guild_id, checkin_grace_hours, updated_at) "
-            "VALUES (?, ?, ?)",
-            (GUILD, grace_hours, "2026-11-01T00:00:00+00:00"),
-        )
+        await add_guild_settings(stack.db, stack.clock, checkin_grace_hours=grace_hours)
     view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
     assert view.next_due_at is not None
     stack.clock.set(view.next_due_at + late)  # the bot comes back this late
@@ -261,7 +232,7 @@ async def test_downtime_over_the_due_time_uses_the_grace_window(
 async def test_weeks_of_downtime_record_old_periods_missed_and_send_the_recent_one(
     stack: Stack,
 ) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
     assert view.next_due_at is not None
     stack.clock.set(view.next_due_at + timedelta(weeks=2, hours=1))
@@ -274,11 +245,8 @@ async def test_weeks_of_downtime_record_old_periods_missed_and_send_the_recent_o
 
 
 async def test_a_period_queued_past_the_grace_window_is_too_late(stack: Stack) -> None:
-    await add_member(stack)
-    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    stack.clock.set(view.next_due_at)
-    [period_id] = await due_now(stack)
+    await add_member(stack.db, stack.clock)
+    period_id, _ = await first_due(stack)
     plan = await stack.checkins.plan_delivery(period_id, stack.clock.now())
     assert plan is not None and not plan.too_late
     stack.clock.advance(timedelta(hours=13))  # e.g. a long 40003 pause
@@ -290,11 +258,8 @@ async def test_a_period_queued_past_the_grace_window_is_too_late(stack: Stack) -
 
 
 async def test_one_reminder_after_24_hours_then_missed_at_the_next_period(stack: Stack) -> None:
-    await add_member(stack)
-    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    stack.clock.set(view.next_due_at)
-    [period_id] = await due_now(stack)
+    await add_member(stack.db, stack.clock)
+    period_id, _ = await first_due(stack)
     await send(stack, period_id)
     sent_at = stack.clock.now()
     assert await stack.checkins.next_due(sent_at) == sent_at + timedelta(hours=24)
@@ -314,13 +279,10 @@ async def test_one_reminder_after_24_hours_then_missed_at_the_next_period(stack:
 
 
 async def test_no_reminder_when_the_next_prompt_comes_first(stack: Stack) -> None:
-    await add_member(stack)
-    view = await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    stack.clock.set(view.next_due_at)
-    [period_id] = await due_now(stack)
+    await add_member(stack.db, stack.clock)
+    period_id, due = await first_due(stack)
     # Sent late (a paused queue): 24 h later the next prompt is already out.
-    stack.clock.set(view.next_due_at + timedelta(days=6, hours=12))
+    stack.clock.set(due + timedelta(days=6, hours=12))
     await send(stack, period_id)
     [row] = await periods(stack)
     assert row["reminder_due_at"] is None
@@ -332,16 +294,13 @@ async def test_no_reminder_when_the_next_prompt_comes_first(stack: Stack) -> Non
 async def first_prompt(s: Stack, titles: tuple[str, ...] = ("Lead a team", "Speak")) -> int:
     for title in titles:
         await s.goals.add(GUILD, MENTEE, title)
-    view = await s.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
-    assert view.next_due_at is not None
-    s.clock.set(view.next_due_at)
-    [period_id] = await due_now(s)
+    period_id, _ = await first_due(s)
     await send(s, period_id)
     return period_id
 
 
 async def test_answers_are_recorded_once_and_done_completes_the_goal(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     prompt = await stack.checkins.prompt(period_id)
     lead, speak = (g.goal_id for g in prompt.goals)
@@ -362,7 +321,7 @@ async def test_answers_are_recorded_once_and_done_completes_the_goal(stack: Stac
 
 
 async def test_only_the_mentee_answers_their_check_in(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     goal = (await stack.checkins.prompt(period_id)).goals[0].goal_id
     with pytest.raises(UserError, match="someone else"):
@@ -372,8 +331,8 @@ async def test_only_the_mentee_answers_their_check_in(stack: Stack) -> None:
 
 
 async def test_stuck_tells_the_mentor_once_and_the_note_only_if_shared(stack: Stack) -> None:
-    await add_member(stack)
-    await match(stack)
+    await add_member(stack.db, stack.clock)
+    await add_mentor_of(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     goal = (await stack.checkins.prompt(period_id)).goals[0].goal_id
     private = await stack.checkins.save_note(period_id, MENTEE, "My manager left", False)
@@ -395,7 +354,7 @@ async def test_stuck_tells_the_mentor_once_and_the_note_only_if_shared(stack: St
 
 
 async def test_stuck_without_a_mentor_tells_nobody(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     goal = (await stack.checkins.prompt(period_id)).goals[0].goal_id
     outcome = await stack.checkins.record_answer(period_id, MENTEE, goal, "stuck")
@@ -403,7 +362,7 @@ async def test_stuck_without_a_mentor_tells_nobody(stack: Stack) -> None:
 
 
 async def test_note_is_limited_and_empty_removes_it(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     with pytest.raises(UserError, match="under 1,000"):
         await stack.checkins.save_note(period_id, MENTEE, "x" * 1001, False)
@@ -417,7 +376,7 @@ async def test_note_is_limited_and_empty_removes_it(stack: Stack) -> None:
 
 
 async def test_two_missed_prompts_in_a_row_mark_the_mentee_at_risk(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     stack.clock.advance(timedelta(weeks=1))
     [second] = await due_now(stack)
@@ -446,7 +405,7 @@ async def test_two_missed_prompts_in_a_row_mark_the_mentee_at_risk(stack: Stack)
 
 
 async def test_stuck_twice_on_the_same_goal_marks_the_mentee_at_risk(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     first = await first_prompt(stack)
     lead, speak = (g.goal_id for g in (await stack.checkins.prompt(first)).goals)
     await stack.checkins.record_answer(first, MENTEE, lead, "stuck")
@@ -464,7 +423,7 @@ async def test_stuck_twice_on_the_same_goal_marks_the_mentee_at_risk(stack: Stac
 
 
 async def test_checkin_now_gives_the_open_check_in_or_a_new_one(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     await stack.goals.add(GUILD, MENTEE, "Lead a team")
     new = await stack.checkins.start_now(GUILD, MENTEE)
     assert new.created
@@ -481,7 +440,7 @@ async def test_checkin_now_gives_the_open_check_in_or_a_new_one(stack: Stack) ->
 
 
 async def test_history_lists_answers_and_notes(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     goal = (await stack.checkins.prompt(period_id)).goals[1].goal_id
     await stack.checkins.record_answer(period_id, MENTEE, goal, "stuck")
@@ -492,8 +451,8 @@ async def test_history_lists_answers_and_notes(stack: Stack) -> None:
 
 
 async def test_undeliverable_members_are_those_whose_latest_prompt_failed(stack: Stack) -> None:
-    await add_member(stack)
-    await add_member(stack, MENTOR)
+    await add_member(stack.db, stack.clock)
+    await add_member(stack.db, stack.clock, MENTOR)
     for user in (MENTEE, MENTOR):
         await stack.checkins.ensure_schedule(GUILD, user)
     stack.clock.set(datetime(2026, 11, 9, 9, 0, tzinfo=UTC))
@@ -514,7 +473,7 @@ async def test_undeliverable_members_are_those_whose_latest_prompt_failed(stack:
 async def test_moving_todays_time_after_the_prompt_neither_closes_it_nor_promises_another(
     stack: Stack,
 ) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)  # Monday 10:00, sent
     stack.clock.advance(timedelta(minutes=30))
     # Later the same day she moves her check-ins to Monday evenings: today's date already
@@ -531,7 +490,7 @@ async def test_moving_todays_time_after_the_prompt_neither_closes_it_nor_promise
 async def test_a_timezone_change_that_names_a_date_already_prompted_skips_it(
     stack: Stack,
 ) -> None:
-    await add_member(stack, timezone="Pacific/Auckland")
+    await add_member(stack.db, stack.clock, timezone="Pacific/Auckland")
     stack.clock.set(datetime(2026, 11, 8, 12, 0, tzinfo=UTC))
     await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="09:00")
     stack.clock.set(datetime(2026, 11, 8, 20, 0, tzinfo=UTC))  # Monday 09:00 in Auckland
@@ -549,7 +508,7 @@ async def test_a_timezone_change_that_names_a_date_already_prompted_skips_it(
 
 
 async def test_a_mentee_who_was_briefly_a_mentor_gets_prompts_again(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     await stack.checkins.ensure_schedule(GUILD, MENTEE)
     await stack.db.execute("UPDATE members SET role = 'mentor' WHERE user_id = ?", (MENTEE,))
     assert (await stack.checkins.ensure_schedule(GUILD, MENTEE)).next_due_at is None
@@ -559,8 +518,8 @@ async def test_a_mentee_who_was_briefly_a_mentor_gets_prompts_again(stack: Stack
 
 
 async def test_answers_close_when_the_next_check_in_arrives(stack: Stack) -> None:
-    await add_member(stack)
-    await match(stack)
+    await add_member(stack.db, stack.clock)
+    await add_mentor_of(stack.db, stack.clock)
     first = await first_prompt(stack)
     goal = (await stack.checkins.prompt(first)).goals[0].goal_id
     await stack.checkins.record_answer(first, MENTEE, goal, "on_track")
@@ -578,7 +537,7 @@ async def test_answers_close_when_the_next_check_in_arrives(stack: Stack) -> Non
 
 
 async def test_an_empty_note_is_not_an_answer(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     outcome = await stack.checkins.save_note(period_id, MENTEE, "   ", False)
     assert not outcome.changed and outcome.prompt.answered_at is None
@@ -587,7 +546,7 @@ async def test_an_empty_note_is_not_an_answer(stack: Stack) -> None:
 
 
 async def test_a_pause_that_has_ended_is_not_shown_as_a_pause(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     await stack.checkins.set_schedule(GUILD, MENTEE, day="monday", at="10:00")
     assert (await stack.checkins.pause(GUILD, MENTEE, "2026-11-20")).paused
     stack.clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
@@ -600,7 +559,7 @@ async def test_a_pause_that_has_ended_is_not_shown_as_a_pause(stack: Stack) -> N
 
 
 async def test_pausing_after_a_prompt_cancels_its_reminder(stack: Stack) -> None:
-    await add_member(stack)
+    await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
     stack.clock.advance(timedelta(hours=2))
     await stack.checkins.pause(GUILD, MENTEE, None)

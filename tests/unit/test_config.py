@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import VARIABLES, ConfigError, load_settings
 
 TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123"
 
@@ -78,3 +78,54 @@ def test_database_folder_blocked_by_a_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="DATABASE_PATH: cannot write") as excinfo:
         load_settings(env(tmp_path, DATABASE_PATH=str(blocker / "bot.sqlite3")))
     assert "\n" not in str(excinfo.value)
+
+
+def test_home_folder_is_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`~` means the home folder, as in a shell: never a folder literally named `~`."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(
+        env(
+            tmp_path,
+            DATABASE_PATH="~/mentorbot/bot.sqlite3",
+            QUESTIONNAIRE_PATH="~/questions.toml",
+        )
+    )
+    assert settings.database_path == home / "mentorbot" / "bot.sqlite3"
+    assert settings.questionnaire_path == home / "questions.toml"
+    assert (home / "mentorbot").is_dir()
+    assert not (tmp_path / "~").exists()
+
+
+def test_env_file_without_a_token_says_so(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("LOG_LEVEL=INFO\n")
+    with pytest.raises(ConfigError) as excinfo:
+        load_settings(env(tmp_path, DISCORD_TOKEN=""), env_file=dotenv)
+    message = str(excinfo.value)
+    assert message.startswith("DISCORD_TOKEN is not set")
+    assert str(dotenv) in message
+    assert "DISCORD_TOKEN=" in message
+    assert ".env.example" not in message
+    assert "\n" not in message
+
+
+def test_every_variable_read_is_in_the_table(tmp_path: Path) -> None:
+    """The table behind `--help` is the list of what `load_settings` reads, not a copy."""
+    read: list[str] = []
+
+    class Recording(dict[str, str]):
+        def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+            read.append(key)
+            return super().get(key, default)
+
+    load_settings(Recording(env(tmp_path)))
+    assert sorted(set(read)) == sorted(v.name for v in VARIABLES)
+
+
+def test_env_example_describes_every_variable() -> None:
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    for variable in VARIABLES:
+        assert f"\n{variable.name}=" in example, variable.name

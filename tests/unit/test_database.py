@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from bot.db.database import Database
+import pytest
+
+from bot.db.database import Database, DatabaseUnusable, check_database_file
+from tests.storage_faults import damaged_database, not_sqlite
 
 
 async def test_close_waits_for_the_transaction_in_progress(tmp_path: Path) -> None:
@@ -31,3 +37,48 @@ async def test_close_waits_for_the_transaction_in_progress(tmp_path: Path) -> No
         assert await reopened.fetchval("SELECT count(*) FROM notes") == 2
     finally:
         await reopened.close()
+
+
+async def test_a_failed_open_leaves_no_worker_thread(tmp_path: Path) -> None:
+    """aiosqlite's worker thread keeps the process alive until its connection is closed."""
+    path = not_sqlite(tmp_path / "notes.txt")
+    before = set(threading.enumerate())
+    with pytest.raises(sqlite3.DatabaseError) as excinfo:
+        await Database.open(path)
+    started = [t for t in threading.enumerate() if t not in before]
+    for thread in started:
+        thread.join(timeout=2)
+    assert excinfo.value is not None  # its frames still hold the connection
+    assert [t for t in started if t.is_alive()] == []
+
+
+async def test_a_sound_database_or_none_at_all_passes(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    check_database_file(path)  # created later, on first start
+    db = await Database.open(path)
+    await db.execute("CREATE TABLE notes (text TEXT)")
+    await db.close()
+    check_database_file(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (not_sqlite, "is not a SQLite database"),
+        (lambda p: damaged_database(p, offset=0), "is damaged"),
+        (lambda p: damaged_database(p, offset=8), "is damaged"),
+    ],
+    ids=["not-sqlite", "malformed", "fails-quick-check"],
+)
+def test_an_unusable_database_is_named_with_what_to_do(
+    tmp_path: Path, make: Callable[[Path], Path], problem: str
+) -> None:
+    path = make(tmp_path / "db.sqlite3")
+    with pytest.raises(DatabaseUnusable) as excinfo:
+        check_database_file(path)
+    message = str(excinfo.value)
+    assert message.startswith("DATABASE_PATH:")
+    assert str(path) in message
+    assert problem in message
+    assert "backup" in message and "move it aside" in message
+    assert "\n" not in message

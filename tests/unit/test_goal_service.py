@@ -10,18 +10,12 @@ from bot.db.database import Database
 from bot.errors import UserError
 from bot.services.goals import OPEN_GOALS_MAX, GoalService, parse_target_date
 from tests.support import FakeClock
-
-GUILD = 111_111_111_111_111_111
-MENTEE = 222_222_222_222_222_222
+from tests.unit.support import GUILD, MENTEE, add_member
 
 
 @pytest.fixture
 async def goals(db: Database, clock: FakeClock) -> GoalService:
-    await db.execute(
-        "INSERT INTO members (guild_id, user_id, status, role, timezone, updated_at) "
-        "VALUES (?, ?, 'onboarded', 'mentee', 'Pacific/Auckland', ?)",
-        (GUILD, MENTEE, clock.now().isoformat()),
-    )
+    await add_member(db, clock, timezone="Pacific/Auckland", weekday=None, at=None)
     return GoalService(db, clock)
 
 

@@ -23,42 +23,12 @@ from bot.domain.matching import (
     suggest,
     tz_distance_hours,
 )
+from tests.unit.support import mentee_profile as mentee
+from tests.unit.support import mentor_profile as mentor
 
 SUMMER = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
 NOTHING: frozenset[int] = frozenset()
 NO_PAIRS: frozenset[tuple[int, int]] = frozenset()
-
-
-def mentee(
-    member_id: int = 1,
-    areas: tuple[str, ...] = (),
-    goals: tuple[str, ...] = (),
-    tz: str = "Europe/London",
-) -> MenteeProfile:
-    return MenteeProfile(
-        member_id=member_id,
-        display_name=f"mentee {member_id}",
-        areas=frozenset(areas),
-        goal_areas=frozenset(goals),
-        timezone=tz,
-    )
-
-
-def mentor(
-    member_id: int = 100,
-    areas: tuple[str, ...] = (),
-    tz: str = "Europe/London",
-    capacity: int = 3,
-    active: int = 0,
-) -> MentorProfile:
-    return MentorProfile(
-        member_id=member_id,
-        display_name=f"mentor {member_id}",
-        areas=frozenset(areas),
-        timezone=tz,
-        capacity=capacity,
-        active_mentees=active,
-    )
 
 
 # --- time zones ---------------------------------------------------------------------------

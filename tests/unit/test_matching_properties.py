@@ -28,6 +28,7 @@ from bot.domain.matching import (
     suggest,
     tz_distance_hours,
 )
+from tests.unit.support import mentee_profile, mentor_profile
 
 AREAS = ("Backend", "Data", "Design", "Leadership", "Product", "Public speaking")
 TIMEZONES = (
@@ -63,14 +64,7 @@ member_ids = st.integers(1, 12)
 
 @st.composite
 def mentees(draw: st.DrawFn, member_id: st.SearchStrategy[int] = member_ids) -> MenteeProfile:
-    i = draw(member_id)
-    return MenteeProfile(
-        member_id=i,
-        display_name=f"mentee {i}",
-        areas=draw(areas),
-        goal_areas=draw(areas),
-        timezone=draw(zones),
-    )
+    return mentee_profile(draw(member_id), draw(areas), draw(areas), draw(zones))
 
 
 @st.composite
@@ -79,14 +73,7 @@ def mentors(draw: st.DrawFn, max_capacity: int = 4, with_room: bool = False) -> 
     i = draw(member_ids)
     capacity = draw(st.integers(1 if with_room else 0, max_capacity))
     active = draw(st.integers(0, capacity - 1 if with_room else capacity + 1))
-    return MentorProfile(
-        member_id=i,
-        display_name=f"mentor {i}",
-        areas=draw(areas),
-        timezone=draw(zones),
-        capacity=capacity,
-        active_mentees=active,
-    )
+    return mentor_profile(i, draw(areas), draw(zones), capacity, active)
 
 
 Cohort = tuple[list[MenteeProfile], list[MentorProfile], frozenset[tuple[int, int]], frozenset[int]]

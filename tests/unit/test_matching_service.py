@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from bot.services.matching import (
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
 from tests.support import FakeClock
+from tests.unit.support import add_member
 
 GUILD = 1100000000000000100
 OTHER_GUILD = 1100000000000000900
@@ -68,11 +68,17 @@ class Env:
             answers["goals"] = "Lead my first team"
         else:
             answers["capacity"] = str(capacity or 1)
-        now = self.clock.now().isoformat()
-        await self.db.execute(
-            "INSERT INTO members (guild_id, user_id, status, role, answers, timezone, capacity, "
-            "updated_at) VALUES (?, ?, 'onboarded', ?, ?, ?, ?, ?)",
-            (guild_id, user_id, role, json.dumps(answers), timezone, capacity, now),
+        await add_member(
+            self.db,
+            self.clock,
+            user_id,
+            guild_id=guild_id,
+            role=role,
+            timezone=timezone,
+            weekday=None,
+            at=None,
+            answers=answers,
+            capacity=capacity,
         )
 
     async def match(self, mentee: int, mentor: int, thread: int = 555) -> int:

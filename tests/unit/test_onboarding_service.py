@@ -12,6 +12,7 @@ from bot.domain import questionnaire as qn
 from bot.errors import UserError
 from bot.services.onboarding import MemberStatus, OnboardingService
 from tests.support import FakeClock
+from tests.unit.support import add_match
 
 GUILD = 1100000000000000100
 ALICE = 1100000000000000201
@@ -208,11 +209,7 @@ async def test_reset_refused_while_matched(
     await service.complete(GUILD, ALICE)
     await walk(service, BOB, MENTOR_STEPS)
     await service.complete(GUILD, BOB)
-    await db.execute(
-        "INSERT INTO matches (guild_id, mentee_id, mentor_id, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (GUILD, ALICE, BOB, clock.now().isoformat(), BOB),
-    )
+    await add_match(db, clock, ALICE, BOB, guild_id=GUILD, created_by=BOB)
     for member in (ALICE, BOB):
         with pytest.raises(UserError, match="active match"):
             await service.reset(GUILD, member, actor_id=BOB)

@@ -15,8 +15,6 @@ from bot.domain.schedule import (
     classify,
     new_schedule,
     next_period,
-    parse_day,
-    parse_time,
     pause,
     period_for_local_date,
     periods_between,
@@ -24,6 +22,8 @@ from bot.domain.schedule import (
     resume,
     wall_time_to_utc,
 )
+from bot.domain.wallclock import parse_day, parse_time
+from tests.unit.support import gap_length
 
 WEEKLY = Cadence.WEEKLY
 FORTNIGHTLY = Cadence.FORTNIGHTLY
@@ -57,15 +57,6 @@ def sched(
 def local_wall(period: Period, tz: str) -> tuple[date, time]:
     wall = period.due_at.astimezone(ZoneInfo(tz))
     return wall.date(), wall.time()
-
-
-def gap_length(naive: datetime, zone: ZoneInfo) -> timedelta:
-    """Offset after minus offset before a transition around ``naive``."""
-    after = naive.replace(tzinfo=zone, fold=1).utcoffset()
-    before = naive.replace(tzinfo=zone, fold=0).utcoffset()
-    assert after is not None
-    assert before is not None
-    return after - before
 
 
 def london_monday_9(
@@ -612,6 +603,10 @@ def test_parse_day_rejects(text: str) -> None:
         ("noon", time(12)),
         ("Midnight", time(0)),
         ("  7:05  ", time(7, 5)),
+        # A bare hour is read on the 24-hour clock, as sign-up always read it.
+        ("9", time(9)),
+        ("21", time(21)),
+        ("9h30", time(9, 30)),
     ],
 )
 def test_parse_time(text: str, expected: time) -> None:
@@ -621,13 +616,11 @@ def test_parse_time(text: str, expected: time) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "couldn't read"),
-        ("   ", "couldn't read"),
+        ("", "Please give a time"),
+        ("   ", "Please give a time"),
         ("25:00", "Hours go from 0 to 23"),
         ("24:00", "Hours go from 0 to 23"),
         ("9:60", "Minutes go from 00 to 59"),
-        ("9", "add minutes or am/pm"),
-        ("21", "add minutes or am/pm"),
         ("13pm", "hours go from 1 to 12"),
         ("0am", "hours go from 1 to 12"),
         ("21:30 pm", "hours go from 1 to 12"),

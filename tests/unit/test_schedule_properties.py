@@ -12,13 +12,13 @@ from bot.domain.schedule import (
     CheckinSchedule,
     Period,
     next_period,
-    parse_day,
-    parse_time,
     pause,
     period_for_local_date,
     periods_between,
     resume,
 )
+from bot.domain.wallclock import parse_day, parse_time
+from tests.unit.support import gap_length
 
 ZONES = [
     "UTC",
@@ -116,11 +116,7 @@ def test_due_wall_time_is_the_chosen_time_except_in_a_gap(
         # the chosen time does not exist that day: it is moved forward by the gap
         first = naive.replace(tzinfo=zone, fold=0)
         assert first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive
-        after_offset = naive.replace(tzinfo=zone, fold=1).utcoffset()
-        before_offset = first.utcoffset()
-        assert after_offset is not None
-        assert before_offset is not None
-        gap = after_offset - before_offset
+        gap = gap_length(naive, zone)
         assert gap > timedelta(0)
         assert wall == naive + gap
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.scheduler import MAX_SLEEP, DueTimer, create_scheduler, stop_scheduler
+from bot.scheduler import MAX_SLEEP, DueTimer, Timers, create_scheduler, stop_scheduler
 from tests.support import FakeClock
 
 
@@ -111,3 +112,82 @@ async def test_stop_cancels_runs_in_progress_quietly_and_disarms(
     timer.arm_earlier(clock.now())
     assert scheduler.get_job("t") is None
     assert await timer.fire() is None
+
+
+async def test_timers_start_once_ready_each_after_its_on_start(
+    scheduler: AsyncIOScheduler, clock: FakeClock
+) -> None:
+    events: list[str] = []
+
+    def work(name: str) -> Callable[[datetime], Awaitable[datetime | None]]:
+        async def run_due(now: datetime) -> datetime | None:
+            events.append(f"{name} run")
+            return clock.now() + timedelta(hours=1)
+
+        return run_due
+
+    async def ready_a() -> None:
+        events.append("a on_start")
+
+    timers = Timers(scheduler, clock)
+    timers.add("a", work("a"), on_start=ready_a)
+    with pytest.raises(ValueError, match="already registered"):
+        timers.add("a", work("a"))
+    await asyncio.sleep(0)
+    assert events == [], "nothing runs before the bot is ready"
+    timers.start()
+    timers.start()  # a reconnect's second ready changes nothing
+    await until(lambda: len(events) == 2)
+    assert events == ["a on_start", "a run"]
+    assert scheduler.get_job("a") is not None and timers["a"].next_due is not None
+
+    timers.add("b", work("b"))  # added after start (an extension loaded later): runs at once
+    await until(lambda: "b run" in events)
+    assert list(timers) == ["a", "b"] and len(timers) == 2
+
+    await timers.remove("a")
+    assert "a" not in timers and scheduler.get_job("a") is None
+    await timers.stop()
+    assert len(timers) == 0 and scheduler.get_jobs() == []
+
+
+async def test_a_failing_on_start_is_logged_and_the_timer_still_runs(
+    scheduler: AsyncIOScheduler, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    ran: list[datetime] = []
+
+    async def run_due(now: datetime) -> datetime | None:
+        ran.append(now)
+        return None
+
+    async def broken() -> None:
+        raise RuntimeError("boom")
+
+    timers = Timers(scheduler, clock)
+    timers.add("t", run_due, on_start=broken)
+    timers.start()
+    await until(lambda: bool(ran))
+    assert "Starting timer t failed" in caplog.text
+    await timers.stop()
+
+
+async def test_stopping_before_start_leaves_nothing_running(
+    scheduler: AsyncIOScheduler, clock: FakeClock
+) -> None:
+    async def run_due(now: datetime) -> datetime | None:
+        raise AssertionError("never runs")
+
+    timers = Timers(scheduler, clock)
+    timers.add("t", run_due)
+    await timers.stop()
+    timers.start()
+    await asyncio.sleep(0)
+    assert scheduler.get_jobs() == []
+
+
+async def until(check: Callable[[], bool]) -> None:
+    for _ in range(200):
+        if check():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("the condition never became true")

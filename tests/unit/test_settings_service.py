@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.db.database import Database
+from bot.db.instants import from_db
 from bot.domain.settings import DEFAULT_CHECKIN_GRACE_HOURS, GuildSettings
 from bot.errors import UserError
 from bot.services.settings import SettingsService
@@ -41,7 +42,7 @@ async def test_roles_and_channels_are_stored_per_guild(db: Database, clock: Fake
         "SELECT updated_by, updated_at FROM guild_settings WHERE guild_id=?", (GUILD,)
     )
     assert row is not None and row["updated_by"] == 9
-    assert row["updated_at"] == clock.now().isoformat()
+    assert from_db(row["updated_at"]) == clock.now()
 
 
 async def test_cache_is_invalidated_on_write(db: Database, clock: FakeClock) -> None:

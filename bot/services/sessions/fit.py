@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import FitAnswer
 from bot.errors import UserError
@@ -22,8 +23,6 @@ from bot.services.sessions.records import (
     FitResult,
     RematchRequest,
     fit_of,
-    instant,
-    iso,
 )
 
 
@@ -38,7 +37,7 @@ class FitQuestions:
         await self._db.execute(
             "INSERT OR IGNORE INTO fit_answers (match_id, guild_id, mentee_id, session_id, "
             "created_at) VALUES (?, ?, ?, ?, ?)",
-            (match.id, match.guild_id, match.mentee_id, session_id, iso(now)),
+            (match.id, match.guild_id, match.mentee_id, session_id, to_db(now)),
         )
 
     async def _row(self, match_id: int) -> sqlite3.Row:
@@ -60,7 +59,7 @@ class FitQuestions:
                 return None
             await self._db.execute(
                 "UPDATE fit_answers SET asked_at = ? WHERE match_id = ?",
-                (iso(self._clock.now()), match_id),
+                (to_db(self._clock.now()), match_id),
             )
         return fit_of(row, match.mentor_id)
 
@@ -92,7 +91,7 @@ class FitQuestions:
         if not match.active:
             row = await self._row(match_id)
             return FitResult("match_ended", fit_of(row, match.mentor_id), offer_rematch=False)
-        now = iso(self._clock.now())
+        now = to_db(self._clock.now())
         async with self._db.transaction():
             row = await self._row(match_id)
             if row["rematch_asked_at"] is not None:
@@ -121,11 +120,11 @@ class FitQuestions:
             row = await self._row(match_id)
             if row["answer"] != "not_good":
                 raise UserError("A re-match is offered after answering “Not a good fit”.")
-            asked = instant(row["rematch_asked_at"])
+            asked = from_db(row["rematch_asked_at"])
             if asked is None:
                 await self._db.execute(
                     "UPDATE fit_answers SET rematch_asked_at = ? WHERE match_id = ?",
-                    (iso(now), match_id),
+                    (to_db(now), match_id),
                 )
         return RematchRequest(
             match_id=match.id,

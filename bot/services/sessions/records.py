@@ -13,9 +13,10 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal, cast
 
+from bot.db.instants import from_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import FitAnswer, Role, ShareAction, ThreadProblem
 from bot.errors import UserError
@@ -23,15 +24,6 @@ from bot.services.goals import Goal
 
 MyReflection = Literal["none", "private", "shared"]
 ReminderDelivery = Literal["thread", "dm", "skipped"]
-
-
-def iso(moment: datetime) -> str:
-    """UTC in one fixed shape, so stored instants compare correctly as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def instant(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 @contextmanager
@@ -239,12 +231,12 @@ def reflection_of(row: sqlite3.Row) -> Reflection:
         role="mentee" if row["role"] == "mentee" else "mentor",
         answers={str(k): str(v) for k, v in answers.items()} if isinstance(answers, dict) else {},
         shared=bool(row["shared"]),
-        shared_at=instant(row["shared_at"]),
+        shared_at=from_db(row["shared_at"]),
         posted_message_id=row["posted_message_id"],
-        partner_read_at=instant(row["partner_read_at"]),
+        partner_read_at=from_db(row["partner_read_at"]),
         goal_id=row["goal_id"],
         created_at=datetime.fromisoformat(row["created_at"]),
-        edited_at=instant(row["edited_at"]),
+        edited_at=from_db(row["edited_at"]),
     )
 
 

@@ -17,13 +17,12 @@ from typing import cast
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import Role
 from bot.services.sessions.records import (
     ReminderDelivery,
     ReminderPlan,
-    instant,
-    iso,
     session_of,
 )
 
@@ -46,7 +45,7 @@ class ReflectionReminders:
 
     async def schedule(self, session_id: int, members: Iterable[int], logged_at: datetime) -> None:
         """Called inside the transaction that logs the session."""
-        due = iso(rules.reminder_due(logged_at))
+        due = to_db(rules.reminder_due(logged_at))
         await self._db.executemany(
             "INSERT INTO session_reminders (session_id, member_id, due_at) VALUES (?, ?, ?)",
             [(session_id, member, due) for member in members],
@@ -54,16 +53,15 @@ class ReflectionReminders:
 
     async def next_due(self) -> datetime | None:
         """When the earliest unclaimed reminder is due, for the timer."""
-        return instant(
-            await self._db.fetchval(
-                "SELECT MIN(due_at) FROM session_reminders WHERE claimed_at IS NULL"
-            )
+        earliest: str | None = await self._db.fetchval(
+            "SELECT MIN(due_at) FROM session_reminders WHERE claimed_at IS NULL"
         )
+        return from_db(earliest)
 
     async def claim_due(self, now: datetime, *, limit: int | None = None) -> list[ReminderPlan]:
         """Claim reminders due by `now` for members who have not reflected; each is then
         sent once. Members who reflected in time are recorded as skipped and not sent."""
-        stamp = iso(self._clock.now())
+        stamp = to_db(self._clock.now())
         plans: list[ReminderPlan] = []
         async with self._db.transaction():
             orphans = await self._db.fetchall(
@@ -72,7 +70,7 @@ class ReflectionReminders:
                 (self.run_id,),
             )
             for row in orphans:
-                claimed = instant(row["claimed_at"])
+                claimed = from_db(row["claimed_at"])
                 fresh = claimed is not None and now - claimed <= ORPHAN_RETRY_WINDOW
                 if fresh and not row["reflected"]:
                     await self._update(row, "claimed_by = ?", self.run_id)
@@ -83,7 +81,7 @@ class ReflectionReminders:
             due = await self._db.fetchall(
                 _SELECT + "WHERE r.claimed_at IS NULL AND r.due_at <= ? "
                 "ORDER BY r.due_at, r.session_id, r.member_id LIMIT ?",
-                (iso(now), -1 if limit is None else limit),
+                (to_db(now), -1 if limit is None else limit),
             )
             for row in due:
                 if row["reflected"]:
@@ -102,7 +100,7 @@ class ReflectionReminders:
 
     async def record(self, plan: ReminderPlan, delivery: ReminderDelivery) -> None:
         """How the claimed reminder went ('skipped': there was nowhere to send it)."""
-        sent = None if delivery == "skipped" else iso(self._clock.now())
+        sent = None if delivery == "skipped" else to_db(self._clock.now())
         await self._db.execute(
             "UPDATE session_reminders SET delivery = ?, sent_at = ? "
             "WHERE session_id = ? AND member_id = ? AND claimed_by = ?",

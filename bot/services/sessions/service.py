@@ -30,6 +30,7 @@ from typing import cast
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import Role, ThreadProblem
 from bot.errors import UserError
@@ -47,8 +48,6 @@ from bot.services.sessions.records import (
     Session,
     SessionListItem,
     ThreadView,
-    instant,
-    iso,
     member_input,
     reflection_of,
     session_of,
@@ -138,8 +137,8 @@ class SessionService:
                     length,
                     words,
                     actor_id,
-                    iso(now),
-                    iso(now),
+                    to_db(now),
+                    to_db(now),
                 ),
             )
             await self.reminders.schedule(session_id, (match.mentee_id, match.mentor_id), now)
@@ -201,7 +200,7 @@ class SessionService:
         now = self._clock.now()
         async with self._db.transaction():
             session = await self._require(session_id)
-            claimed = instant(
+            claimed = from_db(
                 await self._db.fetchval(
                     "SELECT thread_claimed_at FROM sessions WHERE id = ?", (session_id,)
                 )
@@ -209,7 +208,7 @@ class SessionService:
             if session.thread_ready or (claimed is not None and now - claimed < THREAD_CLAIM_TTL):
                 return None
             await self._db.execute(
-                "UPDATE sessions SET thread_claimed_at = ? WHERE id = ?", (iso(now), session_id)
+                "UPDATE sessions SET thread_claimed_at = ? WHERE id = ?", (to_db(now), session_id)
             )
         return session
 
@@ -226,7 +225,7 @@ class SessionService:
             "UPDATE sessions SET thread_ready_at = ?, thread_claimed_at = NULL, "
             "thread_problem = NULL, thread_problem_at = NULL "
             "WHERE id = ? AND thread_id IS NOT NULL",
-            (iso(self._clock.now()), session_id),
+            (to_db(self._clock.now()), session_id),
         )
         return await self._require(session_id)
 
@@ -235,7 +234,7 @@ class SessionService:
         await self._db.execute(
             "UPDATE sessions SET thread_problem = ?, thread_problem_at = ?, "
             "thread_claimed_at = NULL WHERE id = ? AND thread_ready_at IS NULL",
-            (problem, iso(self._clock.now()), session_id),
+            (problem, to_db(self._clock.now()), session_id),
         )
         return await self._require(session_id)
 
@@ -366,7 +365,7 @@ class SessionService:
                     int(share),
                     _stored(reflection.shared_at),
                     reflection.posted_message_id,
-                    iso(reflection.created_at),
+                    to_db(reflection.created_at),
                     _stored(reflection.edited_at),
                 ),
             )
@@ -395,7 +394,7 @@ class SessionService:
                 return False
             await self._db.execute(
                 f"UPDATE reflections SET partner_read_at = ? {where}",  # noqa: S608
-                (iso(self._clock.now()), *key),
+                (to_db(self._clock.now()), *key),
             )
         return True
 
@@ -485,4 +484,4 @@ def _by_when(reflection: Reflection | None) -> str:
 
 
 def _stored(moment: datetime | None) -> str | None:
-    return None if moment is None else iso(moment)
+    return None if moment is None else to_db(moment)

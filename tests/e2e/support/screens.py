@@ -1,9 +1,9 @@
-"""A member's moves through the sign-up screens, shared by the onboarding e2e tests."""
+"""A member's moves through the sign-up screens, as they click and type them."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import wait_for_change
-from tests.fakediscord import FakeDiscord, Interaction, Message, User
+from tests.e2e.support.waiting import wait_for_change
+from tests.fakediscord import FakeDiscord, Guild, Interaction, Message, User
 
 
 def footer(message: Message) -> str:
@@ -53,3 +53,24 @@ async def mentee_signup(fake: FakeDiscord, user: User, message: Message) -> Mess
     screen = await write(fake, user, screen, {"timezone": "Europe/London"})
     screen = await write(fake, user, screen, {"checkin.day": "Monday", "checkin.time": "9am"})
     return await choose(fake, user, screen, "agree")
+
+
+async def join_and_start(fake: FakeDiscord, guild: Guild, name: str) -> tuple[User, Message]:
+    """A newcomer joins, gets the welcome DM and presses Start: (the member, step 1)."""
+    user = fake.world.add_user(name)
+    await fake.member_join(guild, user)
+    welcome = await fake.wait_for_dm(user)
+    assert welcome.button_labels == ["Start"]
+    assert "Your privacy" in welcome.text
+    h = await fake.click(user, welcome, "Start")
+    screen = await settled(fake, h, welcome, welcome.edits)
+    assert "Step 1 of" in footer(screen)
+    return user, screen
+
+
+async def mentee_signup_in_the_server(fake: FakeDiscord, guild: Guild, user: User) -> Message:
+    """/onboarding start by a member whose DMs are closed, then the mentee screens, which
+    come as the command's private reply instead of a DM."""
+    assert user.dms_closed, "with open DMs the screens go to a DM"
+    screen = await (await fake.slash(user, guild, "onboarding start")).answer()
+    return await mentee_signup(fake, user, screen)

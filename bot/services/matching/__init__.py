@@ -1,0 +1,69 @@
+"""Matching use cases: suggestions, cohort proposals, matches and their follow-ups.
+
+The rules (scores, explanations, the optimal cohort assignment) live in
+`bot.domain.matching`; this module loads what they need from the database and keeps the
+promises that only a transaction can keep:
+
+* **Capacity and one active mentor.** `create_match` re-counts the mentor's active matches
+  and checks the mentee inside `BEGIN IMMEDIATE`, so two directors introducing at the same
+  moment cannot overfill a mentor; the partial unique index on active matches guards the
+  mentee as well.
+* **A match is made with its introduction, or not at all.** `create_match` reserves the
+  place; the Discord layer then creates the private thread and calls `record_introduction`
+  (which writes the audit row). If the thread cannot be made, `undo_match` deletes the
+  reservation, so no half-made match is left behind. A reservation left by a crash in
+  between was never announced to anyone: the next process deletes them when it starts
+  (`drop_unfinished_introductions`), `create_match` drops any older than
+  `INTRO_STALE_AFTER`, and follow-ups are only ever asked about introduced pairs.
+* **Follow-ups exactly once.** A "Have you met yet?" row is claimed in a transaction
+  before it is sent, one at a time, so a crash leaves at most the prompt in flight in
+  doubt. The next run re-sends that one with the same nonce while Discord still
+  de-duplicates on it (`ORPHAN_RETRY_WINDOW`); after that it is recorded as lost and never
+  sent: a missed prompt is better than a duplicate.
+"""
+
+from __future__ import annotations
+
+from bot.services.matching.followups import (
+    ORPHAN_RETRY_WINDOW,
+    FollowupPrompt,
+    FollowupResult,
+    MatchFollowups,
+)
+from bot.services.matching.records import (
+    END_REASON_LABELS,
+    EndReason,
+    FlagReason,
+    FollowupAnswer,
+    Match,
+    MatchRecords,
+    MatchRole,
+)
+from bot.services.matching.service import (
+    INTRO_STALE_AFTER,
+    PROPOSAL_TTL,
+    SUGGESTION_LIMIT,
+    MatchingService,
+    Pool,
+    Proposal,
+)
+
+__all__ = [
+    "END_REASON_LABELS",
+    "INTRO_STALE_AFTER",
+    "ORPHAN_RETRY_WINDOW",
+    "PROPOSAL_TTL",
+    "SUGGESTION_LIMIT",
+    "EndReason",
+    "FlagReason",
+    "FollowupAnswer",
+    "FollowupPrompt",
+    "FollowupResult",
+    "Match",
+    "MatchFollowups",
+    "MatchRecords",
+    "MatchRole",
+    "MatchingService",
+    "Pool",
+    "Proposal",
+]

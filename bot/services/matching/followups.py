@@ -1,0 +1,245 @@
+"""The "Have you met yet?" follow-ups of a new pair, each asked exactly once."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.clock import Clock
+from bot.db.database import Database
+from bot.db.instants import from_db, to_db
+from bot.errors import UserError
+from bot.services.matching.records import FlagReason, FollowupAnswer, Match, MatchRecords, MatchRole
+from bot.services.settings import SettingsService
+
+# Discord de-duplicates a message nonce for "the past few minutes": within this window a
+# prompt claimed by a sender that stopped can be sent again without risking a duplicate.
+ORPHAN_RETRY_WINDOW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class FollowupPrompt:
+    """One "Have you met yet?" to deliver, already claimed by this sender."""
+
+    match_id: int
+    guild_id: int
+    member_id: int
+    partner_id: int
+    role: MatchRole
+    round: int
+    intro_thread_id: int | None
+    retry: bool
+    """True when an earlier run claimed it and stopped before recording the send."""
+
+    @property
+    def nonce(self) -> str:
+        """Stable per (match, round, member) and unique per channel, at most 25 chars."""
+        return f"mf{self.match_id}r{self.round}{'e' if self.role == 'mentee' else 'o'}"
+
+
+@dataclass(frozen=True)
+class FollowupResult:
+    outcome: Literal["recorded", "already_answered", "match_ended"]
+    answer: FollowupAnswer | None
+    """The answer now on record (for `already_answered`, the earlier one)."""
+    match: Match
+    next_round_due: datetime | None = None
+    newly_flagged: FlagReason | None = None
+
+
+class MatchFollowups(MatchRecords):
+    """Follow-ups are claimed per run (`run_id`), so a restart can tell its own from orphans."""
+
+    def __init__(self, db: Database, clock: Clock, settings: SettingsService) -> None:
+        super().__init__(db)
+        self._clock = clock
+        self._settings = settings
+        # Tells this run's follow-up claims from those of a run that stopped mid-send.
+        self.run_id = uuid.uuid4().hex
+
+    async def next_followup_due(self) -> datetime | None:
+        """When the earliest unclaimed follow-up of a pair still waiting to meet is due."""
+        due: str | None = await self._db.fetchval(
+            "SELECT MIN(f.due_at) FROM match_followups f JOIN matches m ON m.id = f.match_id "
+            "WHERE f.claimed_at IS NULL AND m.status = 'active' AND m.intro_thread_id IS NOT NULL "
+            "AND m.met_at IS NULL AND m.flagged_at IS NULL"
+        )
+        return from_db(due)
+
+    async def followup_due_of(self, match_id: int) -> datetime | None:
+        due: str | None = await self._db.fetchval(
+            "SELECT MIN(due_at) FROM match_followups WHERE match_id = ? AND claimed_at IS NULL",
+            (match_id,),
+        )
+        return from_db(due)
+
+    async def claim_due_followups(
+        self, now: datetime, *, limit: int | None = None
+    ) -> list[FollowupPrompt]:
+        """Claim follow-ups due by `now` for this run (at most `limit` new ones); each is
+        then sent exactly once. A sender claims one at a time and sends it before claiming
+        the next, so a crash leaves at most one prompt in doubt.
+
+        Rows claimed by an earlier run that never recorded a send are retried within
+        `ORPHAN_RETRY_WINDOW` (same nonce, so Discord drops a duplicate) and otherwise
+        recorded as lost. Pairs that ended, met or were flagged are not asked any more,
+        nor pairs whose introduction was never made.
+        """
+        stamp = to_db(self._clock.now())  # when this sender took it, for the orphan window
+        async with self._db.transaction():
+            orphans = await self._db.fetchall(
+                "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id, "
+                "m.status, m.met_at, m.flagged_at FROM match_followups f "
+                "JOIN matches m ON m.id = f.match_id WHERE f.claimed_at IS NOT NULL "
+                "AND f.sent_at IS NULL AND f.delivery IS NULL AND f.claimed_by <> ?",
+                (self.run_id,),
+            )
+            prompts: list[FollowupPrompt] = []
+            for row in orphans:
+                claimed = from_db(row["claimed_at"])
+                still_wanted = (
+                    row["status"] == "active"
+                    and row["intro_thread_id"] is not None
+                    and row["met_at"] is None
+                    and not row["flagged_at"]
+                )
+                if still_wanted and claimed is not None and now - claimed <= ORPHAN_RETRY_WINDOW:
+                    await self._db.execute(
+                        "UPDATE match_followups SET claimed_by = ? "
+                        "WHERE match_id = ? AND member_id = ? AND round = ?",
+                        (self.run_id, row["match_id"], row["member_id"], row["round"]),
+                    )
+                    prompts.append(_prompt(row, retry=True))
+                else:
+                    await self._record(row, "lost", None)
+            due = await self._db.fetchall(
+                "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id "
+                "FROM match_followups f JOIN matches m ON m.id = f.match_id "
+                "WHERE f.claimed_at IS NULL AND f.due_at <= ? AND m.status = 'active' "
+                "AND m.intro_thread_id IS NOT NULL AND m.met_at IS NULL AND m.flagged_at IS NULL "
+                "ORDER BY f.due_at, f.match_id, f.member_id LIMIT ?",
+                (to_db(now), -1 if limit is None else limit),
+            )
+            for row in due:
+                await self._db.execute(
+                    "UPDATE match_followups SET claimed_at = ?, claimed_by = ? "
+                    "WHERE match_id = ? AND member_id = ? AND round = ?",
+                    (stamp, self.run_id, row["match_id"], row["member_id"], row["round"]),
+                )
+                prompts.append(_prompt(row, retry=False))
+        return prompts
+
+    async def _record(self, row: sqlite3.Row, delivery: str, sent_at: str | None) -> None:
+        await self._db.execute(
+            "UPDATE match_followups SET delivery = ?, sent_at = ? "
+            "WHERE match_id = ? AND member_id = ? AND round = ?",
+            (delivery, sent_at, row["match_id"], row["member_id"], row["round"]),
+        )
+
+    async def record_delivery(
+        self, prompt: FollowupPrompt, delivery: Literal["dm", "thread", "unreachable"]
+    ) -> None:
+        sent_at = None if delivery == "unreachable" else to_db(self._clock.now())
+        await self._db.execute(
+            "UPDATE match_followups SET delivery = ?, sent_at = ? "
+            "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ?",
+            (delivery, sent_at, prompt.match_id, prompt.member_id, prompt.round, self.run_id),
+        )
+
+    async def answer_followup(
+        self, match_id: int, round_: int, member_id: int, answer: FollowupAnswer
+    ) -> FollowupResult:
+        """Record a member's answer; "Need help" or a second round of "Not yet" flags the
+        pair, a first "Not yet" asks both again after the same delay."""
+        match = await self._require(match_id)
+        if member_id not in (match.mentee_id, match.mentor_id):
+            raise UserError("This question was meant for someone else.")
+        settings = await self._settings.get(match.guild_id)
+        now = self._clock.now()
+        async with self._db.transaction():
+            match = await self._require(match_id)
+            row = await self._db.fetchone(
+                "SELECT answer FROM match_followups "
+                "WHERE match_id = ? AND member_id = ? AND round = ?",
+                (match_id, member_id, round_),
+            )
+            if row is None:
+                raise UserError("This question was meant for your partner, not for you.")
+            if not match.active:
+                return FollowupResult("match_ended", row["answer"], match)
+            if row["answer"] is not None:
+                return FollowupResult("already_answered", row["answer"], match)
+            await self._db.execute(
+                "UPDATE match_followups SET answer = ?, answered_at = ? "
+                "WHERE match_id = ? AND member_id = ? AND round = ?",
+                (answer, to_db(now), match_id, member_id, round_),
+            )
+            flag: FlagReason | None = None
+            next_due: datetime | None = None
+            if answer == "yes":
+                await self._db.execute(
+                    "UPDATE matches SET met_at = COALESCE(met_at, ?) WHERE id = ?",
+                    (to_db(now), match_id),
+                )
+            elif answer == "need_help":
+                flag = "need_help"
+            elif match.met_at is None and match.flagged_at is None:
+                earlier = await self._db.fetchval(
+                    "SELECT 1 FROM match_followups WHERE match_id = ? AND answer = 'not_yet' "
+                    "AND round < ?",
+                    (match_id, round_),
+                )
+                if earlier:
+                    flag = "not_met"
+                else:
+                    next_due = now + timedelta(days=settings.match_followup_days)
+                    await self._db.executemany(
+                        "INSERT OR IGNORE INTO match_followups (match_id, member_id, round, "
+                        "due_at) VALUES (?, ?, ?, ?)",
+                        [
+                            (match_id, member, round_ + 1, to_db(next_due))
+                            for member in (match.mentee_id, match.mentor_id)
+                        ],
+                    )
+                    next_due = from_db(
+                        await self._db.fetchval(
+                            "SELECT MIN(due_at) FROM match_followups "
+                            "WHERE match_id = ? AND round = ?",
+                            (match_id, round_ + 1),
+                        )
+                    )
+            newly: FlagReason | None = None
+            if flag is not None and match.flagged_at is None:
+                await self._db.execute(
+                    "UPDATE matches SET flagged_at = ?, flag_reason = ? WHERE id = ?",
+                    (to_db(now), flag, match_id),
+                )
+                await self._audit(
+                    match.guild_id,
+                    member_id,
+                    "match.flag",
+                    match.mentee_id,
+                    f"match {match_id} mentor {match.mentor_id} reason {flag}",
+                    now,
+                )
+                newly = flag
+            updated = await self._require(match_id)
+        return FollowupResult("recorded", answer, updated, next_due, newly)
+
+
+def _prompt(row: sqlite3.Row, *, retry: bool) -> FollowupPrompt:
+    member = row["member_id"]
+    mentee = row["mentee_id"]
+    return FollowupPrompt(
+        match_id=row["match_id"],
+        guild_id=row["guild_id"],
+        member_id=member,
+        partner_id=row["mentor_id"] if member == mentee else mentee,
+        role="mentee" if member == mentee else "mentor",
+        round=row["round"],
+        intro_thread_id=row["intro_thread_id"],
+        retry=retry,
+    )
