@@ -96,7 +96,7 @@ def test_backup_dir_must_be_a_writable_folder(tmp_path: Path) -> None:
 def test_commands_that_never_reach_discord_do_not_need_the_token(tmp_path: Path) -> None:
     settings = load_settings(env(tmp_path, DISCORD_TOKEN=""), need_token=False)
     assert settings.token == ""
-    with pytest.raises(ConfigError, match="^DISCORD_TOKEN does not look like"):
+    with pytest.raises(ConfigError, match=r"^DISCORD_TOKEN does not look like"):
         load_settings(env(tmp_path, DISCORD_TOKEN="typo"), need_token=False)
 
 
