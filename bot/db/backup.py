@@ -7,8 +7,9 @@ beside a running bot.
 
 A backup is written under a temporary name, checked with `PRAGMA quick_check`, and only
 then renamed into place: a file with a backup's name is always whole and checked. Names
-carry the UTC instant the backup was taken (`mentorbot-20261102T090000Z.sqlite3`), so they
-sort by age, and the newest one on disk says when the next is due: a restart never takes a
+carry the UTC instant the backup was taken, to the millisecond
+(`mentorbot-20261102T090000.000Z.sqlite3`), so they sort by age and a backup taken by hand
+beside the bot's daily one never takes its name, and the newest one on disk says when the next is due: a restart never takes a
 second backup the same day.
 
 The backup API copies pages as they are, free pages included; the bot's connection deletes
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 INTERVAL = timedelta(hours=24)
 RETRY = timedelta(hours=1)
 BUSY_TIMEOUT_S = 5.0
-_STAMP = "%Y%m%dT%H%M%SZ"
+_STAMP = "%Y%m%dT%H%M%S.%fZ"  # written with milliseconds only
 # A partial file older than this was left by a backup that died (a crash, a power cut).
 _STALE_PART_S = 3600.0
 
@@ -54,12 +55,13 @@ class Backup:
 
 
 def backup_name(database: Path, taken: datetime) -> str:
-    return f"{database.stem}-{taken.astimezone(UTC).strftime(_STAMP)}.sqlite3"
+    stamp = taken.astimezone(UTC).strftime(_STAMP)
+    return f"{database.stem}-{stamp[:-4]}Z.sqlite3"  # microseconds cut to milliseconds
 
 
 def list_backups(database: Path, folder: Path) -> list[Backup]:
     """The backups of `database` in `folder`, oldest first (other files are ignored)."""
-    pattern = re.compile(rf"^{re.escape(database.stem)}-(\d{{8}}T\d{{6}}Z)\.sqlite3$")
+    pattern = re.compile(rf"^{re.escape(database.stem)}-(\d{{8}}T\d{{6}}\.\d{{3}}Z)\.sqlite3$")
     found: list[Backup] = []
     with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         for entry in folder.iterdir():
@@ -97,7 +99,7 @@ def take_backup(database: Path, folder: Path, *, now: datetime, keep: int) -> Pa
         folder.mkdir(parents=True, exist_ok=True)
         if final.exists():
             raise BackupError(
-                f"BACKUP_DIR: '{final}' already exists (a backup was taken this very second): "
+                f"BACKUP_DIR: '{final}' already exists (a backup was taken this very moment): "
                 "try again in a moment."
             )
         _remove_stale_parts(database, folder)

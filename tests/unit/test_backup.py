@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -67,7 +68,7 @@ def test_a_backup_is_a_checked_copy_named_by_the_utc_instant(
 ) -> None:
     folder = tmp_path / "backups"
     taken = take_backup(database, folder, now=START, keep=14)
-    assert taken == folder / "mentorbot-20261102T090000Z.sqlite3"
+    assert taken == folder / "mentorbot-20261102T090000.000Z.sqlite3"
     assert names(folder) == [taken.name], "no temporary file is left behind"
     assert rows(taken) == rows(database)
     assert quick_check(taken) is None
@@ -76,8 +77,15 @@ def test_a_backup_is_a_checked_copy_named_by_the_utc_instant(
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     finally:
         conn.close()
-    paris = START.astimezone(datetime.now().astimezone().tzinfo)
+    paris = START.astimezone(ZoneInfo("Europe/Paris"))
     assert backup_name(database, paris) == taken.name, "the name is in UTC whatever the zone"
+    later = START + timedelta(microseconds=123_456)
+    assert backup_name(database, later) == "mentorbot-20261102T090000.123Z.sqlite3"
+    assert take_backup(database, folder, now=later, keep=14).name.endswith(".123Z.sqlite3")
+    assert [b.taken for b in list_backups(database, folder)] == [
+        START,
+        START + timedelta(milliseconds=123),
+    ]
 
 
 async def test_a_backup_is_taken_while_the_bot_writes(database: Path, tmp_path: Path) -> None:
@@ -101,7 +109,12 @@ def test_rotation_keeps_the_newest_n_and_nothing_else_is_touched(
 ) -> None:
     folder = tmp_path / "backups"
     folder.mkdir()
-    others = ["other-20200101T000000Z.sqlite3", "notes.txt", "mentorbot-latest.sqlite3"]
+    others = [
+        "other-20200101T000000.000Z.sqlite3",
+        "notes.txt",
+        "mentorbot-latest.sqlite3",
+        "mentorbot-20200101T000000Z.sqlite3",
+    ]
     for name in others:
         (folder / name).write_text("not ours")
     taken = [
@@ -154,8 +167,8 @@ def test_partial_files_left_by_a_crash_are_ignored_then_cleared(
 ) -> None:
     folder = tmp_path / "backups"
     folder.mkdir()
-    stale = folder / ".mentorbot-20261101T090000Z.sqlite3.4242.part"
-    fresh = folder / ".mentorbot-20261102T085959Z.sqlite3.4343.part"
+    stale = folder / ".mentorbot-20261101T090000.000Z.sqlite3.4242.part"
+    fresh = folder / ".mentorbot-20261102T085959.999Z.sqlite3.4343.part"
     for part in (stale, fresh):
         part.write_bytes(b"half a database")
     hours_ago = time.time() - 2 * 3600
