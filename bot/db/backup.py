@@ -8,9 +8,9 @@ beside a running bot.
 A backup is written under a temporary name, checked with `PRAGMA quick_check`, and only
 then renamed into place: a file with a backup's name is always whole and checked. Names
 carry the UTC instant the backup was taken, to the millisecond
-(`mentorbot-20261102T090000.000Z.sqlite3`), so they sort by age and a backup taken by hand
-beside the bot's daily one never takes its name, and the newest one on disk says when the next is due: a restart never takes a
-second backup the same day.
+(`mentorbot-20261102T090000.000Z.sqlite3`), so they sort by age, a backup taken by hand
+never takes the daily one's name, and the newest one on disk says when the next is due: a
+restart never takes a second backup the same day.
 
 The backup API copies pages as they are, free pages included; the bot's connection deletes
 with `secure_delete` on (bot/db/database.py), so deleted rows are zeros before any backup
