@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot sync` re-registers its slash commands.
+"""`python -m bot` runs the bot; its other commands (`sync`, `backup`, `restore FILE`) are
+listed in `COMMANDS`, the one table behind `--help` and the answer to an unknown word.
 
 Every start-up failure a director can fix ends the process with one line on stderr and a
 non-zero exit code, never a traceback. The database is checked before Discord is contacted.
@@ -12,32 +13,76 @@ import sqlite3
 import sys
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
 from dotenv import load_dotenv
 
 from bot.config import VARIABLES, ConfigError, Settings, load_settings
+from bot.db.backup import BackupError, take_backup
 from bot.db.database import DatabaseUnusable, check_database_file
-from bot.db.instance_lock import InstanceLock
+from bot.db.instance_lock import AlreadyRunning, InstanceLock
 from bot.db.migrate import MigrationError, SchemaTooNewError
+from bot.db.restore import restore_backup
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.logging_setup import configure_logging
 from bot.runner import Runner, sync_commands
 from bot.tasks import spawn
 
 
+@dataclass(frozen=True)
+class Command:
+    """One way to call `python -m bot`: its words as typed after it, and what it does."""
+
+    words: str  # "" runs the bot; "restore FILE" takes one operand
+    meaning: str
+
+    @property
+    def name(self) -> str:
+        return self.words.split(" ")[0]
+
+    @property
+    def operands(self) -> list[str]:
+        return self.words.split(" ")[1:]
+
+    @property
+    def typed(self) -> str:
+        return f"python -m bot {self.words}".rstrip()
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("", "run the bot until it is stopped (Ctrl+C or SIGTERM)"),
+    Command("sync", "register the slash commands with Discord now, then exit"),
+    Command(
+        "backup",
+        "back the database up now, also while the bot runs, and print the backup's path",
+    ),
+    Command(
+        "restore FILE",
+        "check a backup and put it in place of the database (stop the bot first); the "
+        "database it replaces is kept aside",
+    ),
+)
+# Commands that never contact Discord: they need no token, no questionnaire.
+OFFLINE = ("backup", "restore")
+
+
 def usage() -> str:
-    """`--help`: the two commands, and every setting from the one table `config` reads."""
+    """`--help`: every command, and every setting from the one table `config` reads."""
+    others = " | ".join(c.words for c in COMMANDS if c.words)
+    command_width = max(len(c.typed) for c in COMMANDS)
+    lines = [f"usage: python -m bot [{others}]", ""]
+    for command in COMMANDS:
+        lines += textwrap.wrap(
+            f"{command.typed:<{command_width}}  {command.meaning}",
+            width=96,
+            initial_indent="  ",
+            subsequent_indent=" " * (command_width + 4),
+        )
+    lines += ["", "Settings come from the environment, or from a .env file in the current folder:"]
     width = max(len(v.name) for v in VARIABLES)
-    lines = [
-        "usage: python -m bot [sync]",
-        "",
-        "  python -m bot        run the bot until it is stopped (Ctrl+C or SIGTERM)",
-        "  python -m bot sync   register the slash commands with Discord now, then exit",
-        "",
-        "Settings come from the environment, or from a .env file in the current folder:",
-    ]
     for variable in VARIABLES:
         default = f" Default: {variable.default}." if variable.default else ""
         lines += textwrap.wrap(
@@ -48,10 +93,39 @@ def usage() -> str:
         )
     lines += [
         "",
-        "README.md explains the set-up, running the bot for months, and what to do when it",
-        "refuses to start.",
+        "README.md explains the set-up, running the bot for months (backups included), and",
+        "what to do when it refuses to start.",
     ]
     return "\n".join(lines)
+
+
+def parse(args: list[str]) -> tuple[Command, list[str]] | str:
+    """The command and its operands, or the one line saying what is wrong."""
+    if not args:
+        return COMMANDS[0], []
+    command = next((c for c in COMMANDS[1:] if c.name == args[0]), None)
+    if command is None:
+        return _not_understood(args[0])
+    operands = args[1:]
+    if len(operands) > len(command.operands):
+        return _not_understood(operands[len(command.operands)])
+    if len(operands) < len(command.operands):
+        return (
+            f"`python -m bot {command.name}` needs "
+            f"{' '.join(command.operands[len(operands) :])}: "
+            "the backup file to restore, e.g. one of those in BACKUP_DIR (by default "
+            "data/backups)."
+        )
+    return command, operands
+
+
+def _not_understood(word: str) -> str:
+    others = [f"`{c.typed}`" for c in COMMANDS[1:]]
+    return (
+        f"I don't understand '{word}': use `python -m bot` to run the bot, or "
+        f"{', '.join(others[:-1])} or {others[-1]} (`python -m bot --help` says what each "
+        "does and lists the settings)."
+    )
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -64,19 +138,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] in ("-h", "--help"):
         print(usage())
         return 0
-    unknown = [word for word in args if word != "sync"] or args[1:]
-    if unknown:
-        return fail(
-            f"I don't understand '{unknown[0]}': use `python -m bot` to run the bot or "
-            "`python -m bot sync` to register its slash commands (`python -m bot --help` "
-            "lists the settings)."
-        )
+    parsed = parse(args)
+    if isinstance(parsed, str):
+        return fail(parsed)
+    command, operands = parsed
     dotenv = Path.cwd() / ".env"
     load_dotenv(dotenv, override=False)
     try:
-        settings = load_settings(env_file=dotenv if dotenv.is_file() else None)
+        settings = load_settings(
+            env_file=dotenv if dotenv.is_file() else None,
+            need_token=command.name not in OFFLINE,
+        )
     except ConfigError as exc:
         return fail(str(exc))
+    if command.name == "backup":
+        return _backup(settings)
+    if command.name == "restore":
+        return _restore(settings, Path(operands[0]).expanduser())
     try:
         questionnaire = load_questionnaire(settings.questionnaire_path)
     except QuestionnaireError as exc:
@@ -84,25 +162,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level_number)
     lock = InstanceLock(settings.database_path)
     try:
-        return _start(args, settings, questionnaire, lock)
+        return _start(command, settings, questionnaire, lock)
     finally:
         lock.release()
 
 
+def _backup(settings: Settings) -> int:
+    """Without the single-instance lock: the backup API reads a consistent snapshot while
+    a running bot keeps writing."""
+    try:
+        path = take_backup(
+            settings.database_path,
+            settings.backup_folder,
+            now=datetime.now(UTC),
+            keep=settings.backup_keep,
+        )
+    except BackupError as exc:
+        return fail(str(exc), 1)
+    print(path)
+    return 0
+
+
+def _restore(settings: Settings, backup: Path) -> int:
+    """Holds the single-instance lock throughout, so no bot starts on a half-restored
+    database, and refuses while a bot holds it."""
+    lock = InstanceLock(settings.database_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        return fail(
+            f"restore: mentorbot is running on '{settings.database_path}' ({exc.holder}): "
+            "stop it first (e.g. systemctl stop mentorbot), then restore.",
+            1,
+        )
+    except DatabaseUnusable as exc:
+        return fail(str(exc), 1)
+    try:
+        restored = restore_backup(backup, settings.database_path, now=datetime.now(UTC))
+    except BackupError as exc:
+        return fail(str(exc), 1)
+    finally:
+        lock.release()
+    print(restored.summary())
+    return 0
+
+
 def _start(
-    args: list[str], settings: Settings, questionnaire: Questionnaire, lock: InstanceLock
+    command: Command, settings: Settings, questionnaire: Questionnaire, lock: InstanceLock
 ) -> int:
     """Storage first, then Discord: a bad database never gets as far as connecting."""
     try:
         # Only the copy that serves takes the lock (held until the process ends), so
         # `sync` can be run beside a running bot.
-        if args != ["sync"]:
+        if command.name != "sync":
             lock.acquire()
         check_database_file(settings.database_path)
     except DatabaseUnusable as exc:
         return fail(str(exc), 1)
     try:
-        if args == ["sync"]:
+        if command.name == "sync":
             return asyncio.run(sync_commands(settings, questionnaire))
         asyncio.run(_serve(settings, questionnaire))
     except discord.LoginFailure:

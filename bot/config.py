@@ -21,6 +21,11 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # blocked, so the default is conservative: a cohort of 5,000 takes about 83 minutes.
 DEFAULT_CHECKIN_SEND_RATE = 1.0
 CHECKIN_SEND_RATE_RANGE = (0.05, 20.0)
+# Backups go to a folder beside the database unless BACKUP_DIR says otherwise; two weeks of
+# daily backups cover a problem noticed late without filling the disk.
+BACKUP_FOLDER_NAME = "backups"
+DEFAULT_BACKUP_KEEP = 14
+BACKUP_KEEP_RANGE = (1, 1000)
 
 # A bot token is three base64url segments joined by dots (user id, timestamp, HMAC).
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -67,6 +72,17 @@ VARIABLES: tuple[Variable, ...] = (
         "Check-in prompts sent per second, from "
         f"{CHECKIN_SEND_RATE_RANGE[0]:g} to {CHECKIN_SEND_RATE_RANGE[1]:g}",
     ),
+    Variable(
+        "BACKUP_DIR",
+        f"a {BACKUP_FOLDER_NAME}/ folder beside the database",
+        "Where the daily database backups go (~ is your home folder)",
+    ),
+    Variable(
+        "BACKUP_KEEP",
+        str(DEFAULT_BACKUP_KEEP),
+        "How many backups to keep, from "
+        f"{BACKUP_KEEP_RANGE[0]} to {BACKUP_KEEP_RANGE[1]}; older ones are deleted",
+    ),
     Variable("LOG_LEVEL", "INFO", "One of " + ", ".join(LOG_LEVELS)),
 )
 
@@ -81,26 +97,44 @@ class Settings:
     dev_guild_id: int | None = None
     log_level: str = "INFO"
     checkin_send_rate: float = DEFAULT_CHECKIN_SEND_RATE
+    backup_dir: Path | None = None  # None: a `backups` folder beside the database
+    backup_keep: int = DEFAULT_BACKUP_KEEP
 
     @property
     def log_level_number(self) -> int:
         return logging.getLevelNamesMapping()[self.log_level]
 
+    @property
+    def backup_folder(self) -> Path:
+        """Where backups go: BACKUP_DIR, or beside the database wherever that is."""
+        return self.backup_dir or default_backup_folder(self.database_path)
+
+
+def default_backup_folder(database_path: Path) -> Path:
+    return database_path.parent / BACKUP_FOLDER_NAME
+
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, *, env_file: Path | None = None
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: Path | None = None,
+    need_token: bool = True,
 ) -> Settings:
     """Build `Settings` from `environ` (default: the process environment).
 
     `env_file` is the `.env` file that was read, if any, so a missing token can be blamed
-    on the right place. Raises `ConfigError` for the first problem found, phrased as
-    "VARIABLE: problem; fix".
+    on the right place. `need_token=False` is for commands that never contact Discord
+    (backup, restore): the token is then checked only if one is given. Raises `ConfigError`
+    for the first problem found, phrased as "VARIABLE: problem; fix".
     """
     env = os.environ if environ is None else environ
-    token = _token(env.get("DISCORD_TOKEN", ""), env_file)
+    raw_token = env.get("DISCORD_TOKEN", "")
+    token = _token(raw_token, env_file) if need_token or raw_token.strip() else ""
     database_path = _path(env.get("DATABASE_PATH", ""), DEFAULT_DATABASE_PATH)
     _check_writable_folder(database_path)
     questionnaire_path = _path(env.get("QUESTIONNAIRE_PATH", ""), DEFAULT_QUESTIONNAIRE_PATH)
+    backup_dir = _path(env.get("BACKUP_DIR", ""), default_backup_folder(database_path))
+    _check_backup_folder(backup_dir)
     return Settings(
         token=token,
         database_path=database_path,
@@ -108,6 +142,8 @@ def load_settings(
         dev_guild_id=_dev_guild_id(env.get("DEV_GUILD_ID", "")),
         log_level=_log_level(env.get("LOG_LEVEL", "")),
         checkin_send_rate=_send_rate(env.get("CHECKIN_SEND_RATE", "")),
+        backup_dir=backup_dir,
+        backup_keep=_backup_keep(env.get("BACKUP_KEEP", "")),
     )
 
 
@@ -176,6 +212,40 @@ def _send_rate(raw: str) -> float:
             f"{high:g} (or empty for {DEFAULT_CHECKIN_SEND_RATE:g})."
         )
     return rate
+
+
+def _backup_keep(raw: str) -> int:
+    value = raw.strip()
+    if not value:
+        return DEFAULT_BACKUP_KEEP
+    low, high = BACKUP_KEEP_RANGE
+    keep = int(value) if value.isdecimal() else -1
+    if not low <= keep <= high:
+        raise ConfigError(
+            f"BACKUP_KEEP must be a whole number of backups to keep, from {low} to {high} "
+            f"(or empty for {DEFAULT_BACKUP_KEEP})."
+        )
+    return keep
+
+
+def _check_backup_folder(folder: Path) -> None:
+    """The backup folder must be a folder the bot can write to (we create it): a backup
+    that cannot be written should stop the start, not fail quietly every night."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(
+            f"BACKUP_DIR: '{folder}' is a file, not a folder: give a folder for the backups "
+            "(or leave BACKUP_DIR empty for a backups folder beside the database)."
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"BACKUP_DIR: cannot write to the folder '{folder}' ({reason}): choose a folder "
+            "the bot's user can write to, or fix its permissions."
+        ) from None
 
 
 def _check_writable_folder(database_path: Path) -> None:

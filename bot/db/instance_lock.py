@@ -21,7 +21,11 @@ from bot.db.database import DatabaseUnusable
 
 
 class AlreadyRunning(DatabaseUnusable):
-    """Another process holds the database; `str()` names it in one line."""
+    """Another process holds the database; `str()` names it in one line, `holder` says who."""
+
+    def __init__(self, message: str, holder: str = "") -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 def lock_path(database_path: Path) -> Path:
@@ -55,7 +59,8 @@ class InstanceLock:
             raise AlreadyRunning(
                 f"DATABASE_PATH: another copy of mentorbot is already running on "
                 f"'{self.database_path}' ({holder}): stop it first, or give this copy its own "
-                "DATABASE_PATH."
+                "DATABASE_PATH.",
+                holder,
             ) from None
         started = (now or datetime.now(UTC)).astimezone(UTC)
         record = {"pid": os.getpid(), "host": socket.gethostname(), "started": started.isoformat()}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import payloads
+from .errors import ApiError
 from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -48,6 +50,7 @@ class FakeDiscord(FakeServer):
         path = command.lstrip("/").split()
         definition = find_command(self, path[0], guild)
         channel = self._where(user, guild, channel)
+        self._require_visible(user, channel)
         data = build_command_data(self, definition, path, guild, channel, options)
         return await self._interact(
             APPLICATION_COMMAND, f"/{' '.join(path)}", user, guild, channel, data
@@ -218,6 +221,46 @@ class FakeDiscord(FakeServer):
             return []
         return [t for t in guild.threads.values() if t.parent_id == channel.id]
 
+    def can_read(self, user: User, channel: Channel) -> bool:
+        """Whether ``user`` can read ``channel``: their own DM, or a guild channel or thread
+        they can view (a private thread only once added, unless they have Manage Threads)."""
+        if channel.is_dm:
+            return channel.recipient_id == user.id
+        guild = self.world.guilds.get(channel.guild_id or 0)
+        return guild is not None and guild.can_view(user.id, channel)
+
+    def readable_by(self, user: User) -> list[Message]:
+        """Every message ``user`` could read anywhere right now: channels, threads and DMs
+        they can see, and the ephemeral answers to their own interactions only."""
+        found: list[Message] = []
+        for channel_id, messages in self.world.messages.items():
+            located = self.world.find_channel(channel_id)
+            if located is None:
+                continue
+            channel, _ = located
+            for message in messages:
+                if message.deleted:
+                    continue
+                if message.ephemeral:
+                    owner = self.interactions.get(message.interaction_id or 0)
+                    if owner is not None and owner.user.id == user.id:
+                        found.append(message)
+                elif self.can_read(user, channel):
+                    found.append(message)
+        return found
+
+    def visible_text(self, user: User) -> str:
+        """All text ``user`` could see: readable messages, the names of threads they can see
+        and every modal the bot opened for them (pre-filled values included), for privacy
+        asserts like ``secret not in fake.visible_text(director)``."""
+        parts = [m.text for m in self.readable_by(user)]
+        for guild in self.world.guilds.values():
+            parts += [t.name for t in guild.threads.values() if guild.can_view(user.id, t)]
+        for interaction in self.interactions.values():
+            if interaction.user.id == user.id and interaction.modal is not None:
+                parts.append(json.dumps(interaction.modal, ensure_ascii=False))
+        return "\n".join(parts)
+
     def commands(self, guild: Guild | None = None) -> list[dict[str, Any]]:
         """Commands the bot synced: global ones, or a guild's with ``guild=``."""
         if guild is None:
@@ -283,6 +326,36 @@ class FakeDiscord(FakeServer):
         await self.dispatch("CHANNEL_CREATE", payloads.channel(channel))
         return channel
 
+    async def archive_thread(self, thread: Thread) -> None:
+        """Discord archives a thread after its ``auto_archive_duration`` without activity."""
+        thread.archived = True
+        await self.dispatch("THREAD_UPDATE", payloads.thread(thread))
+
+    async def member_adds_to_thread(self, by: User, thread: Thread, user: User) -> None:
+        """``by`` adds ``user`` to ``thread`` from their client, as Discord allows it or not:
+        in a private thread with invitable off only moderators can (else 403 / 50013)."""
+        guild = self.world.guilds[thread.guild_id or 0]
+        if user.id not in guild.members:
+            raise ApiError(404, 10007, "Unknown Member")
+        if thread.archived:
+            raise ApiError(400, 50083, "Thread is archived")
+        if not guild.may_add_to_thread(by.id, thread):
+            raise ApiError(403, 50013, "Missing Permissions")
+        if user.id not in thread.member_ids:
+            thread.member_ids.add(user.id)
+            await self.dispatch(
+                "THREAD_MEMBERS_UPDATE",
+                {
+                    "id": str(thread.id),
+                    "guild_id": str(guild.id),
+                    "member_count": len(thread.member_ids),
+                    "added_members": [
+                        payloads.thread_member(thread, user.id)
+                        | {"member": payloads.member(guild.members[user.id])}
+                    ],
+                },
+            )
+
     # -- failure injection ------------------------------------------------------------------
     def fail_next_dms(self, count: int = 1) -> None:
         """The next ``count`` DM sends get 403 / 40003 "opening direct messages too fast"."""
@@ -300,6 +373,12 @@ class FakeDiscord(FakeServer):
             raise AssertionError(f"{guild.name} has no text channel to run a command in")
         return (preferred or text)[0]
 
+    def _require_visible(self, user: User, channel: Channel) -> None:
+        """A member's client shows nothing of a channel they cannot view (e.g. a private
+        thread they were not added to): they cannot click, type or run a command there."""
+        if channel.guild_id is not None and not self.can_read(user, channel):
+            raise AssertionError(f"{user.name} cannot see #{channel.name or channel.id}")
+
     def _current(self, message: Message | int) -> Message:
         message_id = message if isinstance(message, int) else message.id
         found = self.world.find_message(message_id)
@@ -316,6 +395,14 @@ class FakeDiscord(FakeServer):
         channel, guild = found
         if guild is None and channel.recipient_id != user.id:
             raise AssertionError(f"{user.name} cannot see the DM message {message.id}")
+        self._require_visible(user, channel)
+        if message.ephemeral:
+            owner = self.interactions.get(message.interaction_id or 0)
+            if owner is not None and owner.user.id != user.id:
+                raise AssertionError(
+                    f"{user.name} cannot see ephemeral message {message.id} "
+                    f"(it was shown to {owner.user.name})"
+                )
         return await self._interact(
             MESSAGE_COMPONENT, name, user, guild, channel, data, source_message=message
         )
@@ -355,6 +442,7 @@ class FakeDiscord(FakeServer):
         return interaction
 
     async def _user_message(self, user: User, channel: Channel, content: str) -> Message:
+        self._require_visible(user, channel)
         guild = self.world.guilds.get(channel.guild_id or 0)
         message = Message(
             self.world.ids.next(), channel.id, user, content, guild_id=guild.id if guild else None

@@ -493,6 +493,24 @@ class Guild:
                 perms |= self.roles[role_id].permissions
         return P.ALL if perms & P.ADMINISTRATOR else perms
 
+    def can_view(self, user_id: int, channel: Channel) -> bool:
+        """Whether the member sees the channel at all (a private thread: only its members and
+        those with Manage Threads; a member who left sees nothing)."""
+        if user_id not in self.members:
+            return False
+        return bool(self.permissions_in(user_id, channel) & P.VIEW_CHANNEL)
+
+    def may_add_to_thread(self, adder_id: int, thread: Thread) -> bool:
+        """Discord's rule for a member adding someone to a thread: they must see it and be
+        able to talk in it; in a private thread with ``invitable`` off only moderators
+        (Manage Threads) may add anyone."""
+        perms = self.permissions_in(adder_id, thread)
+        if not perms & P.VIEW_CHANNEL or not perms & P.SEND_MESSAGES_IN_THREADS:
+            return False
+        if perms & P.MANAGE_THREADS:
+            return True
+        return not thread.private or (thread.invitable and adder_id in thread.member_ids)
+
     def permissions_in(self, user_id: int, channel: Channel) -> int:
         """Effective permissions of a member in a channel (threads use their parent's)."""
         if isinstance(channel, Thread):

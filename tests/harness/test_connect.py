@@ -64,7 +64,16 @@ async def test_members_intent_disabled_in_portal() -> None:
 
 async def test_sync_stores_commands_once(fake: FakeDiscord, bot: HarnessBot) -> None:
     assert fake.command_syncs == 1
-    assert fake.command_names() == ["dm-me", "goal", "late", "onboard", "ping", "setup", "slow"]
+    assert fake.command_names() == [
+        "dm-me",
+        "goal",
+        "late",
+        "menu",
+        "onboard",
+        "ping",
+        "setup",
+        "slow",
+    ]
     setup = next(c for c in fake.commands() if c["name"] == "setup")
     assert setup["options"][0]["name"] == "channels"
     fetched = await bot.tree.fetch_commands()

@@ -68,7 +68,7 @@ class HarnessBot(commands.Bot):
         self.add_view(OnboardingView())
         self.tree.add_command(setup_group)
         self.tree.add_command(goal_group)
-        for command in (ping, slow, onboard, dm_me, late):
+        for command in (ping, slow, onboard, dm_me, late, menu):
             self.tree.add_command(command)
         self.tree.on_error = self.on_tree_error
 
@@ -152,3 +152,10 @@ async def dm_me(interaction: discord.Interaction) -> None:
 async def late(interaction: discord.Interaction) -> None:
     await asyncio.sleep(0.2)
     await interaction.response.send_message("too late?")
+
+
+@app_commands.command(description="Show the Start button to me only")
+async def menu(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message(
+        "Only you see this", view=OnboardingView(), ephemeral=True
+    )

@@ -45,6 +45,11 @@ def test_token_never_in_repr(tmp_path: Path) -> None:
         ({"CHECKIN_SEND_RATE": "fast"}, "CHECKIN_SEND_RATE must be a number"),
         ({"CHECKIN_SEND_RATE": "0"}, "CHECKIN_SEND_RATE must be a number"),
         ({"CHECKIN_SEND_RATE": "500"}, "CHECKIN_SEND_RATE must be a number"),
+        ({"BACKUP_KEEP": "0"}, "BACKUP_KEEP must be a whole number"),
+        ({"BACKUP_KEEP": "two weeks"}, "BACKUP_KEEP must be a whole number"),
+        ({"BACKUP_KEEP": "-3"}, "BACKUP_KEEP must be a whole number"),
+        ({"BACKUP_KEEP": "7.5"}, "BACKUP_KEEP must be a whole number"),
+        ({"BACKUP_KEEP": "1001"}, "BACKUP_KEEP must be a whole number"),
     ],
 )
 def test_bad_values_give_one_line(tmp_path: Path, values: dict[str, str], variable: str) -> None:
@@ -65,6 +70,34 @@ def test_dev_guild_and_log_level_parsed(tmp_path: Path) -> None:
 def test_send_rate(tmp_path: Path) -> None:
     assert load_settings(env(tmp_path)).checkin_send_rate == 1.0
     assert load_settings(env(tmp_path, CHECKIN_SEND_RATE="0.5")).checkin_send_rate == 0.5
+
+
+def test_backups_default_to_a_folder_beside_the_database(tmp_path: Path) -> None:
+    settings = load_settings(env(tmp_path))
+    assert settings.backup_folder == tmp_path / "db" / "backups"
+    assert settings.backup_folder.is_dir()
+    assert settings.backup_keep == 14
+    chosen = load_settings(env(tmp_path, BACKUP_DIR=str(tmp_path / "safe"), BACKUP_KEEP=" 3 "))
+    assert chosen.backup_folder == tmp_path / "safe"
+    assert chosen.backup_keep == 3
+
+
+def test_backup_dir_must_be_a_writable_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for folder, problem in ((blocker, "is a file, not a folder"), (blocker / "b", "cannot write")):
+        with pytest.raises(ConfigError) as excinfo:
+            load_settings(env(tmp_path, BACKUP_DIR=str(folder)))
+        message = str(excinfo.value)
+        assert message.startswith("BACKUP_DIR: ") and problem in message
+        assert str(folder) in message and "\n" not in message
+
+
+def test_commands_that_never_reach_discord_do_not_need_the_token(tmp_path: Path) -> None:
+    settings = load_settings(env(tmp_path, DISCORD_TOKEN=""), need_token=False)
+    assert settings.token == ""
+    with pytest.raises(ConfigError, match=r"^DISCORD_TOKEN does not look like"):
+        load_settings(env(tmp_path, DISCORD_TOKEN="typo"), need_token=False)
 
 
 def test_database_path_that_is_a_folder(tmp_path: Path) -> None:
@@ -91,8 +124,10 @@ def test_home_folder_is_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             tmp_path,
             DATABASE_PATH="~/mentorbot/bot.sqlite3",
             QUESTIONNAIRE_PATH="~/questions.toml",
+            BACKUP_DIR="~/backups",
         )
     )
+    assert settings.backup_folder == home / "backups"
     assert settings.database_path == home / "mentorbot" / "bot.sqlite3"
     assert settings.questionnaire_path == home / "questions.toml"
     assert (home / "mentorbot").is_dir()

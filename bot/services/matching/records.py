@@ -140,6 +140,20 @@ class MatchRecords:
         )
         return found is not None
 
+    async def loggable_match(self, guild_id: int, a: int, b: int) -> Match | None:
+        """The match in which `a` and `b` may log a session together: their active match,
+        else the latest one that ended while its cohort is still running. Only introduced
+        matches count: a reservation still being introduced is not a pair yet."""
+        row = await self._db.fetchone(
+            "SELECT m.* FROM matches m LEFT JOIN cohorts c ON c.id = m.cohort_id "
+            "WHERE m.guild_id = ? AND m.intro_thread_id IS NOT NULL "
+            "AND ((m.mentee_id = ? AND m.mentor_id = ?) OR (m.mentee_id = ? AND m.mentor_id = ?)) "
+            "AND (m.status = 'active' OR c.status = 'active') "
+            "ORDER BY m.status = 'active' DESC, m.created_at DESC, m.id DESC LIMIT 1",
+            (guild_id, a, b, b, a),
+        )
+        return None if row is None else match_of(row)
+
     async def list_matches(
         self, guild_id: int, *, mentor_id: int | None = None, include_ended: bool = False
     ) -> list[Match]:

@@ -1,0 +1,60 @@
+"""Sessions, private reflections, the fit question and the numbers directors may see.
+
+`SessionService` is the one object the Discord layer holds; its parts `fit`, `reminders` and
+`reports` live in their own modules. The package owns the tables of migration 0005.
+"""
+
+from bot.services.sessions.fit import FitQuestions
+from bot.services.sessions.records import (
+    DuplicateSessionError,
+    FitQuestion,
+    FitResult,
+    GoalFromStep,
+    LoggedSession,
+    MyReflection,
+    PairTotals,
+    Reflection,
+    ReflectionChange,
+    ReflectionDraft,
+    RematchAsk,
+    RematchRequest,
+    ReminderDelivery,
+    ReminderPlan,
+    Session,
+    SessionFacts,
+    SessionListItem,
+    SessionTotals,
+    ThreadView,
+)
+from bot.services.sessions.reminders import ORPHAN_RETRY_WINDOW, ReflectionReminders
+from bot.services.sessions.reports import SessionReports
+from bot.services.sessions.service import LIST_LIMIT, THREAD_CLAIM_TTL, SessionService
+
+__all__ = [
+    "LIST_LIMIT",
+    "ORPHAN_RETRY_WINDOW",
+    "THREAD_CLAIM_TTL",
+    "DuplicateSessionError",
+    "FitQuestion",
+    "FitQuestions",
+    "FitResult",
+    "GoalFromStep",
+    "LoggedSession",
+    "MyReflection",
+    "PairTotals",
+    "Reflection",
+    "ReflectionChange",
+    "ReflectionDraft",
+    "ReflectionReminders",
+    "RematchAsk",
+    "RematchRequest",
+    "ReminderDelivery",
+    "ReminderPlan",
+    "Session",
+    "SessionFacts",
+    "SessionListItem",
+    "SessionReports",
+    "SessionService",
+    "SessionTotals",
+    "ThreadView",
+]
