@@ -5,6 +5,10 @@ A logged session gets a private thread (invitable off) with exactly its pair; re
 are private unless their author shares them, and only shared ones are posted there. The
 timer (`bot.timers["session_reminders"]`) sends the one two-day reminder; at start-up it
 first makes the threads that are still missing.
+
+Beside the usual parts (`_ids`, `_screens`, `_components`, `_flow`), `_forms` holds the two
+modals and `_threads` the work away from a click: making threads, posting shared
+reflections, sending reminders.
 """
 
 from __future__ import annotations

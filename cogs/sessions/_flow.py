@@ -30,7 +30,7 @@ from bot.services.sessions import (
     Session,
     SessionService,
 )
-from cogs.sessions import _ids, _screens, _threads
+from cogs.sessions import _forms, _ids, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -74,7 +74,7 @@ async def open_log_form(
     interaction: discord.Interaction, partner_id: int | None, on: str | None, topic: str | None
 ) -> None:
     guild_of(interaction)
-    await interaction.response.send_modal(_screens.LogModal(partner_id, on, topic))
+    await interaction.response.send_modal(_forms.LogModal(partner_id, on, topic))
 
 
 async def log_session(
@@ -159,7 +159,7 @@ async def open_reflection(interaction: discord.Interaction, session_id: int) -> 
     bot = bot_of(interaction)
     draft = await bot.services.sessions.reflection_draft(session_id, interaction.user.id)
     await interaction.response.send_modal(
-        _screens.ReflectionModal(
+        _forms.ReflectionModal(
             draft.session,
             draft.form,
             draft.answers,

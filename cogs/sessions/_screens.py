@@ -1,6 +1,6 @@
-"""What session messages look like: the thread's prompt, the reflection form, a shared
-reflection, the author's private confirmation, the fit question, reminders, `/session list`
-and the director-log lines.
+"""What session messages look like: the thread's prompt, a shared reflection, the author's
+private confirmation, the fit question, reminders, `/session list` and the director-log
+lines (the forms are in `_forms`).
 
 Topics and reflections are members' words. They appear only in embeds and modals for the
 people they were written for (embeds never ping), and every message is sent with mentions
@@ -10,7 +10,6 @@ numbers and fixed text only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 
 import discord
@@ -32,8 +31,6 @@ from bot.ui.embeds import COLOUR, COLOUR_OK, COLOUR_WARNING, DESCRIPTION_LIMIT, 
 from cogs.sessions import _ids
 
 PAGE_SIZE = 10
-LABEL_LIMIT = 45
-DESCRIPTION_INPUT_LIMIT = 100
 
 WRITE_LABEL = "Write my reflection"
 _ROLE_WORD = {"mentee": "Mentee", "mentor": "Mentor"}
@@ -106,52 +103,6 @@ def thread_missing(problem: ThreadProblem | None) -> str:
     )
 
 
-class LogModal(discord.ui.Modal):
-    """`/session log` without a length: the date, the minutes and the topic in one form.
-
-    Answered by custom id (`_components.LogSubmitted`), like every modal of the bot.
-    """
-
-    def __init__(self, partner_id: int | None, on: str | None, topic: str | None) -> None:
-        super().__init__(title="Log a session", custom_id=_ids.log_modal(partner_id), timeout=None)
-        self.add_item(
-            discord.ui.Label(
-                text="When did you meet?",
-                description="e.g. today, yesterday, 12 Jan or 2026-01-12",
-                component=discord.ui.TextInput(
-                    custom_id=_ids.DATE_INPUT,
-                    default=clip(on, 40) if on else "today",
-                    max_length=40,
-                ),
-            )
-        )
-        self.add_item(
-            discord.ui.Label(
-                text="How long, in minutes?",
-                description=f"From {rules.MINUTES_MIN} to {rules.MINUTES_MAX}.",
-                component=discord.ui.TextInput(
-                    custom_id=_ids.MINUTES_INPUT,
-                    default=str(rules.SUGGESTED_MINUTES),
-                    max_length=12,
-                ),
-            )
-        )
-        self.add_item(
-            discord.ui.Label(
-                text="Topic (optional)",
-                description="A few words; only the two of you see it.",
-                component=discord.ui.TextInput(
-                    custom_id=_ids.TOPIC_INPUT,
-                    default=clip(topic, rules.TOPIC_MAX) if topic else None,
-                    required=False,
-                    max_length=rules.TOPIC_MAX,
-                    placeholder="e.g. Career plan",
-                ),
-            )
-        )
-        self.stop()  # a layout only: the listener handles the submission
-
-
 # --------------------------------------------------------------------------- the thread
 
 
@@ -189,69 +140,6 @@ def reflect_view(session_id: int, label: str = WRITE_LABEL) -> discord.ui.View:
         )
     )
     return view
-
-
-class ReflectionModal(discord.ui.Modal):
-    """The reflection form for the member's role, pre-filled when they edit, and the
-    "who can read it" choice (private by default)."""
-
-    def __init__(
-        self,
-        session: Session,
-        form: rules.ReflectionForm,
-        answers: Mapping[str, str],
-        *,
-        shared: bool,
-        can_make_private: bool,
-    ) -> None:
-        super().__init__(
-            title=rules.modal_title(session.seq),
-            custom_id=_ids.reflection_modal(session.id),
-            timeout=None,
-        )
-        for field in form.fields:
-            self.add_item(
-                discord.ui.Label(
-                    text=clip(field.label, LABEL_LIMIT),
-                    component=discord.ui.TextInput(
-                        custom_id=field.id,
-                        style=discord.TextStyle.paragraph
-                        if field.paragraph
-                        else discord.TextStyle.short,
-                        placeholder=clip(field.placeholder, rules.PLACEHOLDER_MAX),
-                        required=field.required,
-                        max_length=field.max_length,
-                        default=clip(answers[field.id], field.max_length)
-                        if answers.get(field.id)
-                        else None,
-                    ),
-                )
-            )
-        options = [
-            discord.SelectOption(
-                label=label,
-                value=value,
-                default=(value == "shared") == shared,
-                emoji="🔒" if value == "private" else "🤝",
-            )
-            for value, label in rules.SHARE_CHOICES
-            if value == "shared" or not shared or can_make_private
-        ]
-        choice: discord.ui.Select[discord.ui.View] = discord.ui.Select(
-            custom_id=_ids.SHARE_INPUT, options=options, min_values=1, max_values=1
-        )
-        self.add_item(
-            discord.ui.Label(
-                text=rules.SHARE_LABEL,
-                description=(
-                    "Your partner has read it, so it stays shared."
-                    if shared and not can_make_private
-                    else "Shared reflections appear in your thread. Directors never see them."
-                ),
-                component=choice,
-            )
-        )
-        self.stop()
 
 
 def _answer_shown(field_id: str, value: str) -> str:
