@@ -5,9 +5,11 @@ or told to wait, within its three seconds. Who may act is the service's to say: 
 names the member who clicked, and a session answers only its own pair.
 
 When does a partner "read" a shared reflection? The bot cannot know when a message is
-looked at, so it counts what a partner does in the session thread once the reflection is
-posted there: pressing **Mark as read** under it, or any button of the bot in that thread.
-From then on the reflection stays shared (`SessionService.mark_read`).
+looked at, so it counts what the partner does in the session thread once the reflection is
+posted there: pressing **Mark as read** under it, or **Write my reflection** (or a button
+on their own reflection's confirmation) in that thread, which they cannot do without the
+thread open in front of them. From then on the reflection stays shared
+(`SessionService.mark_read`).
 """
 
 from __future__ import annotations
@@ -322,21 +324,17 @@ async def ask_rematch(interaction: discord.Interaction, match_id: int) -> None:
     """The mentee asks for another mentor: directors are told that, and nothing else; the
     mentor is told nothing."""
     bot = bot_of(interaction)
-    fit = bot.services.sessions.fit
-    request = await fit.ask_rematch(match_id, interaction.user.id)
-    question = await fit.pending(request.guild_id, request.mentee_id)
+    request = await bot.services.sessions.fit.ask_rematch(match_id, interaction.user.id)
     guild = bot.get_guild(request.guild_id)
-    if question is None:
-        # Answered questions are not pending: rebuild the asked state from the request.
-        question = FitQuestion(
-            match_id=request.match_id,
-            guild_id=request.guild_id,
-            mentee_id=request.mentee_id,
-            mentor_id=request.mentor_id,
-            session_id=0,
-            answer="not_good",
-            rematch_asked=True,
-        )
+    question = FitQuestion(
+        match_id=request.match_id,
+        guild_id=request.guild_id,
+        mentee_id=request.mentee_id,
+        mentor_id=request.mentor_id,
+        session_id=0,  # not shown
+        answer="not_good",
+        rematch_asked=True,
+    )
     embed, view = _screens.fit_question(question, guild.name if guild else "the programme")
     await interaction.response.edit_message(embed=embed, view=view)
     if not request.already and guild is not None:

@@ -20,6 +20,7 @@ after `/setup channels`, at start-up, or when one of the pair next uses `/sessio
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIMER = "session_reminders"
+THREAD_ARCHIVED = 50083
 THROTTLED_RETRY = timedelta(minutes=1)
 _PROBLEM_CODES: Final[dict[int, ThreadProblem]] = {
     10003: "no_channel",  # the channel was deleted
@@ -224,14 +226,34 @@ async def post_reflection(bot: MentorBot, session: Session, reflection: Reflecti
     return True
 
 
+async def _archived_then_again(
+    bot: MentorBot, session: Session, action: Callable[[], Awaitable[object]]
+) -> None:
+    """Run `action` on a message of the thread; if the thread has been archived (Discord
+    allows no edit there, 50083), unarchive it and run it once more."""
+    try:
+        await action()
+    except discord.HTTPException as exc:
+        guild = bot.get_guild(session.guild_id)
+        if exc.code != THREAD_ARCHIVED or guild is None or session.thread_id is None:
+            raise
+        if await _existing_thread(guild, session.thread_id) is None:
+            raise
+        await action()
+
+
 async def refresh_reflection(bot: MentorBot, session: Session, reflection: Reflection) -> bool:
     """Show the posted reflection as it is now (edited, or read); repost it if it is gone."""
     if reflection.posted_message_id is None:
         return await post_reflection(bot, session, reflection)
     embed, view = _screens.shared_reflection(session, reflection)
     message = _thread_of(bot, session).get_partial_message(reflection.posted_message_id)
-    try:
+
+    async def edit() -> None:
         await message.edit(embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none())
+
+    try:
+        await _archived_then_again(bot, session, edit)
     except discord.NotFound:
         return await post_reflection(bot, session, reflection)
     except discord.HTTPException as exc:
@@ -242,8 +264,9 @@ async def refresh_reflection(bot: MentorBot, session: Session, reflection: Refle
 
 async def remove_reflection(bot: MentorBot, session: Session, message_id: int) -> bool:
     """Take a reflection made private out of the thread; True once it is gone."""
+    message = _thread_of(bot, session).get_partial_message(message_id)
     try:
-        await _thread_of(bot, session).get_partial_message(message_id).delete()
+        await _archived_then_again(bot, session, message.delete)
     except discord.NotFound:
         return True
     except discord.HTTPException as exc:

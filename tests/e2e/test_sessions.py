@@ -162,6 +162,36 @@ async def test_a_partner_acting_in_the_thread_has_read_what_was_shared(
     assert "stays shared" in (await h.followup()).text
 
 
+async def test_taking_a_reflection_back_from_an_archived_thread_or_when_discord_refuses(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice, bob, _, _ = await introduced_pair(fake, ready, guild, users)
+    await (await log(fake, alice, guild)).answer()
+    thread = await thread_of(fake, guild)
+    mine = await reflect(fake, alice, prompt(fake, thread), {"stood_out": "a week on"}, share=True)
+    [post] = [m for m in bot_posts(fake, thread) if "a week on" in m.text]
+
+    await fake.archive_thread(thread)  # a week without messages
+    path = f"/channels/{thread.id}/messages/{post.id}"
+    archived = {"code": 50083, "message": "Thread is archived"}
+    fake.inject_failure("DELETE", path, status=400, body=archived)
+    back = await click(fake, alice, mine, "Make it private")
+    assert "Only you can read it" in back.text
+    assert "a week on" not in fake.visible_text(bob) and not thread.archived
+
+    again = await click(fake, alice, back, "Share with my partner")
+    [post] = [m for m in bot_posts(fake, thread) if "a week on" in m.text]
+    refused = {"code": 50013, "message": "Missing Permissions"}
+    fake.inject_failure(
+        "DELETE", f"/channels/{thread.id}/messages/{post.id}", status=403, body=refused
+    )
+    kept = await click(fake, alice, again, "Make it private")
+    assert "so it is still shared" in kept.text and "Make it private" in kept.button_labels
+    assert "a week on" in fake.visible_text(bob)
+    stored = await ready.services.sessions.own_reflection(1, alice.id)
+    assert stored is not None and stored.shared and stored.posted_message_id == post.id
+
+
 # ------------------------------------------------------------------------ goals
 
 
