@@ -81,6 +81,7 @@ async def test_log_reflect_share_one_keep_one_private(
     # director can look, whatever directors run.
     for command, options in (
         ("match list", {}),
+        ("match suggest", {"mentee": alice}),
         ("setup show", {}),
         ("profile view", {"member": alice}),
         ("session list", {}),
