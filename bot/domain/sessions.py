@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
 from bot.domain.questionnaire import GOAL_LINE_MAX
+from bot.domain.wallclock import WallClockError, parse_date
 
 __all__ = [
     "FIT_ANSWERS",
@@ -57,6 +58,7 @@ __all__ = [
     "form_for",
     "has_visible_text",
     "modal_title",
+    "parse_session_date",
     "reminder_due",
     "share_action",
     "short_date",
@@ -233,6 +235,30 @@ def check_session_date(on: date, today: date) -> date:
             "or later."
         )
     return on
+
+
+_HAS_YEAR = re.compile(r"\d{4}")
+
+
+def parse_session_date(text: str, today: date) -> date:
+    """The date of a session from what a member typed, in the forms dates take everywhere
+    (`bot.domain.wallclock.parse_date`), plus "yesterday".
+
+    A session is in the past, so a date without a year ("12 Jan") is the latest one on or
+    before `today`, not the next one to come as for a goal's target. Whether the date is
+    allowed (not ahead, at most a year back) is `check_session_date`'s to say.
+    """
+    cleaned = " ".join(text.split()).casefold()
+    if cleaned == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        on = parse_date(text, today)
+        if on <= today or cleaned == "tomorrow" or _HAS_YEAR.search(cleaned):
+            return on
+        # The same day and month, counted from a year back: the latest one up to today.
+        return parse_date(text, earliest_session_date(today))
+    except WallClockError as exc:
+        raise SessionInputError(str(exc)) from None
 
 
 def short_date(on: date, *, today: date | None = None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -42,6 +42,45 @@ def test_date_messages_say_what_to_do() -> None:
         rules.check_session_date(date(2026, 1, 13), TODAY)
     with pytest.raises(SessionInputError, match="pick 12 Jan 2025 or later"):
         rules.check_session_date(date(2024, 6, 1), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("today", TODAY),
+        ("yesterday", date(2026, 1, 11)),
+        (" Yesterday ", date(2026, 1, 11)),
+        ("tomorrow", date(2026, 1, 13)),  # ahead: check_session_date refuses it
+        ("12 Jan", TODAY),
+        ("10 jan", date(2026, 1, 10)),
+        ("Jan 13", date(2025, 1, 13)),  # the latest 13 January, not the next one
+        ("3 Dec", date(2025, 12, 3)),
+        ("2026-01-05", date(2026, 1, 5)),
+        ("13 Jan 2026", date(2026, 1, 13)),  # a year given is kept, ahead or not
+        ("2027-01-01", date(2027, 1, 1)),
+    ],
+)
+def test_session_date_as_typed(typed: str, expected: date) -> None:
+    assert rules.parse_session_date(typed, TODAY) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "someday", "12/01/2026", "31 Feb"])
+def test_session_date_unreadable(typed: str) -> None:
+    with pytest.raises(SessionInputError):
+        rules.parse_session_date(typed, TODAY)
+
+
+@given(st.dates(min_value=date(2001, 1, 1), max_value=date(2098, 12, 31)), st.integers(0, 400))
+def test_a_date_without_a_year_is_never_ahead_within_a_year(today: date, back: int) -> None:
+    """Any day and month of the past year typed without a year reads as that past day (the
+    day a year back reads as today, which has the same day and month)."""
+    on = today - timedelta(days=back)
+    if on < rules.earliest_session_date(today) or (on.month, on.day) == (2, 29):
+        return
+    if (on.month, on.day) == (today.month, today.day):
+        on = today
+    typed = rules.short_date(on, today=on)  # "12 Jan"
+    assert rules.parse_session_date(typed, today) == on
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Sessions, private reflections, the fit question and the numbers directors may see.
 
 `SessionService` is the one object the Discord layer holds; its parts `fit`, `reminders` and
-`reports` live in their own modules. The package owns the tables of migration 0005.
+`reports` live in their own modules. The package owns the tables of migration 0007.
 """
 
 from bot.services.sessions.fit import FitQuestions
