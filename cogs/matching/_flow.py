@@ -440,17 +440,8 @@ async def answer_followup(
     )
     match = result.match
     guild = bot.get_guild(match.guild_id)
-    if result.outcome == "match_ended":
-        text = "This match has ended, so there's nothing to answer. Thank you all the same!"
-    elif result.outcome == "already_answered":
-        text = "You've already answered this one. Thank you!"
-    elif answer == "not_yet" and result.newly_flagged == "not_met":
-        text = _screens.FOLLOWUP_THANKS["not_yet_flagged"]
-    elif answer == "not_yet" and result.next_round_due is not None:
-        settings = await bot.services.settings.get(match.guild_id)
-        text = _screens.FOLLOWUP_THANKS["not_yet"].format(days=settings.match_followup_days)
-    else:
-        text = _screens.FOLLOWUP_THANKS[answer]
+    settings = await bot.services.settings.get(match.guild_id)
+    text = _screens.followup_reply(result, answer, settings.match_followup_days)
     if interaction.guild is None and interaction.message is not None:
         # In DMs the prompt is the member's own: replace it with the answer.
         await interaction.response.edit_message(
@@ -460,5 +451,4 @@ async def answer_followup(
         await interaction.response.send_message(text, ephemeral=True)
     arm_followups(bot, result.next_round_due)
     if result.newly_flagged is not None and guild is not None:
-        settings = await bot.services.settings.get(guild.id)
         await post_director_log(guild, settings, _screens.flag_line(match, result.newly_flagged))

@@ -12,7 +12,15 @@ import discord
 
 from bot.domain.matching import Assignment, Suggestion, explain
 from bot.domain.wallclock import discord_timestamp
-from bot.services.matching import END_REASON_LABELS, EndReason, FollowupPrompt, Match
+from bot.services.matching import (
+    END_REASON_LABELS,
+    EndReason,
+    FollowupAnswer,
+    FollowupPrompt,
+    FollowupResult,
+    Match,
+    Settled,
+)
 from bot.ui.components import MessageLayout
 from bot.ui.embeds import (
     COLOUR,
@@ -381,6 +389,47 @@ FOLLOWUP_THANKS = {
         "Thanks for telling me. A programme director has been asked to help and will be in touch."
     ),
 }
+
+# A "Not yet" from a pair that is asked no more, by what settled it and whether the
+# partner's own answer did.
+FOLLOWUP_SETTLED: dict[tuple[Settled, bool], str] = {
+    ("met", True): (
+        "Thanks for letting me know. Your partner already told me you two have met, so I "
+        "won't ask again. Enjoy your mentoring sessions!"
+    ),
+    ("met", False): (
+        "Thanks for letting me know. I already have it on record that you two have met, so "
+        "I won't ask again."
+    ),
+    ("need_help", True): (
+        "Thanks for letting me know. Your partner asked for help getting started: a programme "
+        "director has been told and will be in touch with you both."
+    ),
+    ("need_help", False): (
+        "Thanks for letting me know. A programme director has already been asked to help and "
+        "will be in touch."
+    ),
+    ("not_met", False): (
+        "Thanks for letting me know. A programme director already knows you haven't met yet "
+        "and will be in touch to help you get started."
+    ),
+}
+
+
+def followup_reply(result: FollowupResult, answer: FollowupAnswer, days: int) -> str:
+    """What a member who answered "Have you met yet?" is told: only what is true."""
+    if result.outcome == "match_ended":
+        return "This match has ended, so there's nothing to answer. Thank you all the same!"
+    if result.outcome == "already_answered":
+        return "You've already answered this one. Thank you!"
+    if answer != "not_yet":
+        return FOLLOWUP_THANKS[answer]
+    if result.newly_flagged == "not_met":
+        return FOLLOWUP_THANKS["not_yet_flagged"]
+    if result.next_round_due is not None:
+        return FOLLOWUP_THANKS["not_yet"].format(days=days)
+    settled = result.settled or "not_met"
+    return FOLLOWUP_SETTLED[(settled, result.settled_by_partner and settled != "not_met")]
 
 
 def flag_line(match: Match, reason: str) -> str:

@@ -29,6 +29,7 @@ from bot.services.matching.followups import (
     FollowupPrompt,
     FollowupResult,
     MatchFollowups,
+    Settled,
 )
 from bot.services.matching.records import (
     END_REASON_LABELS,
@@ -66,4 +67,5 @@ __all__ = [
     "MatchingService",
     "Pool",
     "Proposal",
+    "Settled",
 ]
