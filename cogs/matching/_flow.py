@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 
 import discord
 
-from bot.checks import guild_member_of, require_director
+from bot.checks import guild_member_of, missing_thread_permissions, require_director
 from bot.director_log import post_director_log
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
@@ -97,16 +97,7 @@ def introductions_channel(guild: discord.Guild, settings: GuildSettings) -> disc
             "There's no introductions channel to open the pair's private thread in. "
             "Fix: a server admin can choose one with `/setup channels`."
         )
-    perms = channel.permissions_for(guild.me)
-    missing = [
-        name
-        for name, ok in (
-            ("View Channel", perms.view_channel),
-            ("Create Private Threads", perms.create_private_threads),
-            ("Send Messages in Threads", perms.send_messages_in_threads),
-        )
-        if not ok
-    ]
+    missing = missing_thread_permissions(channel)
     if missing:
         raise UserError(
             f"I can't open private threads in {channel.mention}: I'm missing "
