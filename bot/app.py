@@ -153,7 +153,9 @@ class MentorBot(commands.Bot):
             settings=settings,
             contacts=contacts,
             onboarding=onboarding,
-            matching=MatchingService(self._db, self.clock, settings, onboarding),
+            matching=MatchingService(
+                self._db, self.clock, settings, onboarding, hold_introductions=True
+            ),
             goals=goals,
             checkins=CheckinService(self._db, self.clock, settings, goals, contacts),
         )

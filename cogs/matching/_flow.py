@@ -27,7 +27,7 @@ from bot.director_log import post_director_log
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
-from cogs.matching import _screens
+from cogs.matching import _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -64,19 +64,6 @@ async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
         return await guild.fetch_member(user_id)
     except discord.NotFound:
         raise UserError(f"<@{user_id}> is no longer a member of this server.") from None
-
-
-async def thread_of(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:
-    if thread_id is None:
-        return None
-    found = guild.get_thread(thread_id)
-    if found is not None:
-        return found
-    try:
-        channel = await guild.fetch_channel(thread_id)
-    except discord.HTTPException:
-        return None
-    return channel if isinstance(channel, discord.Thread) else None
 
 
 def arm_followups(bot: MentorBot, due: datetime | None) -> None:
@@ -144,7 +131,7 @@ async def introduce(
         match = await matching.record_introduction(match.id, thread.id, actor.id)
     except Exception as exc:
         await matching.undo_match(match.id)
-        await _archive(thread)
+        await _threads.archive(thread)
         if isinstance(exc, discord.HTTPException):
             raise _thread_failure(channel, exc) from None
         raise
@@ -155,7 +142,7 @@ async def introduce(
         sent = await bot.delivery.dms.send(guild.id, member.id, embed=embed)
         if not sent.delivered:
             closed.append(member.id)
-            await _send_quietly(thread, _screens.dms_closed_note(member.id))
+            await _threads.send_quietly(thread, _screens.dms_closed_note(member.id))
     await post_director_log(
         guild,
         settings,
@@ -286,26 +273,10 @@ async def _post_introduction(
         )
 
 
-async def _send_quietly(thread: discord.Thread, text: str) -> None:
-    try:
-        await thread.send(text, allowed_mentions=discord.AllowedMentions.none())
-    except discord.HTTPException as exc:
-        log.warning("Could not post in thread %s (code=%s)", thread.id, exc.code)
-
-
-async def _archive(thread: discord.Thread) -> bool:
-    try:
-        await thread.edit(archived=True)
-    except discord.HTTPException as exc:
-        log.warning("Could not archive thread %s (code=%s)", thread.id, exc.code)
-        return False
-    return True
-
-
 # ----------------------------------------------------------------------- ending
 
 
-ThreadOutcome = Literal["archived", "failed", "missing"]
+ThreadOutcome = Literal["archived", "failed", "missing", "unanswered"]
 
 
 @dataclass(frozen=True)
@@ -334,10 +305,13 @@ async def end(
         if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
     outcome: ThreadOutcome = "missing"
-    thread = await thread_of(guild, match.intro_thread_id)
+    try:
+        thread = await _threads.thread_of(guild, match.intro_thread_id)
+    except _threads.DiscordDidNotAnswer:
+        thread, outcome = None, "unanswered"
     if thread is not None:
-        await _send_quietly(thread, _screens.THREAD_CLOSING)
-        outcome = "archived" if await _archive(thread) else "failed"
+        await _threads.send_quietly(thread, _screens.THREAD_CLOSING)
+        outcome = "archived" if await _threads.archive(thread) else "failed"
     await post_director_log(
         guild,
         settings,
@@ -380,7 +354,18 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
     if sent.delivered:
         await matching.record_delivery(prompt, "dm")
         return
-    thread = await thread_of(guild, prompt.intro_thread_id)
+    try:
+        thread = await _threads.thread_of(guild, prompt.intro_thread_id)
+    except _threads.DiscordDidNotAnswer:
+        retry_at = await matching.retry_followup_later(prompt)
+        log.warning(
+            "Discord did not answer while looking up the thread for a follow-up; asking "
+            "again at %s (guild=%s match=%s)",
+            retry_at.isoformat(timespec="minutes"),
+            guild.id,
+            prompt.match_id,
+        )
+        return
     if thread is not None:
         try:
             await thread.send(

@@ -174,8 +174,11 @@ def applied(lines: list[str]) -> list[discord.Embed]:
 # ---------------------------------------------------------------- introduction
 
 
+INTRO_THREAD_PREFIX = "Intro: "
+
+
 def thread_name(guild: discord.Guild, mentee_id: int, mentor_id: int) -> str:
-    name = f"Intro: {name_of(guild, mentee_id)} & {name_of(guild, mentor_id)}"
+    name = f"{INTRO_THREAD_PREFIX}{name_of(guild, mentee_id)} & {name_of(guild, mentor_id)}"
     return clip(name, THREAD_NAME_LIMIT)
 
 
@@ -293,6 +296,11 @@ def ended_dm(guild: discord.Guild, role: str, partner_id: int) -> discord.Embed:
     )
 
 
+THREAD_INTERRUPTED = (
+    "This introduction was interrupted before it was finished (the bot stopped while making "
+    "it), so I'm closing this thread. A programme director can introduce you again."
+)
+
 THREAD_CLOSING = (
     "This match has now ended. Thank you both for the time you gave each other. "
     "I'm archiving this thread; nothing in it is deleted."
@@ -303,6 +311,10 @@ _THREAD_OUTCOMES = {
     "archived": "The introduction thread is archived.",
     "missing": "The introduction thread no longer exists, so there was nothing to archive.",
     "failed": "I couldn't archive the introduction thread: check `/setup show`.",
+    "unanswered": (
+        "Discord didn't answer when I looked for the introduction thread, so I couldn't "
+        "archive it: if <#{thread_id}> is still open, you can archive it yourself."
+    ),
 }
 
 
@@ -318,7 +330,7 @@ def ended(match: Match, told: list[int], gone: list[int], thread: str) -> str:
         lines.append("Couldn't DM " + " and ".join(f"<@{m}>" for m in closed) + " (DMs closed).")
     elif not gone:
         lines.append("Both have been told by DM.")
-    lines.append(_THREAD_OUTCOMES[thread])
+    lines.append(_THREAD_OUTCOMES[thread].format(thread_id=match.intro_thread_id))
     return "\n".join(lines)
 
 

@@ -18,6 +18,9 @@ from bot.services.settings import SettingsService
 # Discord de-duplicates a message nonce for "the past few minutes": within this window a
 # prompt claimed by a sender that stopped can be sent again without risking a duplicate.
 ORPHAN_RETRY_WINDOW = timedelta(minutes=2)
+# Discord did not answer while a prompt's place was being looked up (a server error, a
+# timeout): nothing was sent, so it is offered again this much later.
+FOLLOWUP_RETRY_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,19 @@ class MatchFollowups(MatchRecords):
             "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ?",
             (delivery, sent_at, prompt.match_id, prompt.member_id, prompt.round, self.run_id),
         )
+
+    async def retry_followup_later(self, prompt: FollowupPrompt) -> datetime:
+        """Give back a claimed prompt that was not sent because Discord did not answer: a
+        server error says nothing about the member or the thread, so it is not recorded as
+        unreachable but offered again after `FOLLOWUP_RETRY_AFTER`. Returns when."""
+        due = self._clock.now() + FOLLOWUP_RETRY_AFTER
+        await self._db.execute(
+            "UPDATE match_followups SET claimed_at = NULL, claimed_by = NULL, due_at = ? "
+            "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ? "
+            "AND sent_at IS NULL AND delivery IS NULL",
+            (to_db(due), prompt.match_id, prompt.member_id, prompt.round, self.run_id),
+        )
+        return due
 
     async def answer_followup(
         self, match_id: int, round_: int, member_id: int, answer: FollowupAnswer
