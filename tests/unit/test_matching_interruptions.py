@@ -7,7 +7,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from unittest.mock import Mock, create_autospec
 
+import aiohttp
+import discord
 import pytest
 
 from bot.db.database import Database
@@ -15,6 +20,7 @@ from bot.domain import questionnaire as qn
 from bot.services.matching import FOLLOWUP_RETRY_AFTER, EndReason, MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
+from cogs.matching import _threads
 from tests.support import FakeClock
 from tests.unit.support import GUILD, MENTEE, MENTOR, add_member
 
@@ -111,3 +117,37 @@ async def test_reservations_wait_while_introductions_are_held(
     matching.release_introductions()
     match = await asyncio.wait_for(waiting, timeout=5)
     assert match.mentee_id == MENTEE and match.mentor_id == MENTOR
+
+
+# ----------------------------------------------------------- reading Discord's answers
+
+
+def _response(status: int) -> Any:
+    return SimpleNamespace(status=status, reason="", headers={})
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        TimeoutError(),
+        aiohttp.ServerDisconnectedError(),
+        aiohttp.ClientConnectorError(Mock(), OSError(111, "Connection refused")),
+        discord.DiscordServerError(_response(503), {"code": 0, "message": "unavailable"}),
+    ],
+)
+async def test_no_answer_from_discord_is_not_a_missing_thread(failure: BaseException) -> None:
+    guild = create_autospec(discord.Guild, instance=True)
+    guild.get_thread.return_value = None
+    guild.fetch_channel.side_effect = failure
+    with pytest.raises(_threads.DiscordDidNotAnswer):
+        await _threads.thread_of(guild, 9001)
+
+
+async def test_a_thread_discord_says_is_gone_is_missing() -> None:
+    guild = create_autospec(discord.Guild, instance=True)
+    guild.get_thread.return_value = None
+    guild.fetch_channel.side_effect = discord.NotFound(
+        _response(404), {"code": 10003, "message": "Unknown Channel"}
+    )
+    assert await _threads.thread_of(guild, 9001) is None
+    assert await _threads.thread_of(guild, None) is None
