@@ -151,7 +151,9 @@ class MentorBot(commands.Bot):
         goals = GoalService(self._db, self.clock)
         onboarding = OnboardingService(self._db, self.clock, questionnaire, goals)
         contacts = Contacts(self._db)
-        matching = MatchingService(self._db, self.clock, settings, onboarding)
+        matching = MatchingService(
+            self._db, self.clock, settings, onboarding, hold_introductions=True
+        )
         self._services = Services(
             settings=settings,
             contacts=contacts,

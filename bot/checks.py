@@ -35,3 +35,18 @@ def require_director(
         )
     if not is_director(member, director_role_id):
         raise DirectorOnly(message)
+
+
+def missing_thread_permissions(channel: discord.TextChannel) -> list[str]:
+    """What the bot lacks to open private threads in `channel` and talk in them, named as
+    Discord's channel settings name them (empty when nothing is missing)."""
+    perms = channel.permissions_for(channel.guild.me)
+    return [
+        name
+        for name, granted in (
+            ("View Channel", perms.view_channel),
+            ("Create Private Threads", perms.create_private_threads),
+            ("Send Messages in Threads", perms.send_messages_in_threads),
+        )
+        if not granted
+    ]

@@ -5,21 +5,22 @@ words); each member then reflects in the form for their role. Reflections are pr
 default. Sharing can be undone only while the partner has not read the shared text yet: once
 read, it cannot be taken back, so making it private again would only pretend it could.
 
-Text rules are strict about "nothing visible": a topic of zero-width spaces or a Hangul filler
-looks empty in Discord and is refused like an empty one. Every limit here is one Discord
-enforces (thread names, modal inputs, embed fields); the tests check the forms against them.
+Member text is cleaned by the one rule of `bot.domain.text`: a topic of zero-width spaces or
+a Hangul filler looks empty in Discord and is refused like an empty one. Every limit here is
+one Discord enforces (thread names, modal inputs, embed fields); the tests check the forms
+against them.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
 from bot.domain.questionnaire import GOAL_LINE_MAX
+from bot.domain.text import has_visible_text, normalise
 from bot.domain.wallclock import WallClockError, parse_date
 
 __all__ = [
@@ -140,56 +141,12 @@ class SessionInputError(ValueError):
 
 # --------------------------------------------------------------------------- text
 
-# Characters that draw nothing although Unicode files them as letters or symbols; members use
-# them to make a name or an answer look blank.
-_BLANK_LETTERS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
-_WHITESPACE_RUN = re.compile(r"\s+")
-
-
-def _visible(char: str) -> bool:
-    if char in _BLANK_LETTERS:
-        return False
-    return unicodedata.category(char)[0] in "LNPS" or unicodedata.category(char) == "Co"
-
-
-def has_visible_text(text: str) -> bool:
-    """Whether anything would show: not only spaces, zero-width or format characters."""
-    return any(_visible(c) for c in text)
-
-
-def _normalise(raw: str, *, one_line: bool) -> str:
-    """NFC, no control characters or lone surrogates, no invisible edges.
-
-    Line breaks survive in paragraphs; a one-line value has every whitespace run turned into
-    one space. Zero-width joiners inside the text are kept (they build emoji and scripts).
-    """
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cs" or (category == "Cc" and char not in "\n\t"):
-            continue
-        kept.append(char)
-    text = "".join(kept)
-    if one_line:
-        text = _WHITESPACE_RUN.sub(" ", text)
-    start, end = 0, len(text)
-    while start < end and not _visible(text[start]) and _edge_blank(text[start]):
-        start += 1
-    while end > start and not _visible(text[end - 1]) and _edge_blank(text[end - 1]):
-        end -= 1
-    return text[start:end] if has_visible_text(text[start:end]) else ""
-
-
-def _edge_blank(char: str) -> bool:
-    return char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) in ("Cf", "Zs")
-
 
 def clean_topic(raw: str | None) -> str | None:
     """The topic as stored: one line, NFC, trimmed; None when the member gave none."""
     if raw is None:
         return None
-    topic = _normalise(raw, one_line=True)
+    topic = normalise(raw, one_line=True)
     if not topic:
         raise SessionInputError(
             "Please give the topic in a few words (e.g. *Career plan*), or leave it out."
@@ -293,7 +250,7 @@ def _clip(text: str, limit: int) -> str:
 
 def clean_display_name(name: str) -> str:
     """A display name fit for a thread name: one line; "member" when nothing is visible."""
-    cleaned = _normalise(name, one_line=True)
+    cleaned = normalise(name, one_line=True)
     return cleaned or "member"
 
 
@@ -416,7 +373,7 @@ def clean_answers(form: ReflectionForm, raw: Mapping[str, str | None]) -> dict[s
     answers: dict[str, str] = {}
     for item in form.fields:
         value = raw.get(item.id)
-        text = _normalise(value, one_line=not item.paragraph) if isinstance(value, str) else ""
+        text = normalise(value, one_line=not item.paragraph) if isinstance(value, str) else ""
         if not text:
             if item.required:
                 raise SessionInputError(f"Please write something for “{item.label}”.")

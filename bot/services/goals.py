@@ -20,6 +20,7 @@ from typing import Literal
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
+from bot.domain import text as member_text
 from bot.domain.questionnaire import GOAL_LINE_MAX
 from bot.domain.wallclock import WallClockError, local_date, parse_date
 from bot.errors import UserError
@@ -48,16 +49,19 @@ class Goal:
 
 
 def clean_title(raw: str) -> str:
-    """One line, trimmed; refuses empty or over-long titles with a message for the member."""
-    title = " ".join(raw.split())
-    if not title:
-        raise UserError("Please write your goal in a few words, e.g. *Lead my first team*.")
-    if len(title) > TITLE_MAX:
-        raise UserError(
-            f"That goal is {len(title):,} characters; please keep it to {TITLE_MAX} "
-            "(you can describe the details to your mentor)."
+    """One line, NFC, trimmed; refuses a title with nothing visible or an over-long one with a
+    message for the member."""
+    try:
+        return member_text.clean_member_text(
+            raw,
+            field="your goal",
+            max_len=TITLE_MAX,
+            empty="Please write your goal in a few words, e.g. *Lead my first team*.",
+            too_long="That goal is {length:,} characters; please keep it to {max_len} "
+            "(you can describe the details to your mentor).",
         )
-    return title
+    except member_text.MemberTextError as exc:
+        raise UserError(exc.message) from None
 
 
 def parse_target_date(raw: str, today: date) -> date:
@@ -157,9 +161,9 @@ class GoalService:
         if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= GOAL_ID_MAX:
             with contextlib.suppress(UserError):  # else a title written in digits
                 return await self.get(guild_id, user_id, int(text))
-        wanted = " ".join(text.split()).casefold()
+        wanted = member_text.normalise(text, one_line=True).casefold()
         for goal in await self.all_goals(guild_id, user_id):
-            if goal.title.casefold() == wanted:
+            if wanted and member_text.normalise(goal.title, one_line=True).casefold() == wanted:
                 return goal
         raise UserError("I can't find that goal among yours: pick one from the list.")
 

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_of
+from bot.checks import guild_of, missing_thread_permissions
 from bot.domain import wallclock
 from cogs.checkins import _components, _screens
 
@@ -135,11 +135,16 @@ class Checkins(commands.Cog):
             )
             await interaction.edit_original_response(content=content)
             return
-        await interaction.edit_original_response(
-            content="I couldn't send your check-in: your DMs are closed and this server has no "
-            "check-in channel. Allow direct messages from this server (server menu → Privacy "
-            "Settings), then run `/checkin now` again."
-        )
+        await interaction.edit_original_response(content=await self._undeliverable(guild))
+
+    async def _undeliverable(self, guild: discord.Guild) -> str:
+        """Why the fallback could not be used: no channel, or what the bot lacks there."""
+        settings = await self.bot.services.settings.get(guild.id)
+        channel_id = settings.checkin_fallback_channel_id
+        channel = guild.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel):
+            return _screens.undeliverable(None, [])
+        return _screens.undeliverable(channel.id, missing_thread_permissions(channel))
 
     @checkin.command(name="history", description="Your recent check-ins")
     async def history(self, interaction: discord.Interaction) -> None:

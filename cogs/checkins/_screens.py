@@ -321,3 +321,32 @@ def risk_line(user_id: int, reason: str | None) -> str:
     if reason is None:
         return f"✅ <@{user_id}> is no longer flagged at risk."
     return f"⚠️ <@{user_id}> is at risk: {reason}."
+
+
+_OPEN_DMS = (
+    "Allow direct messages from this server (server menu → Privacy Settings), then run "
+    "`/checkin now` again."
+)
+
+
+def undeliverable(channel_id: int | None, missing: list[str]) -> str:
+    """Why `/checkin now` could not reach a member whose DMs are closed, with what fixes it:
+    no check-in channel, a permission the bot lacks there, or a thread it could not use."""
+    if channel_id is None:
+        return (
+            "I couldn't send your check-in: your DMs are closed and this server has no "
+            f"check-in channel. {_OPEN_DMS}"
+        )
+    if missing:
+        names = ", ".join(missing)
+        return (
+            "I couldn't send your check-in: your DMs are closed, and I can't open your private "
+            f"check-in thread in <#{channel_id}> because I'm missing **{names}** there. A "
+            f"server admin can allow {' and '.join(missing)} for the bot's role in that "
+            f"channel (`/setup show` lists what the bot needs). Or: {_OPEN_DMS}"
+        )
+    return (
+        "I couldn't send your check-in: your DMs are closed, and I couldn't post in your "
+        f"private check-in thread in <#{channel_id}>. A programme director can check "
+        f"`/setup show`. Or: {_OPEN_DMS}"
+    )

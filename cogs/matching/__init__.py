@@ -19,7 +19,7 @@ from bot.director_log import post_director_log
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
 from bot.services.matching import END_REASON_LABELS, EndReason
-from cogs.matching import _components, _flow, _screens
+from cogs.matching import _components, _flow, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -72,10 +72,18 @@ class Matching(commands.Cog):
 
     async def _on_start(self) -> None:
         """Once connected, before follow-ups that fell due while the bot was down go out:
-        reservations a stopped process left are dropped."""
-        dropped = await self.bot.services.matching.drop_unfinished_introductions()
-        if dropped:
-            log.warning("Dropped %d introduction(s) a stopped process never finished", dropped)
+        reservations a stopped process left are dropped and the threads it made for them
+        archived. Introductions wait until this is done (the bot builds the service held)."""
+        matching = self.bot.services.matching
+        try:
+            dropped = await matching.drop_unfinished_introductions()
+            if dropped:
+                log.warning("Dropped %d introduction(s) a stopped process never finished", dropped)
+            closed = await _threads.close_unrecorded_threads(self.bot)
+            if closed:
+                log.warning("Archived %d introduction thread(s) no match recorded", closed)
+        finally:
+            matching.release_introductions()
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 
 import discord
 
-from bot.checks import guild_member_of, require_director
+from bot.checks import guild_member_of, missing_thread_permissions, require_director
 from bot.director_log import post_director_log
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
-from cogs.matching import _screens
+from cogs.matching import _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -66,19 +66,6 @@ async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
         raise UserError(f"<@{user_id}> is no longer a member of this server.") from None
 
 
-async def thread_of(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:
-    if thread_id is None:
-        return None
-    found = guild.get_thread(thread_id)
-    if found is not None:
-        return found
-    try:
-        channel = await guild.fetch_channel(thread_id)
-    except discord.HTTPException:
-        return None
-    return channel if isinstance(channel, discord.Thread) else None
-
-
 def arm_followups(bot: MentorBot, due: datetime | None) -> None:
     timer = bot.timers.get(TIMER)
     if timer is not None and due is not None:
@@ -97,16 +84,7 @@ def introductions_channel(guild: discord.Guild, settings: GuildSettings) -> disc
             "There's no introductions channel to open the pair's private thread in. "
             "Fix: a server admin can choose one with `/setup channels`."
         )
-    perms = channel.permissions_for(guild.me)
-    missing = [
-        name
-        for name, ok in (
-            ("View Channel", perms.view_channel),
-            ("Create Private Threads", perms.create_private_threads),
-            ("Send Messages in Threads", perms.send_messages_in_threads),
-        )
-        if not ok
-    ]
+    missing = missing_thread_permissions(channel)
     if missing:
         raise UserError(
             f"I can't open private threads in {channel.mention}: I'm missing "
@@ -153,7 +131,7 @@ async def introduce(
         match = await matching.record_introduction(match.id, thread.id, actor.id)
     except Exception as exc:
         await matching.undo_match(match.id)
-        await _archive(thread)
+        await _threads.archive(thread)
         if isinstance(exc, discord.HTTPException):
             raise _thread_failure(channel, exc) from None
         raise
@@ -164,7 +142,7 @@ async def introduce(
         sent = await bot.delivery.dms.send(guild.id, member.id, embed=embed)
         if not sent.delivered:
             closed.append(member.id)
-            await _send_quietly(thread, _screens.dms_closed_note(member.id))
+            await _threads.send_quietly(thread, _screens.dms_closed_note(member.id))
     await post_director_log(
         guild,
         settings,
@@ -295,26 +273,10 @@ async def _post_introduction(
         )
 
 
-async def _send_quietly(thread: discord.Thread, text: str) -> None:
-    try:
-        await thread.send(text, allowed_mentions=discord.AllowedMentions.none())
-    except discord.HTTPException as exc:
-        log.warning("Could not post in thread %s (code=%s)", thread.id, exc.code)
-
-
-async def _archive(thread: discord.Thread) -> bool:
-    try:
-        await thread.edit(archived=True)
-    except discord.HTTPException as exc:
-        log.warning("Could not archive thread %s (code=%s)", thread.id, exc.code)
-        return False
-    return True
-
-
 # ----------------------------------------------------------------------- ending
 
 
-ThreadOutcome = Literal["archived", "failed", "missing"]
+ThreadOutcome = Literal["archived", "failed", "missing", "unanswered"]
 
 
 @dataclass(frozen=True)
@@ -343,10 +305,13 @@ async def end(
         if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
     outcome: ThreadOutcome = "missing"
-    thread = await thread_of(guild, match.intro_thread_id)
+    try:
+        thread = await _threads.thread_of(guild, match.intro_thread_id)
+    except _threads.DiscordDidNotAnswer:
+        thread, outcome = None, "unanswered"
     if thread is not None:
-        await _send_quietly(thread, _screens.THREAD_CLOSING)
-        outcome = "archived" if await _archive(thread) else "failed"
+        await _threads.send_quietly(thread, _screens.THREAD_CLOSING)
+        outcome = "archived" if await _threads.archive(thread) else "failed"
     await post_director_log(
         guild,
         settings,
@@ -389,7 +354,18 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
     if sent.delivered:
         await matching.record_delivery(prompt, "dm")
         return
-    thread = await thread_of(guild, prompt.intro_thread_id)
+    try:
+        thread = await _threads.thread_of(guild, prompt.intro_thread_id)
+    except _threads.DiscordDidNotAnswer:
+        retry_at = await matching.retry_followup_later(prompt)
+        log.warning(
+            "Discord did not answer while looking up the thread for a follow-up; asking "
+            "again at %s (guild=%s match=%s)",
+            retry_at.isoformat(timespec="minutes"),
+            guild.id,
+            prompt.match_id,
+        )
+        return
     if thread is not None:
         try:
             await thread.send(
@@ -440,17 +416,8 @@ async def answer_followup(
     )
     match = result.match
     guild = bot.get_guild(match.guild_id)
-    if result.outcome == "match_ended":
-        text = "This match has ended, so there's nothing to answer. Thank you all the same!"
-    elif result.outcome == "already_answered":
-        text = "You've already answered this one. Thank you!"
-    elif answer == "not_yet" and result.newly_flagged == "not_met":
-        text = _screens.FOLLOWUP_THANKS["not_yet_flagged"]
-    elif answer == "not_yet" and result.next_round_due is not None:
-        settings = await bot.services.settings.get(match.guild_id)
-        text = _screens.FOLLOWUP_THANKS["not_yet"].format(days=settings.match_followup_days)
-    else:
-        text = _screens.FOLLOWUP_THANKS[answer]
+    settings = await bot.services.settings.get(match.guild_id)
+    text = _screens.followup_reply(result, answer, settings.match_followup_days)
     if interaction.guild is None and interaction.message is not None:
         # In DMs the prompt is the member's own: replace it with the answer.
         await interaction.response.edit_message(
@@ -460,5 +427,4 @@ async def answer_followup(
         await interaction.response.send_message(text, ephemeral=True)
     arm_followups(bot, result.next_round_due)
     if result.newly_flagged is not None and guild is not None:
-        settings = await bot.services.settings.get(guild.id)
         await post_director_log(guild, settings, _screens.flag_line(match, result.newly_flagged))

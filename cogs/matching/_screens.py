@@ -12,7 +12,15 @@ import discord
 
 from bot.domain.matching import Assignment, Suggestion, explain
 from bot.domain.wallclock import discord_timestamp
-from bot.services.matching import END_REASON_LABELS, EndReason, FollowupPrompt, Match
+from bot.services.matching import (
+    END_REASON_LABELS,
+    EndReason,
+    FollowupAnswer,
+    FollowupPrompt,
+    FollowupResult,
+    Match,
+    Settled,
+)
 from bot.ui.components import MessageLayout
 from bot.ui.embeds import (
     COLOUR,
@@ -166,8 +174,11 @@ def applied(lines: list[str]) -> list[discord.Embed]:
 # ---------------------------------------------------------------- introduction
 
 
+INTRO_THREAD_PREFIX = "Intro: "
+
+
 def thread_name(guild: discord.Guild, mentee_id: int, mentor_id: int) -> str:
-    name = f"Intro: {name_of(guild, mentee_id)} & {name_of(guild, mentor_id)}"
+    name = f"{INTRO_THREAD_PREFIX}{name_of(guild, mentee_id)} & {name_of(guild, mentor_id)}"
     return clip(name, THREAD_NAME_LIMIT)
 
 
@@ -285,6 +296,11 @@ def ended_dm(guild: discord.Guild, role: str, partner_id: int) -> discord.Embed:
     )
 
 
+THREAD_INTERRUPTED = (
+    "This introduction was interrupted before it was finished (the bot stopped while making "
+    "it), so I'm closing this thread. A programme director can introduce you again."
+)
+
 THREAD_CLOSING = (
     "This match has now ended. Thank you both for the time you gave each other. "
     "I'm archiving this thread; nothing in it is deleted."
@@ -295,6 +311,10 @@ _THREAD_OUTCOMES = {
     "archived": "The introduction thread is archived.",
     "missing": "The introduction thread no longer exists, so there was nothing to archive.",
     "failed": "I couldn't archive the introduction thread: check `/setup show`.",
+    "unanswered": (
+        "Discord didn't answer when I looked for the introduction thread, so I couldn't "
+        "archive it: if <#{thread_id}> is still open, you can archive it yourself."
+    ),
 }
 
 
@@ -310,7 +330,7 @@ def ended(match: Match, told: list[int], gone: list[int], thread: str) -> str:
         lines.append("Couldn't DM " + " and ".join(f"<@{m}>" for m in closed) + " (DMs closed).")
     elif not gone:
         lines.append("Both have been told by DM.")
-    lines.append(_THREAD_OUTCOMES[thread])
+    lines.append(_THREAD_OUTCOMES[thread].format(thread_id=match.intro_thread_id))
     return "\n".join(lines)
 
 
@@ -381,6 +401,47 @@ FOLLOWUP_THANKS = {
         "Thanks for telling me. A programme director has been asked to help and will be in touch."
     ),
 }
+
+# A "Not yet" from a pair that is asked no more, by what settled it and whether the
+# partner's own answer did.
+FOLLOWUP_SETTLED: dict[tuple[Settled, bool], str] = {
+    ("met", True): (
+        "Thanks for letting me know. Your partner already told me you two have met, so I "
+        "won't ask again. Enjoy your mentoring sessions!"
+    ),
+    ("met", False): (
+        "Thanks for letting me know. I already have it on record that you two have met, so "
+        "I won't ask again."
+    ),
+    ("need_help", True): (
+        "Thanks for letting me know. Your partner asked for help getting started: a programme "
+        "director has been told and will be in touch with you both."
+    ),
+    ("need_help", False): (
+        "Thanks for letting me know. A programme director has already been asked to help and "
+        "will be in touch."
+    ),
+    ("not_met", False): (
+        "Thanks for letting me know. A programme director already knows you haven't met yet "
+        "and will be in touch to help you get started."
+    ),
+}
+
+
+def followup_reply(result: FollowupResult, answer: FollowupAnswer, days: int) -> str:
+    """What a member who answered "Have you met yet?" is told: only what is true."""
+    if result.outcome == "match_ended":
+        return "This match has ended, so there's nothing to answer. Thank you all the same!"
+    if result.outcome == "already_answered":
+        return "You've already answered this one. Thank you!"
+    if answer != "not_yet":
+        return FOLLOWUP_THANKS[answer]
+    if result.newly_flagged == "not_met":
+        return FOLLOWUP_THANKS["not_yet_flagged"]
+    if result.next_round_due is not None:
+        return FOLLOWUP_THANKS["not_yet"].format(days=days)
+    settled = result.settled or "not_met"
+    return FOLLOWUP_SETTLED[(settled, result.settled_by_partner and settled != "not_met")]
 
 
 def flag_line(match: Match, reason: str) -> str:

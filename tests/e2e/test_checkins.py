@@ -12,6 +12,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.app import MentorBot
 from tests.e2e.support.checkins import (
     MONDAY_0900,
@@ -30,7 +32,7 @@ from tests.e2e.support.process import BotProcess, fast
 from tests.e2e.support.screens import join_and_start, mentee_signup
 from tests.e2e.support.server import setup_channels, start_configured
 from tests.e2e.support.waiting import eventually
-from tests.fakediscord import FakeDiscord, Guild, User
+from tests.fakediscord import FakeDiscord, Guild, P, User
 
 # ------------------------------------------------------------------------ the rhythm
 
@@ -287,6 +289,34 @@ async def test_closed_dms_without_a_fallback_channel_show_in_setup_show(
     text = (await (await fake.slash(users["director"], guild, "setup show")).answer()).text
     assert "did not get their last check-in" in text and f"<@{ivy.id}>" in text
     assert "check-in fallback channel" in text
+
+
+@pytest.mark.parametrize(
+    ("denied", "named"),
+    [
+        (P.CREATE_PRIVATE_THREADS, "Create Private Threads"),
+        (P.SEND_MESSAGES_IN_THREADS, "Send Messages in Threads"),
+        (P.VIEW_CHANNEL, "View Channel"),
+    ],
+)
+async def test_checkin_now_names_the_permission_missing_in_the_fallback_channel(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, clock: Any, denied: int, named: str
+) -> None:
+    kim = await sign_up(ready, fake, guild, "kim", dms_closed=True)
+    channel = guild.channel("checkins")
+    bot_role = guild.bot_role()
+    assert bot_role is not None
+    await fake.set_channel_overwrite(channel, bot_role, deny=denied)
+    h = await fake.slash(kim, guild, "checkin now")
+    reply = await h.answer()
+    assert h.ephemeral and named in reply.text, reply.text
+    assert "no check-in channel" not in reply.text and f"<#{channel.id}>" in reply.text
+    assert "Privacy Settings" in reply.text, "opening DMs still works"
+
+    await fake.set_channel_overwrite(channel, bot_role)  # fixed: the same command works
+    clock.advance(timedelta(minutes=5))
+    reply = await (await fake.slash(kim, guild, "checkin now")).answer()
+    assert "📬 Your check-in is in your private check-in thread" in reply.text, reply.text
 
 
 # ------------------------------------------------------------------ commands

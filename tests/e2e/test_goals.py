@@ -65,6 +65,8 @@ async def test_add_list_autocomplete_edit_and_done(
     ("options", "message"),
     [
         ({"title": "   "}, "in a few words"),
+        ({"title": "\u200b\u200d"}, "shows nothing"),  # zero-width space and joiner only
+        ({"title": "\ufeff \u3164"}, "shows nothing"),  # a BOM and a Hangul filler
         ({"title": "x" * 201}, "keep it to 200"),
         ({"title": "Ship it", "target_date": "31/12/2026"}, "YYYY-MM-DD"),
         ({"title": "Ship it", "target_date": "2026-11-01"}, "already passed"),

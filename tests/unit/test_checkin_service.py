@@ -366,8 +366,8 @@ async def test_note_is_limited_and_empty_removes_it(stack: Stack) -> None:
     period_id = await first_prompt(stack)
     with pytest.raises(UserError, match="under 1,000"):
         await stack.checkins.save_note(period_id, MENTEE, "x" * 1001, False)
-    await stack.checkins.save_note(period_id, MENTEE, "Good week", True)
-    assert await stack.checkins.note_of(period_id, MENTEE) == ("Good week", True)
+    await stack.checkins.save_note(period_id, MENTEE, "\u200bGood week at the cafe\u0301 ", True)
+    assert await stack.checkins.note_of(period_id, MENTEE) == ("Good week at the café", True)
     cleared = await stack.checkins.save_note(period_id, MENTEE, "  ", True)
     assert not cleared.prompt.note_saved and not cleared.prompt.note_shared
 
@@ -536,10 +536,12 @@ async def test_answers_close_when_the_next_check_in_arrives(stack: Stack) -> Non
     assert outcome.mentor_alert is not None
 
 
-async def test_an_empty_note_is_not_an_answer(stack: Stack) -> None:
+@pytest.mark.parametrize("blank", ["   ", "\u200b\u200d", "\ufeff\u3164\n"])
+async def test_an_empty_note_is_not_an_answer(stack: Stack, blank: str) -> None:
+    """A note with nothing visible (spaces, zero-width or filler characters) is no note."""
     await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)
-    outcome = await stack.checkins.save_note(period_id, MENTEE, "   ", False)
+    outcome = await stack.checkins.save_note(period_id, MENTEE, blank, False)
     assert not outcome.changed and outcome.prompt.answered_at is None
     [row] = await periods(stack)
     assert row["status"] == "pending" and row["answered_at"] is None

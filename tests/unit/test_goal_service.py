@@ -47,6 +47,7 @@ async def test_add_list_edit_and_complete(goals: GoalService) -> None:
     ("title", "target", "message"),
     [
         ("   ", None, "in a few words"),
+        ("\u200b\u200d", None, "shows nothing"),
         ("x" * 201, None, "keep it to 200"),
         ("Ship it", "31/12/2026", "YYYY-MM-DD"),
         ("Ship it", "2026-02-30", "not a real date"),
@@ -59,6 +60,17 @@ async def test_bad_input_is_refused_kindly(
     with pytest.raises(UserError, match=message):
         await goals.add(GUILD, MENTEE, title, target)
     assert await goals.open_goals(GUILD, MENTEE) == ()
+
+
+async def test_titles_are_stored_as_nfc_and_an_invisible_edit_changes_nothing(
+    goals: GoalService,
+) -> None:
+    goal = await goals.add(GUILD, MENTEE, "\u200bCafe\u0301 chats\ufeff")
+    assert goal.title == "Café chats"
+    assert (await goals.resolve(GUILD, MENTEE, "cafe\u0301 CHATS")).id == goal.id
+    with pytest.raises(UserError, match="your goal” shows nothing"):
+        await goals.edit(GUILD, MENTEE, goal.id, "\u200b\u200d")
+    assert (await goals.get(GUILD, MENTEE, goal.id)).title == "Café chats"
 
 
 def test_past_is_judged_in_the_members_own_timezone() -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import product
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import discord
 
 from bot.domain import matching as rules
-from bot.services.matching import Match
+from bot.services.matching import FlagReason, FollowupAnswer, FollowupResult, Match, Settled
 from cogs.matching import _screens
 
 GUILD = cast(
@@ -124,3 +125,40 @@ def test_applied_results_are_all_reported() -> None:
     embeds = _screens.applied(lines)
     within_limits(embeds)
     assert all(line in shown(embeds) for line in lines)
+
+
+def test_every_follow_up_reply_is_finished_text() -> None:
+    """Whatever the pair's state, the member reads a whole sentence: no template left."""
+    match = Match(
+        id=1,
+        guild_id=GUILD.id,
+        cohort_id=None,
+        mentee_id=2,
+        mentor_id=3,
+        status="active",
+        created_at=NOW,
+        created_by=1,
+        intro_thread_id=5,
+        met_at=None,
+        flagged_at=None,
+        flag_reason=None,
+        ended_at=None,
+        ended_by=None,
+        end_reason=None,
+    )
+    outcomes: tuple[Literal["recorded", "already_answered", "match_ended"], ...] = (
+        "recorded",
+        "already_answered",
+        "match_ended",
+    )
+    answers: tuple[FollowupAnswer, ...] = ("yes", "not_yet", "need_help")
+    settled: tuple[Settled | None, ...] = (None, "met", "need_help", "not_met")
+    flags: tuple[FlagReason | None, ...] = (None, "need_help", "not_met")
+    for outcome, answer, why, by_partner, flagged, due in product(
+        outcomes, answers, settled, (False, True), flags, (None, NOW)
+    ):
+        result = FollowupResult(outcome, answer, match, due, flagged, why, by_partner)
+        reply = _screens.followup_reply(result, answer, 7)
+        assert reply and "{" not in reply and "}" not in reply
+        if "check in again" in reply:
+            assert due is not None and "7 day(s)" in reply

@@ -290,6 +290,8 @@ def test_conditions_on_multi_choice_and_chains() -> None:
     [
         ("goals", "", "Please write something for “Your goals”"),
         ("goals", "   \n  ", "Please write something for “Your goals”"),
+        ("goals", "\u200b\u200d", "What you wrote for “Your goals” shows nothing"),
+        ("goals", "\ufeff\n\u3164\n", "What you wrote for “Your goals” shows nothing"),
         ("goals", "x" * 2001, "Your answer to “Your goals” is 2,001 characters"),
         ("goals", "- \n* \n", "Please write at least one goal"),
         ("goals", "\n".join(f"goal {i}" for i in range(11)), "You wrote 11 goals"),
@@ -395,8 +397,20 @@ def test_weekday_time_accepted(raw: object, expected: str) -> None:
 def test_text_is_trimmed_newlines_kept_and_mentions_stored_as_written() -> None:
     assert validate(question("bio"), "  @everyone hello  ") == "@everyone hello"
     goals = validate(question("goals"), "\n first\r\n  second \n")
-    assert goals == "first\r\n  second"
+    assert goals == "first\n  second"  # line endings made plain
     assert goals_from({"role": "mentee", "goals": goals}) == ["first", "second"]
+
+
+def test_text_is_stored_nfc_and_invisible_lines_are_no_goals() -> None:
+    assert validate(question("bio"), "\u200bCafe\u0301\ufeff") == "Café"
+    goals = validate(question("goals"), "- Lead a team\n- \u200b\u200d\n\u3164\n• Cafe\u0301 talk")
+    assert goals_from({"role": "mentee", "goals": goals}) == ["Lead a team", "Café talk"]
+    assert validate(question("goals"), goals) == goals  # canonical forms validate to themselves
+
+
+@pytest.mark.parametrize("raw", ["\u200b\u200d", "\ufeff", "\u3164 \u2060"])
+def test_an_optional_answer_with_nothing_visible_is_skipped(raw: str) -> None:
+    assert validate(question("bio"), raw) == ""
 
 
 def test_optional_questions_may_be_skipped() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import time
 
+from bot.domain import text as member_text
 from bot.domain import wallclock
 from bot.domain.questionnaire.model import (
     CHOICE_KINDS,
@@ -96,17 +97,14 @@ def validate(question: Question, raw: object) -> AnswerValue:
 
 
 def _validate_text(question: Question, raw: str) -> str:
-    text = raw.strip()
+    """Cleaned by the one member-text rule; nothing visible counts as no answer."""
+    clean = member_text.clean_member_text if question.required else member_text.clean_optional_text
+    try:
+        text = clean(raw, field=question.label, max_len=question.max_length, one_line=False)
+    except member_text.MemberTextError as exc:
+        raise _fail(question, exc.message) from None
     if not text:
-        if question.required:
-            raise _fail(question, f"Please write something for “{question.label}”.")
         return ""
-    if len(text) > question.max_length:
-        raise _fail(
-            question,
-            f"Your answer to “{question.label}” is {plural(len(text), 'character')}; "
-            f"please keep it under {thousands(question.max_length)}.",
-        )
     if len(text) < question.min_length:
         raise _fail(
             question,

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import time
 from typing import Literal
 
+from bot.domain import text as member_text
 from bot.domain import wallclock
 from bot.domain.questionnaire.model import GOALS_MAX, ROLE_MENTEE, ROLE_MENTOR
 
@@ -26,10 +27,12 @@ _BULLET_RE = re.compile(r"^(?:[-*•–]|[0-9]{1,2}[.)])(?:\s+|$)")
 
 
 def goal_lines(text: str) -> list[str]:
-    """Non-empty lines with a leading list bullet (``-``, ``•``, ``1.``) removed."""
+    """Lines with something visible, each cleaned as a one-line member text, with a leading
+    list bullet (``-``, ``•``, ``1.``) removed."""
     goals = []
     for line in text.splitlines():
-        goal = _BULLET_RE.sub("", line.strip(), count=1).strip()
+        bare = _BULLET_RE.sub("", member_text.normalise(line, one_line=True), count=1)
+        goal = member_text.normalise(bare, one_line=True)
         if goal:
             goals.append(goal)
     return goals

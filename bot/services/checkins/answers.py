@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot.db.instants import from_db, to_db
+from bot.domain import text as member_text
 from bot.domain.schedule import GoalStatus
 from bot.errors import UserError
 from bot.services.checkins.model import NOTE_MAX, AnswerOutcome, HistoryEntry, MentorAlert, Prompt
@@ -103,14 +104,19 @@ class Answers(AtRisk):
     async def save_note(
         self, period_id: int, user_id: int, text: str, share: bool
     ) -> AnswerOutcome:
-        """Save (or with empty text, remove) the period's note; a shared note goes to the
-        mentor, with the goals the mentee is stuck on."""
+        """Save (or with nothing visible, remove) the period's note; a shared note goes to
+        the mentor, with the goals the mentee is stuck on."""
         row = await self._answerable(period_id, user_id)
-        note = text.strip()
-        if len(note) > NOTE_MAX:
-            raise UserError(
-                f"Your note is {len(note):,} characters; please keep it under {NOTE_MAX:,}."
+        try:
+            note = member_text.clean_optional_text(
+                text,
+                field="Your note",
+                max_len=NOTE_MAX,
+                one_line=False,
+                too_long="Your note is {length:,} characters; please keep it under {max_len:,}.",
             )
+        except member_text.MemberTextError as exc:
+            raise UserError(exc.message) from None
         share = share and bool(note)
         now = to_db(self._now())
         changed = (row["note"] or "") != note or bool(row["note_shared"]) != share

@@ -19,16 +19,25 @@ promises that only a transaction can keep:
   before it is sent, one at a time, so a crash leaves at most the prompt in flight in
   doubt. The next run re-sends that one with the same nonce while Discord still
   de-duplicates on it (`ORPHAN_RETRY_WINDOW`); after that it is recorded as lost and never
-  sent: a missed prompt is better than a duplicate.
+  sent: a missed prompt is better than a duplicate. A prompt that could not be placed because
+  Discord did not answer (a server error, a timeout) was not sent at all: it is given back and
+  offered again later (`retry_followup_later`), never recorded as unreachable.
+* **No introduction thread without its match.** A thread made just before a crash, before
+  `record_introduction` stored it, is found at the next start-up (`recorded_threads` tells it
+  from the made ones) and archived. The bot builds the service with `hold_introductions`, so
+  reservations wait until that check is done (`release_introductions`) and an introduction
+  being made is never taken for one.
 """
 
 from __future__ import annotations
 
 from bot.services.matching.followups import (
+    FOLLOWUP_RETRY_AFTER,
     ORPHAN_RETRY_WINDOW,
     FollowupPrompt,
     FollowupResult,
     MatchFollowups,
+    Settled,
 )
 from bot.services.matching.records import (
     END_REASON_LABELS,
@@ -50,6 +59,7 @@ from bot.services.matching.service import (
 
 __all__ = [
     "END_REASON_LABELS",
+    "FOLLOWUP_RETRY_AFTER",
     "INTRO_STALE_AFTER",
     "ORPHAN_RETRY_WINDOW",
     "PROPOSAL_TTL",
@@ -66,4 +76,5 @@ __all__ = [
     "MatchingService",
     "Pool",
     "Proposal",
+    "Settled",
 ]

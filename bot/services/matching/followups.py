@@ -18,6 +18,9 @@ from bot.services.settings import SettingsService
 # Discord de-duplicates a message nonce for "the past few minutes": within this window a
 # prompt claimed by a sender that stopped can be sent again without risking a duplicate.
 ORPHAN_RETRY_WINDOW = timedelta(minutes=2)
+# Discord did not answer while a prompt's place was being looked up (a server error, a
+# timeout): nothing was sent, so it is offered again this much later.
+FOLLOWUP_RETRY_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class FollowupPrompt:
         return f"mf{self.match_id}r{self.round}{'e' if self.role == 'mentee' else 'o'}"
 
 
+Settled = Literal["met", "need_help", "not_met"]
+"""Why a pair is asked no more: they have met, or a director was already called in."""
+
+
 @dataclass(frozen=True)
 class FollowupResult:
     outcome: Literal["recorded", "already_answered", "match_ended"]
@@ -48,6 +55,10 @@ class FollowupResult:
     match: Match
     next_round_due: datetime | None = None
     newly_flagged: FlagReason | None = None
+    settled: Settled | None = None
+    """A "Not yet" that changes nothing: the pair was already settled, and why."""
+    settled_by_partner: bool = False
+    """The partner's own answer settled it (they said Yes, or asked for help)."""
 
 
 class MatchFollowups(MatchRecords):
@@ -149,6 +160,19 @@ class MatchFollowups(MatchRecords):
             (delivery, sent_at, prompt.match_id, prompt.member_id, prompt.round, self.run_id),
         )
 
+    async def retry_followup_later(self, prompt: FollowupPrompt) -> datetime:
+        """Give back a claimed prompt that was not sent because Discord did not answer: a
+        server error says nothing about the member or the thread, so it is not recorded as
+        unreachable but offered again after `FOLLOWUP_RETRY_AFTER`. Returns when."""
+        due = self._clock.now() + FOLLOWUP_RETRY_AFTER
+        await self._db.execute(
+            "UPDATE match_followups SET claimed_at = NULL, claimed_by = NULL, due_at = ? "
+            "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ? "
+            "AND sent_at IS NULL AND delivery IS NULL",
+            (to_db(due), prompt.match_id, prompt.member_id, prompt.round, self.run_id),
+        )
+        return due
+
     async def answer_followup(
         self, match_id: int, round_: int, member_id: int, answer: FollowupAnswer
     ) -> FollowupResult:
@@ -179,6 +203,8 @@ class MatchFollowups(MatchRecords):
             )
             flag: FlagReason | None = None
             next_due: datetime | None = None
+            settled: Settled | None = None
+            by_partner = False
             if answer == "yes":
                 await self._db.execute(
                     "UPDATE matches SET met_at = COALESCE(met_at, ?) WHERE id = ?",
@@ -186,7 +212,9 @@ class MatchFollowups(MatchRecords):
                 )
             elif answer == "need_help":
                 flag = "need_help"
-            elif match.met_at is None and match.flagged_at is None:
+            elif match.met_at is not None or match.flagged_at is not None:
+                settled, by_partner = await self._settled(match, member_id)
+            else:
                 earlier = await self._db.fetchval(
                     "SELECT 1 FROM match_followups WHERE match_id = ? AND answer = 'not_yet' "
                     "AND round < ?",
@@ -227,7 +255,22 @@ class MatchFollowups(MatchRecords):
                 )
                 newly = flag
             updated = await self._require(match_id)
-        return FollowupResult("recorded", answer, updated, next_due, newly)
+        return FollowupResult("recorded", answer, updated, next_due, newly, settled, by_partner)
+
+    async def _settled(self, match: Match, member_id: int) -> tuple[Settled, bool]:
+        """Why a settled pair is asked no more, and whether the partner's answer did it."""
+        reason: Settled
+        if match.met_at is not None:
+            reason, settling_answer = "met", "yes"
+        elif match.flag_reason == "need_help":
+            reason, settling_answer = "need_help", "need_help"
+        else:
+            return "not_met", False
+        by_partner = await self._db.fetchval(
+            "SELECT 1 FROM match_followups WHERE match_id = ? AND member_id = ? AND answer = ?",
+            (match.id, match.partner_of(member_id), settling_answer),
+        )
+        return reason, bool(by_partner)
 
 
 def _prompt(row: sqlite3.Row, *, retry: bool) -> FollowupPrompt:

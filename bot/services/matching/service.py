@@ -69,10 +69,17 @@ class MatchingService(MatchFollowups):
         clock: Clock,
         settings: SettingsService,
         onboarding: OnboardingService,
+        *,
+        hold_introductions: bool = False,
     ) -> None:
         super().__init__(db, clock, settings)
         self._onboarding = onboarding
         self._started_at = clock.now()
+        # Set while reservations may be made. A bot builds the service held: introductions
+        # wait for its start-up check of threads a stopped process left (see below).
+        self._introductions_open = asyncio.Event()
+        if not hold_introductions:
+            self._introductions_open.set()
 
     # ------------------------------------------------------------------ profiles
 
@@ -262,6 +269,7 @@ class MatchingService(MatchFollowups):
         """
         if mentee_id == mentor_id:
             raise UserError("A member can't be their own mentor: pick two different people.")
+        await self._introductions_open.wait()
         settings = await self._settings.get(guild_id)
         now = self._clock.now()
         due = now + timedelta(days=settings.match_followup_days)
@@ -330,6 +338,27 @@ class MatchingService(MatchFollowups):
             )
             await self._db.execute(f"DELETE FROM matches WHERE {where}", started)  # noqa: S608
         return count
+
+    def release_introductions(self) -> None:
+        """The start-up check is done: reservations held until now go ahead.
+
+        A service built with `hold_introductions` makes every reservation wait for this, so
+        while the check looks for threads a stopped process made and never recorded, no
+        thread of an introduction being made now can exist yet and be taken for one.
+        """
+        self._introductions_open.set()
+
+    async def recorded_threads(self, guild_id: int, thread_ids: Sequence[int]) -> set[int]:
+        """Which of these threads are the introduction thread of a match, made or ended."""
+        if not thread_ids:
+            return set()
+        marks = ", ".join("?" for _ in thread_ids)
+        rows = await self._db.fetchall(
+            f"SELECT intro_thread_id FROM matches WHERE guild_id = ? "  # noqa: S608
+            f"AND intro_thread_id IN ({marks})",
+            (guild_id, *thread_ids),
+        )
+        return {int(row["intro_thread_id"]) for row in rows}
 
     async def undo_match(self, match_id: int) -> None:
         """Drop a reservation whose introduction could not be made (nobody was told yet)."""
