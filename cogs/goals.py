@@ -5,12 +5,12 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.ext import commands
-from discord.utils import format_dt
 
 from bot.app import MentorBot
 from bot.checks import guild_of
+from bot.domain.wallclock import discord_timestamp, show_date
 from bot.services.goals import Goal
-from bot.ui.embeds import COLOUR, add_field, clip, show_date
+from bot.ui.embeds import COLOUR, add_field, clip
 
 CHOICE_NAME_LIMIT = 100
 OMITTED_FOOTER_ROOM = 60
@@ -35,13 +35,13 @@ def goals_embed(goals: list[Goal], guild_name: str) -> discord.Embed:
         (
             f"🎯 {goal.title}",
             (f"Target: {show_date(goal.target_date)}" if goal.target_date else "No target date")
-            + f" · added {format_dt(goal.created_at, 'D')}",
+            + f" · added {discord_timestamp(goal.created_at, 'D')}",
         )
         for goal in opened
     ] + [
         (
             f"✅ {goal.title}",
-            f"Done {format_dt(goal.completed_at, 'D') if goal.completed_at else '—'}",
+            f"Done {discord_timestamp(goal.completed_at, 'D') if goal.completed_at else '—'}",
         )
         for goal in done
     ]
@@ -78,7 +78,7 @@ class Goals(commands.Cog):
     @goal.command(name="add", description="Add a goal in your own words")
     @app_commands.describe(
         title="Your goal, e.g. Lead my first team meeting",
-        target_date="Optional target date, as YYYY-MM-DD",
+        target_date="Optional target date, e.g. 2027-01-12, 12 Jan or tomorrow",
     )
     async def add(
         self, interaction: discord.Interaction, title: str, target_date: str | None = None
@@ -116,7 +116,7 @@ class Goals(commands.Cog):
     @app_commands.describe(
         goal="One of your open goals",
         title="The goal in your words",
-        target_date="New target date as YYYY-MM-DD, or 'none' to remove it",
+        target_date="New target date (e.g. 2027-01-12 or 12 Jan), or 'none' to remove it",
     )
     async def edit(
         self,

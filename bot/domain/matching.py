@@ -35,7 +35,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain import wallclock
 
 __all__ = [
     "AssignedPair",
@@ -67,10 +68,8 @@ class MenteeAlreadyMatchedError(ValueError):
 
 
 def _check_timezone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
+    if not wallclock.is_timezone(name):
+        raise ValueError(f"unknown time zone {name!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,7 +147,7 @@ class MatchWeights:
 
 
 def _utc_offset_seconds(tz_name: str, at: datetime) -> float:
-    offset = at.astimezone(ZoneInfo(tz_name)).utcoffset()
+    offset = at.astimezone(wallclock.zone(tz_name)).utcoffset()
     if offset is None:  # pragma: no cover - a ZoneInfo always yields an offset
         raise ValueError(f"no UTC offset for {tz_name!r}")
     return offset.total_seconds()

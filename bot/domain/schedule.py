@@ -27,14 +27,15 @@ Choices that keep "one prompt per period, exactly once, never shifted by DST":
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
 from typing import Final, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from bot.domain import wallclock
 
 __all__ = [
     "DEFAULT_GRACE",
@@ -50,8 +51,6 @@ __all__ = [
     "classify",
     "new_schedule",
     "next_period",
-    "parse_day",
-    "parse_time",
     "pause",
     "period_for_local_date",
     "periods_between",
@@ -90,8 +89,8 @@ def _zone(name: str) -> ZoneInfo:
     if not isinstance(name, str) or not name.strip():
         raise ValueError("timezone must be a non-empty IANA name such as 'Europe/London'")
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        return wallclock.zone(name)
+    except wallclock.WallClockError as exc:
         raise ValueError(
             f"unknown timezone {name!r}; use an IANA name such as 'Europe/London'"
         ) from exc
@@ -382,76 +381,3 @@ def at_risk_reason(outcomes: Sequence[PeriodOutcome]) -> str | None:
             break
         stuck_before |= stuck_now
     return "; ".join(reasons) if reasons else None
-
-
-_DAY_NAMES: Final = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
-_DAY_ALIASES: Final = {"weds": 2}
-_DAY_HELP: Final = "I couldn't read that as a day of the week. Try a day like Monday, Tue or wed."
-
-
-def parse_day(text: str) -> int:
-    """Day of the week (0 = Monday) from a name or an unambiguous start of one.
-
-    Accepts ``Monday``, ``mon``, ``MONDAY``, ``tues``, ``thurs``, ``Mondays``; at least two
-    letters, since ``t`` or ``s`` could be two days. Raises ``ValueError`` with a message
-    fit to show the member.
-    """
-    word = text.strip().rstrip(".").casefold()
-    if word in _DAY_ALIASES:
-        return _DAY_ALIASES[word]
-    if word.endswith("s") and word[:-1] in _DAY_NAMES:
-        return _DAY_NAMES.index(word[:-1])
-    if len(word) >= 2:
-        matches = [i for i, name in enumerate(_DAY_NAMES) if name.startswith(word)]
-        if len(matches) == 1:
-            return matches[0]
-    raise ValueError(_DAY_HELP)
-
-
-_TIME_RE: Final = re.compile(
-    r"(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-9]{2}))?(?:\s*(?P<meridiem>[ap])\.?\s*m\.?)?",
-    re.IGNORECASE | re.ASCII,
-)
-_TIME_HELP: Final = "I couldn't read that time. Try 09:00, 9am, 9:30 pm or 21:30."
-_NAMED_TIMES: Final = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
-
-
-def parse_time(text: str) -> time:
-    """A wall time from ``09:00``, ``9:00``, ``9am``, ``9:30 pm``, ``21:30`` or ``noon``.
-
-    A bare hour such as ``9`` is refused rather than guessed (morning or evening?).
-    Raises ``ValueError`` with a message fit to show the member.
-    """
-    cleaned = " ".join(text.split()).casefold()
-    if cleaned in _NAMED_TIMES:
-        return _NAMED_TIMES[cleaned]
-    match = _TIME_RE.fullmatch(cleaned)
-    if match is None:
-        raise ValueError(_TIME_HELP)
-    meridiem = match["meridiem"]
-    hour = int(match["hour"])
-    minute = int(match["minute"]) if match["minute"] is not None else 0
-    if meridiem is None and match["minute"] is None:
-        raise ValueError(
-            "Please add minutes or am/pm so the time is clear, for example 09:00 or 9am."
-        )
-    if minute > 59:
-        raise ValueError("Minutes go from 00 to 59. Try something like 9:30.")
-    if meridiem is None:
-        if hour > 23:
-            raise ValueError("Hours go from 0 to 23 on a 24-hour clock. Try something like 21:30.")
-        return time(hour, minute)
-    if not 1 <= hour <= 12:
-        raise ValueError("With am or pm, hours go from 1 to 12. Try 9am or 9:30 pm.")
-    hour %= 12
-    if meridiem.casefold() == "p":
-        hour += 12
-    return time(hour, minute)

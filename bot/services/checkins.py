@@ -33,12 +33,11 @@ from bot.domain.schedule import (
     classify,
     new_schedule,
     next_period,
-    parse_day,
-    parse_time,
     pause,
     reminder_at,
     resume,
 )
+from bot.domain.wallclock import WallClockError, parse_date, parse_day, parse_time
 from bot.errors import UserError
 from bot.services.contacts import Contacts
 from bot.services.goals import Goal, GoalService
@@ -366,9 +365,9 @@ class CheckinService:
         if until:
             today = self._now().astimezone(current.zone).date()
             try:
-                end = date.fromisoformat(until.strip())
-            except ValueError:
-                raise UserError("Please write the date as YYYY-MM-DD, e.g. 2026-12-31.") from None
+                end = parse_date(until, today)
+            except WallClockError as exc:
+                raise UserError(str(exc)) from None
             if end <= today:
                 raise UserError("Pick a date after today for your check-ins to start again.")
         paused = pause(current, end)

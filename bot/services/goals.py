@@ -10,17 +10,16 @@ the onboarding questionnaire).
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
 import time as monotonic_time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.domain.questionnaire import GOAL_LINE_MAX
+from bot.domain.wallclock import WallClockError, local_date, parse_date
 from bot.errors import UserError
 
 TITLE_MAX = GOAL_LINE_MAX
@@ -30,7 +29,6 @@ OPEN_GOALS_MAX = 25
 CACHE_SECONDS = 30.0
 # Autocomplete sends a goal's id; anything larger cannot be a SQLite integer.
 GOAL_ID_MAX = 2**63 - 1
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 GoalState = Literal["open", "done"]
 
@@ -61,14 +59,13 @@ def clean_title(raw: str) -> str:
 
 
 def parse_target_date(raw: str, today: date) -> date:
-    """A target date as YYYY-MM-DD, today or later in the member's own timezone."""
+    """A target date in any form members may write (see `bot.domain.wallclock.parse_date`),
+    today or later in the member's own timezone."""
     text = raw.strip()
-    if not _ISO_DATE.fullmatch(text):
-        raise UserError("Please write the date as YYYY-MM-DD, for example 2026-12-31.")
     try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{text} is not a real date. Try something like 2026-12-31.") from None
+        value = parse_date(text, today)
+    except WallClockError as exc:
+        raise UserError(str(exc)) from None
     if value < today:
         raise UserError(f"{text} has already passed: pick today or a later date.")
     return value
@@ -87,13 +84,7 @@ class GoalService:
         name = await self._db.fetchval(
             "SELECT timezone FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
-        now = self._clock.now()
-        if isinstance(name, str) and name:
-            try:
-                return now.astimezone(ZoneInfo(name)).date()
-            except (ZoneInfoNotFoundError, ValueError):
-                pass
-        return now.astimezone(UTC).date()
+        return local_date(self._clock.now(), name if isinstance(name, str) else None)
 
     async def require_mentee(self, guild_id: int, user_id: int) -> None:
         """Goals and check-ins belong to signed-up mentees (PRODUCT.md §4)."""

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.domain import matching as rules
 from bot.domain import questionnaire as qn
+from bot.domain import wallclock
 from bot.errors import UserError
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
@@ -202,13 +202,7 @@ def _match(row: sqlite3.Row) -> Match:
 
 def _valid_zone(name: str | None) -> str:
     """Onboarding validates time zones; a zone removed from tzdata since counts as UTC."""
-    if not name:
-        return "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name
+    return name if wallclock.is_timezone(name) else "UTC"
 
 
 class MatchingService:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
 
 TITLE_LIMIT = 256
@@ -55,9 +53,3 @@ def chunk_lines(lines: list[str], limit: int) -> list[str]:
     if current:
         blocks.append(current)
     return blocks
-
-
-def show_date(value: date) -> str:
-    """Calendar dates (goal targets) shown as such: a Discord timestamp would shift the day
-    for readers far from UTC."""
-    return f"{value:%a} {value.day} {value:%b %Y}"

@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.app import MentorBot
 from bot.checks import guild_of
-from bot.domain import questionnaire as qn
+from bot.domain import wallclock
 from bot.domain.schedule import GoalStatus
 from bot.scheduler import DueTimer
 from bot.sender import PacedSender, SendPacing
@@ -114,7 +114,7 @@ class DmsOpenButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_id
 
 DYNAMIC_ITEMS = (AnswerButton, PageButton, NoteButton, DmsOpenButton)
 
-DAY_CHOICES = [app_commands.Choice(name=name, value=name.lower()) for name in _screens.DAY_NAMES]
+DAY_CHOICES = [app_commands.Choice(name=name, value=name.lower()) for name in wallclock.DAY_NAMES]
 CADENCE_CHOICES = [
     app_commands.Choice(name="Weekly", value="weekly"),
     app_commands.Choice(name="Every two weeks", value="fortnightly"),
@@ -244,11 +244,11 @@ class Checkins(commands.Cog):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in qn.search_timezones(current)]
+        return [app_commands.Choice(name=z, value=z) for z in wallclock.search_timezones(current)]
 
     @checkin.command(name="pause", description="Pause your check-ins, e.g. for a holiday")
     @app_commands.describe(
-        until="First day check-ins may come again, as YYYY-MM-DD (default: until you resume)"
+        until="First day check-ins may come again, e.g. 12 Jan (default: until you resume)"
     )
     async def pause(self, interaction: discord.Interaction, until: str | None = None) -> None:
         guild = guild_of(interaction)

@@ -11,9 +11,9 @@ readers far from UTC).
 from __future__ import annotations
 
 import discord
-from discord.utils import format_dt
 
 from bot.domain.schedule import Cadence, CheckinSchedule, GoalStatus
+from bot.domain.wallclock import DAY_NAMES, discord_timestamp, show_date, show_time
 from bot.services.checkins import (
     GOAL_STATUS_LABELS,
     HistoryEntry,
@@ -29,7 +29,6 @@ from bot.ui.embeds import (
     DESCRIPTION_LIMIT,
     add_field,
     clip,
-    show_date,
 )
 from cogs.checkins import _ids
 
@@ -49,7 +48,6 @@ _PERIOD_WORDS = {
     "missed": "missed",
     "undeliverable": "could not be delivered",
 }
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def layout(view: discord.ui.View) -> discord.ui.View:
@@ -94,7 +92,7 @@ def prompt_message(
     if prompt.status == "missed":
         lines.append("⏱️ This check-in has closed.")
     elif prompt.answered_at is not None:
-        lines.append(f"✅ Recorded {format_dt(prompt.answered_at, 'R')}. Thank you!")
+        lines.append(f"✅ Recorded {discord_timestamp(prompt.answered_at, 'R')}. Thank you!")
     if prompt.note_saved:
         lines.append(
             "📝 Your note is saved and shared with your mentor."
@@ -223,7 +221,7 @@ def _cadence_line(schedule: CheckinSchedule, bold: str = "") -> str:
     every = "Every" if schedule.cadence is Cadence.WEEKLY else "Every other"
     return (
         f"{every} {bold}{DAY_NAMES[schedule.weekday]}{bold} at "
-        f"{bold}{schedule.local_time:%H:%M}{bold} ({schedule.timezone})"
+        f"{bold}{show_time(schedule.local_time)}{bold} ({schedule.timezone})"
     )
 
 
@@ -238,8 +236,8 @@ def schedule_summary(view: ScheduleView) -> str:
         line += f"\n⏸️ Paused: no check-ins before {show_date(schedule.paused_until)}."
     if view.next_due_at is not None:
         line += (
-            f"\nNext check-in: {format_dt(view.next_due_at, 'F')} "
-            f"({format_dt(view.next_due_at, 'R')})."
+            f"\nNext check-in: {discord_timestamp(view.next_due_at, 'F')} "
+            f"({discord_timestamp(view.next_due_at, 'R')})."
         )
     return line
 
@@ -260,7 +258,7 @@ def history_embed(entries: list[HistoryEntry], guild_name: str, footer: str) -> 
         return embed
     embed.description = "Your most recent check-ins, newest first."
     for entry in entries:
-        name = f"{format_dt(entry.due_at, 'D')} · {_PERIOD_WORDS[entry.status]}"
+        name = f"{discord_timestamp(entry.due_at, 'D')} · {_PERIOD_WORDS[entry.status]}"
         if entry.kind == "manual":
             name += " (asked for)"
         lines = [

@@ -11,6 +11,7 @@ from datetime import datetime
 import discord
 
 from bot.domain.matching import Assignment, Suggestion, explain
+from bot.domain.wallclock import discord_timestamp
 from bot.services.matching import END_REASON_LABELS, EndReason, FollowupPrompt, Match
 from bot.ui.components import MessageLayout
 from bot.ui.embeds import (
@@ -44,11 +45,6 @@ def name_of(guild: discord.Guild, user_id: int) -> str:
     """A readable name where mentions don't render (titles, field names, labels)."""
     member = guild.get_member(user_id)
     return member.display_name if member is not None else f"member {user_id}"
-
-
-def ts(instant: datetime, style: str = "D") -> str:
-    """A Discord timestamp: every reader sees it in their own time zone."""
-    return f"<t:{int(instant.timestamp())}:{style}>"
 
 
 def _percent(value: float) -> str:
@@ -266,7 +262,9 @@ def introduced(
     else:
         lines.append("Both have been sent a DM.")
     if followup_due is not None:
-        lines.append(f"I'll ask them whether they've met on {ts(followup_due)}.")
+        lines.append(
+            f"I'll ask them whether they've met on {discord_timestamp(followup_due, 'D')}."
+        )
     return "\n".join(lines)
 
 
@@ -418,7 +416,7 @@ def match_list(
             if director
             else f"<@{match.mentee_id}>"
         )
-        lines.append(f"• {who} · since {ts(match.created_at)} · {status}")
+        lines.append(f"• {who} · since {discord_timestamp(match.created_at, 'D')} · {status}")
     return pages(
         title, lines or [empty], colour=COLOUR, footer=f"Mentoring programme · {guild.name}"
     )

@@ -6,7 +6,6 @@ message (old DM, ephemeral fallback, before or after a restart) the click came f
 
 from __future__ import annotations
 
-import calendar
 import logging
 from typing import TYPE_CHECKING, cast
 
@@ -14,6 +13,7 @@ import discord
 
 from bot.director_log import post_director_log
 from bot.domain import questionnaire as qn
+from bot.domain import wallclock
 from bot.errors import UserError
 from bot.roles import give_programme_role
 from bot.services.onboarding import Completion, OnboardingService, Screen
@@ -163,11 +163,15 @@ async def _follow_schedule_answer(
         return None
     weekday, at = checkin
     view = await bot.services.checkins.set_schedule(
-        guild.id, member.id, day=calendar.day_name[weekday], at=at.strftime("%H:%M"), timezone=zone
+        guild.id,
+        member.id,
+        day=wallclock.DAY_NAMES[weekday],
+        at=wallclock.show_time(at),
+        timezone=zone,
     )
     if view.next_due_at is None:
         return None
-    return f"Your next check-in: {discord.utils.format_dt(view.next_due_at, 'F')}."
+    return f"Your next check-in: {wallclock.discord_timestamp(view.next_due_at, 'F')}."
 
 
 async def open_modal(interaction: discord.Interaction, guild_id: int, qid: str, mode: Mode) -> None:

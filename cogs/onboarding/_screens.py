@@ -9,6 +9,7 @@ from __future__ import annotations
 import discord
 
 from bot.domain import questionnaire as qn
+from bot.domain import wallclock
 from bot.services.onboarding import Screen
 from bot.ui.components import MessageLayout
 from bot.ui.embeds import COLOUR, COLOUR_OK, DESCRIPTION_LIMIT, add_field, clip
@@ -236,7 +237,7 @@ def _add_weekday_time(
 ) -> None:
     day, at = (None, None)
     if isinstance(current, str) and current:
-        day, at = qn.split_weekday_time(current)
+        day, at = wallclock.split_weekday_time(current)
     modal.add_item(
         discord.ui.Label(
             text=clip(f"{question.label}: day", INPUT_LABEL_LIMIT),

@@ -113,7 +113,7 @@ async def test_mentors_get_no_schedule(stack: Stack) -> None:
     ("day", "at", "zone", "message"),
     [
         ("funday", "09:00", None, "day of the week"),
-        ("monday", "9", None, "add minutes or am/pm"),
+        ("monday", "9:60", None, "Minutes go from 00 to 59"),
         ("monday", "25:00", None, "Hours go from 0 to 23"),
         ("monday", "09:00", "Mars/Olympus", "Mars/Olympus"),
     ],

@@ -15,8 +15,6 @@ from bot.domain.schedule import (
     classify,
     new_schedule,
     next_period,
-    parse_day,
-    parse_time,
     pause,
     period_for_local_date,
     periods_between,
@@ -24,6 +22,7 @@ from bot.domain.schedule import (
     resume,
     wall_time_to_utc,
 )
+from bot.domain.wallclock import parse_day, parse_time
 
 WEEKLY = Cadence.WEEKLY
 FORTNIGHTLY = Cadence.FORTNIGHTLY
@@ -612,6 +611,10 @@ def test_parse_day_rejects(text: str) -> None:
         ("noon", time(12)),
         ("Midnight", time(0)),
         ("  7:05  ", time(7, 5)),
+        # A bare hour is read on the 24-hour clock, as sign-up always read it.
+        ("9", time(9)),
+        ("21", time(21)),
+        ("9h30", time(9, 30)),
     ],
 )
 def test_parse_time(text: str, expected: time) -> None:
@@ -621,13 +624,11 @@ def test_parse_time(text: str, expected: time) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "couldn't read"),
-        ("   ", "couldn't read"),
+        ("", "Please give a time"),
+        ("   ", "Please give a time"),
         ("25:00", "Hours go from 0 to 23"),
         ("24:00", "Hours go from 0 to 23"),
         ("9:60", "Minutes go from 00 to 59"),
-        ("9", "add minutes or am/pm"),
-        ("21", "add minutes or am/pm"),
         ("13pm", "hours go from 1 to 12"),
         ("0am", "hours go from 1 to 12"),
         ("21:30 pm", "hours go from 1 to 12"),

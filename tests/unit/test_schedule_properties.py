@@ -12,13 +12,12 @@ from bot.domain.schedule import (
     CheckinSchedule,
     Period,
     next_period,
-    parse_day,
-    parse_time,
     pause,
     period_for_local_date,
     periods_between,
     resume,
 )
+from bot.domain.wallclock import parse_day, parse_time
 
 ZONES = [
     "UTC",
