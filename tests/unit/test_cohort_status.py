@@ -10,6 +10,7 @@ import pytest
 from bot.db.database import Database
 from bot.domain.cohort_status import AtRisk, Funnel, MemberFilter, Ratio, RiskReason, Week
 from bot.errors import UserError
+from bot.services import cohort_queries as q
 from tests.support import FakeClock
 from tests.unit.cohort_env import (
     AS_OF,
@@ -232,3 +233,22 @@ async def test_a_cohort_that_has_not_started(db: Database, clock: FakeClock) -> 
     assert status.funnel == Funnel(0, 0, 0, 0, 0, 0)
     assert status.response.percent is None and status.trend is None
     assert status.capacity == Ratio(0, 0)
+
+
+async def test_the_queries_read_their_indexes(env: CohortEnv) -> None:
+    """The check-in counts are range counts over the partial index (its condition and the
+    queries' must agree), and a pair's latest session comes from the sessions index."""
+    cohort = await env.cohorts.resolve(GUILD, None)
+    params = env.status.parameters(cohort)
+
+    async def plan(sql: str) -> str:
+        rows = await env.db.fetchall("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(row[3] for row in rows)
+
+    checkins = await plan(q.CHECKINS)
+    ranged = "checkin_periods_rated (guild_id=? AND status=? AND due_at>? AND due_at<?)"
+    assert f"USING INDEX {ranged}" in checkins
+    status = await plan(q.STATUS)
+    assert "USING COVERING INDEX sessions_by_match (match_id=? AND session_date<?)" in status
+    steps = status.splitlines() + checkins.splitlines()
+    assert not [step for step in steps if step.split(" ")[:2] in (["SCAN", "s"], ["SCAN", "cp"])]

@@ -12,10 +12,14 @@ CREATE UNIQUE INDEX cohorts_name_per_guild ON cohorts (guild_id, name COLLATE NO
 -- follow-up due-row query asks this per member).
 CREATE INDEX cohort_members_by_member ON cohort_members (guild_id, user_id, cohort_id);
 
--- Every match of a mentee, whatever its status (the status reads a cohort's pairs by mentee).
-CREATE INDEX matches_by_mentee ON matches (guild_id, mentee_id, created_at);
+-- A pair's sessions by date, with their length: the latest session of each match and the
+-- cohort's session totals are read from the index alone.
+CREATE INDEX sessions_by_match ON sessions (match_id, session_date, minutes);
 
--- The check-in response rate and its weekly series read only these columns: served from the
--- index alone, a 5,000-member cohort's year of prompts is read without touching the table.
-CREATE INDEX checkin_periods_report ON checkin_periods
-    (guild_id, user_id, due_at, status, kind, sent_at);
+-- The check-in prompts that count for a response rate (sent, settled, scheduled or an answered
+-- /checkin now), by status and due time: per-week and 4-week counts are range counts here,
+-- never a pass over a cohort's every prompt. The condition is the one the status queries
+-- state (bot/services/cohort_queries.py, RATED); SQLite uses the index only while they agree.
+CREATE INDEX checkin_periods_rated ON checkin_periods (guild_id, status, due_at, user_id)
+    WHERE sent_at IS NOT NULL AND status IN ('answered', 'missed')
+    AND (kind = 'scheduled' OR status = 'answered');
