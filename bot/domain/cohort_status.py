@@ -219,8 +219,8 @@ class CohortStatus:
       days, and their length. `sessions_total`, `minutes_total`: all dated by `as_of`.
       A session counts for the cohort when its mentee is one of the cohort's people and its
       match counts for the cohort.
-    * `rematch_asked`: the cohort's mentees who, by `as_of`, asked for another mentor after
-      answering the fit question.
+    * `rematch_asked`: the cohort's onboarded mentees who, by `as_of`, asked for another
+      mentor after answering the fit question about a match that counts for the cohort.
     * `at_risk`: the open cohort's onboarded mentees with a `RiskReason`, one reason each,
       most urgent first; empty for a closed cohort (risk is about what happens next).
     * `weeks`: one `Week` per cohort week begun by `as_of`.

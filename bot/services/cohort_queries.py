@@ -60,7 +60,8 @@ people AS MATERIALIZED (
 )"""
 
 # Matches that count for the cohort, made by as_of, each with the date of its latest session
-# (sessions carry their match's cohort, so a match's sessions count with it).
+# (sessions carry their match's cohort, so a match's sessions count with it) and whether its
+# mentee asked for another mentor by then.
 _CMATCH = """
 cmatch AS MATERIALIZED (
     SELECT ma.id, ma.mentee_id, ma.mentor_id, ma.created_at,
@@ -69,7 +70,9 @@ cmatch AS MATERIALIZED (
            ma.intro_thread_id IS NOT NULL AND (ma.ended_at IS NULL OR ma.ended_at > :as_of)
                AS active,
            (SELECT MAX(s.session_date) FROM sessions s
-            WHERE s.match_id = ma.id AND s.session_date <= :as_of_day) AS last_on
+            WHERE s.match_id = ma.id AND s.session_date <= :as_of_day) AS last_on,
+           COALESCE((SELECT fa.rematch_asked_at <= :as_of FROM fit_answers fa
+                     WHERE fa.match_id = ma.id), 0) AS rematch
     FROM matches ma
     WHERE ma.guild_id = :guild AND (ma.cohort_id = :cohort OR ma.cohort_id IS NULL)
       AND ma.created_at <= :as_of
@@ -84,14 +87,15 @@ mentee_side AS (
            MAX(CASE WHEN c.active THEN c.mentor_id END) AS mentor_id,
            MAX(CASE WHEN c.active THEN c.created_at END) AS active_since,
            MAX(CASE WHEN c.active THEN c.said_met OR c.last_on IS NOT NULL END) AS active_met,
-           MAX(CASE WHEN c.active THEN c.last_on END) AS active_last_on
+           MAX(CASE WHEN c.active THEN c.last_on END) AS active_last_on,
+           MAX(c.rematch) AS rematch
     FROM cmatch c GROUP BY c.mentee_id
 ),
 mentee_state AS (
     SELECT p.user_id, ms.user_id IS NOT NULL AS matched,
            COALESCE(ms.introduced, 0) AS introduced, COALESCE(ms.met, 0) AS met,
            COALESCE(ms.met AND ms.last_on >= :recent_from, 0) AS active,
-           ms.mentor_id,
+           ms.mentor_id, COALESCE(ms.rematch, 0) AS rematch,
            CASE WHEN :open THEN CASE
                WHEN instr(ck.at_risk_reason, :missed) > 0 THEN 0
                WHEN instr(ck.at_risk_reason, :stuck) > 0 THEN 1
@@ -104,7 +108,9 @@ mentee_state AS (
            ms.active_since, ms.active_last_on
     FROM people p
     LEFT JOIN mentee_side ms ON ms.user_id = p.user_id
-    LEFT JOIN checkin_members ck ON ck.guild_id = :guild AND ck.user_id = p.user_id
+    LEFT JOIN (SELECT user_id, at_risk_reason FROM checkin_members
+               WHERE guild_id = :guild AND at_risk_reason IS NOT NULL) ck
+           ON ck.user_id = p.user_id
     WHERE p.is_mentee
 ),
 risk AS (
@@ -138,9 +144,6 @@ STATUS: Final = (
     _BASE  # noqa: S608 - this module's fragments; every value is a parameter
     + """
 SELECT f.*, pp.*, cap.*, ss.*,
-       (SELECT COUNT(DISTINCT fa.mentee_id) FROM fit_answers fa
-        JOIN cmatch c ON c.id = fa.match_id JOIN people p ON p.user_id = fa.mentee_id
-        WHERE fa.guild_id = :guild AND fa.rematch_asked_at <= :as_of) AS rematch,
        (SELECT json_group_array(json_array(user_id, risk_rank, risk_days))
         FROM (SELECT * FROM risk ORDER BY risk_rank, user_id)) AS at_risk,
        (SELECT json_group_array(json_array(week, n, minutes)) FROM (
@@ -151,7 +154,8 @@ SELECT f.*, pp.*, cap.*, ss.*,
             GROUP BY week)) AS weekly_sessions
 FROM (SELECT COUNT(*) AS mentees, COALESCE(SUM(matched), 0) AS matched,
              COALESCE(SUM(introduced), 0) AS introduced, COALESCE(SUM(met), 0) AS met,
-             COALESCE(SUM(active), 0) AS active, COUNT(mentor_id) AS matched_now
+             COALESCE(SUM(active), 0) AS active, COUNT(mentor_id) AS matched_now,
+             COALESCE(SUM(rematch), 0) AS rematch
       FROM mentee_state) f,
      (SELECT COUNT(*) AS joined, COALESCE(SUM(status = 'onboarded'), 0) AS onboarded,
              COALESCE(SUM(is_mentor), 0) AS mentors FROM people) pp,
@@ -227,11 +231,6 @@ checkin_side AS (
       AND cp.due_at >= :resp_from AND cp.due_at < :as_of AND {RATED}
     GROUP BY cp.user_id
 ),
-rematch AS (
-    SELECT DISTINCT fa.mentee_id AS user_id
-    FROM fit_answers fa JOIN cmatch c ON c.id = fa.match_id
-    WHERE fa.guild_id = :guild AND fa.rematch_asked_at <= :as_of
-),
 roster AS (
     SELECT p.user_id, p.role, p.status, p.enrolled, p.is_mentee, p.is_mentor, p.capacity,
            st.mentor_id,
@@ -242,14 +241,13 @@ roster AS (
            CASE WHEN p.is_mentee THEN COALESCE(ck.answered, 0) ELSE 0 END AS checkins_answered,
            CASE WHEN p.is_mentee THEN COALESCE(ck.asked, 0) ELSE 0 END AS checkins_asked,
            r.risk_rank, r.risk_days,
-           rm.user_id IS NOT NULL AS rematch
+           COALESCE(st.rematch, 0) AS rematch
     FROM people p
     LEFT JOIN mentee_state st ON st.user_id = p.user_id
     LEFT JOIN mentor_load ml ON ml.user_id = p.user_id
     LEFT JOIN session_side ss ON ss.user_id = p.user_id
     LEFT JOIN checkin_side ck ON ck.user_id = p.user_id
     LEFT JOIN risk r ON r.user_id = p.user_id
-    LEFT JOIN rematch rm ON rm.user_id = p.user_id
 )"""  # noqa: S608
 )
 

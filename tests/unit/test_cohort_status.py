@@ -247,7 +247,7 @@ async def test_the_queries_read_their_indexes(env: CohortEnv) -> None:
 
     checkins = await plan(q.CHECKINS)
     ranged = "checkin_periods_rated (guild_id=? AND status=? AND due_at>? AND due_at<?)"
-    assert f"USING INDEX {ranged}" in checkins
+    assert f"USING COVERING INDEX {ranged}" in checkins
     status = await plan(q.STATUS)
     assert "USING COVERING INDEX sessions_by_match (match_id=? AND session_date<?)" in status
     steps = status.splitlines() + checkins.splitlines()

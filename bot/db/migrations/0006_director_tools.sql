@@ -18,8 +18,10 @@ CREATE INDEX sessions_by_match ON sessions (match_id, session_date, minutes);
 
 -- The check-in prompts that count for a response rate (sent, settled, scheduled or an answered
 -- /checkin now), by status and due time: per-week and 4-week counts are range counts here,
--- never a pass over a cohort's every prompt. The condition is the one the status queries
--- state (bot/services/cohort_queries.py, RATED); SQLite uses the index only while they agree.
-CREATE INDEX checkin_periods_rated ON checkin_periods (guild_id, status, due_at, user_id)
+-- never a pass over a cohort's every prompt, read from the index alone (kind and sent_at are
+-- in it so the condition needs no table row). The condition is the one the status queries
+-- state (bot/services/cohort_queries.py, `rated`); SQLite uses the index only while they agree.
+CREATE INDEX checkin_periods_rated ON checkin_periods
+    (guild_id, status, due_at, user_id, kind, sent_at)
     WHERE sent_at IS NOT NULL AND status IN ('answered', 'missed')
     AND (kind = 'scheduled' OR status = 'answered');
