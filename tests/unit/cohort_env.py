@@ -26,9 +26,11 @@ Everyone's words (goals, notes, topics, reflections, bios) contain one of WORDS.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.db.database import Database
+from bot.domain.cohort_status import CohortStatus, Funnel, Ratio
+from bot.domain.cohorts import Cohort
 from bot.services._instants import to_db
 from bot.services.audit import AuditService
 from bot.services.cohort_status import CohortStatusService
@@ -331,3 +333,43 @@ async def seed(env: CohortEnv) -> CohortEnv:
 
     clock.set(AS_OF)
     return env
+
+
+NOW = AS_OF
+
+
+def bare_cohort(*, closed_at: datetime | None = None) -> Cohort:
+    """An open (or closed) cohort record, for tests that need no database."""
+    return Cohort(
+        id=1,
+        guild_id=2,
+        name="Spring",
+        starts_on=date(2026, 1, 5),
+        ends_on=None,
+        status="closed" if closed_at else "active",
+        created_at=NOW - timedelta(days=60),
+        created_by=3,
+        closed_at=closed_at,
+    )
+
+
+def bare_status(response: Ratio, before: Ratio) -> CohortStatus:
+    """A status with nothing in it but the two response rates (and 90 minutes in 30 days)."""
+    return CohortStatus(
+        cohort=bare_cohort(),
+        as_of=NOW,
+        funnel=Funnel(0, 0, 0, 0, 0, 0),
+        mentees=0,
+        mentors=0,
+        not_onboarded=0,
+        matched_mentees=0,
+        unmatched_mentees=0,
+        capacity=Ratio(0, 0),
+        response=response,
+        response_before=before,
+        sessions_30d=0,
+        minutes_30d=90,
+        sessions_total=0,
+        minutes_total=0,
+        rematch_asked=0,
+    )

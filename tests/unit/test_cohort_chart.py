@@ -17,8 +17,7 @@ from bot.domain.cohort_status import Ratio
 from bot.reports.chart import CHART_DPI, CHART_SIZE, render_chart
 from bot.reports.renderer import ChartRenderer
 from tests.support import FakeClock
-from tests.unit.cohort_env import GUILD, CohortEnv, seed
-from tests.unit.test_cohort_rules import status as bare_status
+from tests.unit.cohort_env import GUILD, CohortEnv, bare_status, seed
 
 BAR = (0xE6, 0x9F, 0x00)  # the sessions colour
 

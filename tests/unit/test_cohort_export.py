@@ -12,8 +12,7 @@ from bot.db.database import Database
 from bot.domain.cohort_status import Ratio
 from bot.reports.export import MEMBER_COLUMNS, WEEK_COLUMNS, cohort_csv, export_filename
 from tests.support import FakeClock
-from tests.unit.cohort_env import GUILD, M1, WORDS, A, B, CohortEnv, seed
-from tests.unit.test_cohort_rules import status as make_status
+from tests.unit.cohort_env import GUILD, M1, WORDS, A, B, CohortEnv, bare_status, seed
 
 
 @pytest.fixture
@@ -75,7 +74,7 @@ async def test_export_parses_and_matches_the_status(env: CohortEnv, db: Database
 
 def test_a_formula_name_is_written_as_text_and_the_file_name_is_plain() -> None:
 
-    status = make_status(Ratio(0, 0), Ratio(0, 0))
+    status = bare_status(Ratio(0, 0), Ratio(0, 0))
     risky = replace(status, cohort=replace(status.cohort, name="=HYPERLINK(1) Été"))
     figures = tables(cohort_csv(risky, []))[0]
     assert dict(figures[1:])["cohort"] == "'=HYPERLINK(1) Été"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 
 from bot.domain.cohort_status import (
     AtRisk,
-    CohortStatus,
-    Funnel,
     MemberFilter,
     MemberPage,
     Ratio,
@@ -20,23 +18,8 @@ from bot.domain.cohort_status import (
     report_moment,
     week_starts,
 )
-from bot.domain.cohorts import Cohort, CohortInputError, check_dates, clean_name, same_name
-
-NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
-
-
-def cohort(*, closed_at: datetime | None = None) -> Cohort:
-    return Cohort(
-        id=1,
-        guild_id=2,
-        name="Spring",
-        starts_on=date(2026, 1, 5),
-        ends_on=None,
-        status="closed" if closed_at else "active",
-        created_at=NOW - timedelta(days=60),
-        created_by=3,
-        closed_at=closed_at,
-    )
+from bot.domain.cohorts import CohortInputError, check_dates, clean_name, same_name
+from tests.unit.cohort_env import NOW, bare_cohort, bare_status
 
 
 @pytest.mark.parametrize(
@@ -94,27 +77,6 @@ def test_ratio_percent_rounds_half_up(part: int, whole: int, percent: int | None
     assert Ratio(part, whole).percent == percent
 
 
-def status(response: Ratio, before: Ratio) -> CohortStatus:
-    return CohortStatus(
-        cohort=cohort(),
-        as_of=NOW,
-        funnel=Funnel(0, 0, 0, 0, 0, 0),
-        mentees=0,
-        mentors=0,
-        not_onboarded=0,
-        matched_mentees=0,
-        unmatched_mentees=0,
-        capacity=Ratio(0, 0),
-        response=response,
-        response_before=before,
-        sessions_30d=0,
-        minutes_30d=90,
-        sessions_total=0,
-        minutes_total=0,
-        rematch_asked=0,
-    )
-
-
 @pytest.mark.parametrize(
     ("now", "before", "trend"),
     [
@@ -127,17 +89,17 @@ def status(response: Ratio, before: Ratio) -> CohortStatus:
     ],
 )
 def test_trend(now: Ratio, before: Ratio, trend: str | None) -> None:
-    assert status(now, before).trend == trend
+    assert bare_status(now, before).trend == trend
 
 
 def test_hours() -> None:
-    assert status(Ratio(0, 0), Ratio(0, 0)).hours_30d == 1.5
+    assert bare_status(Ratio(0, 0), Ratio(0, 0)).hours_30d == 1.5
 
 
 def test_report_moment_of_a_closed_cohort_is_when_it_closed() -> None:
     closed = NOW - timedelta(days=3)
-    assert report_moment(cohort(), NOW) == NOW
-    assert report_moment(cohort(closed_at=closed), NOW) == closed
+    assert report_moment(bare_cohort(), NOW) == NOW
+    assert report_moment(bare_cohort(closed_at=closed), NOW) == closed
 
 
 def test_risk_labels_and_order() -> None:
