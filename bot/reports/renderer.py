@@ -1,0 +1,43 @@
+"""Draw charts off the event loop, in one worker process started on the first chart.
+
+A thread would do for time, but drawing holds the interpreter lock for long stretches, and
+the gateway's event loop then waits behind it (bench/cohort_chart.py: up to ~90 ms on a busy
+machine, against a 50 ms budget). A worker process never shares that lock, and the plotting
+library's memory (~50 MiB) stays in the worker: a bot whose directors never ask for a chart
+never starts it. Made once at start-up and closed at shutdown, like the other resources.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from bot.domain.cohort_status import CohortStatus
+from bot.reports.chart import render_chart
+
+__all__ = ["ChartRenderer"]
+
+
+class ChartRenderer:
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def render(self, status: CohortStatus) -> bytes:
+        """The chart's PNG bytes. A worker that died is replaced on the next chart."""
+        if self._pool is None:
+            # "spawn": a fresh interpreter, never a fork of the bot's threads and sockets.
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, render_chart, status)
+        except BrokenProcessPool:
+            self._pool = None
+            raise
+
+    def close(self) -> None:
+        """Stop the worker (if it ever started); a chart in progress is abandoned."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,80 @@
+"""The `/cohort status` chart: a PNG that decodes, opaque (readable on either Discord theme),
+drawn from the status, and matplotlib loaded only when a chart is asked for."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from PIL import Image
+
+from bot.db.database import Database
+from bot.domain.cohort_status import Ratio
+from bot.reports.chart import CHART_DPI, CHART_SIZE, render_chart
+from bot.reports.renderer import ChartRenderer
+from tests.support import FakeClock
+from tests.unit.cohort_env import GUILD, CohortEnv, bare_status, seed
+
+BAR = (0xE6, 0x9F, 0x00)  # the sessions colour
+
+
+def decode(png: bytes) -> Image.Image:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return image
+
+
+def bar_pixels(image: Image.Image) -> int:
+    colours = image.convert("RGB").getcolors(maxcolors=1 << 24) or []
+    return sum(count for count, colour in colours if colour == BAR)
+
+
+@pytest.fixture
+async def env(db: Database, clock: FakeClock) -> CohortEnv:
+    return await seed(CohortEnv(db, clock))
+
+
+async def test_chart_of_the_seeded_cohort(env: CohortEnv) -> None:
+    status = await env.status.status(GUILD)
+    image = decode(render_chart(status))
+    assert image.size == (round(CHART_SIZE[0] * CHART_DPI), round(CHART_SIZE[1] * CHART_DPI))
+    alpha = image.getchannel("A") if image.mode == "RGBA" else None
+    assert alpha is None or alpha.getextrema() == (255, 255), "opaque on any theme"
+    assert bar_pixels(image) > 1000, "the weeks' sessions are drawn"
+    assert render_chart(status) == render_chart(status), "the same status, the same image"
+
+
+def test_a_cohort_without_weeks_still_gets_a_chart() -> None:
+    status = bare_status(Ratio(0, 0), Ratio(0, 0))
+    later = replace(status, cohort=replace(status.cohort, starts_on=date(2026, 4, 6)))
+    image = decode(render_chart(later))
+    assert bar_pixels(image) == 0
+
+
+def test_matplotlib_is_loaded_only_when_a_chart_is_drawn() -> None:
+    code = (
+        "import sys, bot.reports.renderer, bot.reports.export, bot.services.cohort_status; "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "False"
+
+
+async def test_the_renderer_draws_in_a_worker_process() -> None:
+    status = bare_status(Ratio(3, 4), Ratio(1, 2))
+    renderer = ChartRenderer()
+    try:
+        png = await renderer.render(status)
+        assert png == render_chart(status)
+        again = await renderer.render(status)
+        assert again == png
+    finally:
+        renderer.close()
+    renderer.close()  # closing twice is harmless
