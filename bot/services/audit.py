@@ -19,8 +19,8 @@ from typing import Literal
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain.wallclock import discord_timestamp
-from bot.services._instants import from_db, to_db
 
 __all__ = ["DETAIL_MAX", "AuditAction", "AuditEntry", "AuditService"]
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import to_db
 from bot.domain.cohort_status import (
     ACTIVE_WINDOW,
     NO_SESSION_AFTER,
@@ -40,7 +41,6 @@ from bot.domain.cohort_status import (
 from bot.domain.cohorts import Cohort
 from bot.domain.schedule import MISSED_TWICE_REASON, STUCK_TWICE_REASON
 from bot.services import cohort_queries as q
-from bot.services._instants import to_db
 from bot.services.cohorts import CohortService
 
 __all__ = ["PAGE_MAX", "QUERIES", "CohortExport", "CohortStatusService"]

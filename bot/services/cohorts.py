@@ -18,10 +18,10 @@ from datetime import date
 
 from bot.clock import Clock
 from bot.db.database import Database
+from bot.db.instants import from_db, to_db
 from bot.domain import wallclock
 from bot.domain.cohorts import Cohort, CohortInputError, check_dates, clean_name, same_name
 from bot.errors import UserError
-from bot.services._instants import from_db, to_db
 from bot.services.audit import AuditAction, AuditEntry, AuditService
 
 __all__ = [

@@ -29,9 +29,9 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 from bot.db.database import Database
+from bot.db.instants import to_db
 from bot.domain.cohort_status import CohortStatus, Funnel, Ratio
 from bot.domain.cohorts import Cohort
-from bot.services._instants import to_db
 from bot.services.audit import AuditService
 from bot.services.cohort_status import CohortStatusService
 from bot.services.cohorts import CohortService

@@ -15,11 +15,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db.database import Database
+from bot.domain import questionnaire as qn
 from bot.domain.matching import MenteeProfile, MentorProfile
 from bot.services.checkins import CheckinService
 from bot.services.goals import GoalService
+from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
-from tests.support import FakeClock
+from tests.support import REPO, FakeClock
 
 GUILD = 111_111_111_111_111_111
 MENTEE = 222_222_222_222_222_222
@@ -158,3 +160,41 @@ def gap_length(naive: datetime, zone: ZoneInfo) -> timedelta:
     assert after is not None
     assert before is not None
     return after - before
+
+
+# --------------------------------------------------------------------------- sign-up
+
+QUESTIONNAIRE = qn.load_questionnaire(REPO / "data" / "questionnaire.toml")
+
+MENTEE_STEPS: list[dict[str, object]] = [
+    {"role": "mentee"},
+    {"areas": ["leadership", "product"]},
+    {"goals": "Lead my first team\n- Speak at a meetup", "bio": "Backend developer"},
+    {"experience": "3-5"},
+    {"timezone": "europe/london"},
+    {"checkin": ["Monday", "9am"]},
+    {"consent": "agree"},
+]
+MENTOR_STEPS: list[dict[str, object]] = [
+    {"role": "mentor"},
+    {"areas": ["leadership"]},
+    {"capacity": "3"},
+    {"bio": ""},
+    {"experience": "10+"},
+    {"timezone": "America/New_York"},
+    {"checkin": ["fri", "16:30"]},
+    {"consent": "agree"},
+]
+
+
+async def walk_signup(
+    service: OnboardingService, guild_id: int, user: int, steps: list[dict[str, object]]
+) -> None:
+    """Answer the sign-up screens in order; complete exactly when `steps` is a whole sign-up."""
+    screen = await service.start(guild_id, user)
+    for raws in steps:
+        assert screen.step is not None, f"flow ended before {raws}"
+        asked = {q.id for q in screen.step.questions}
+        assert set(raws) <= asked, f"expected {set(raws)} on this screen, got {asked}"
+        screen = await service.answer(guild_id, user, raws)
+    assert screen.complete == (steps in (MENTEE_STEPS, MENTOR_STEPS))

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.db.database import Database
+from bot.db.instants import to_db
 from bot.errors import UserError
-from bot.services._instants import to_db
 from bot.services.audit import AuditAction, AuditService
 from bot.services.cohorts import (
     CohortService,
@@ -19,11 +19,11 @@ from bot.services.cohorts import (
 )
 from bot.services.onboarding import OnboardingService
 from tests.support import FakeClock
-from tests.unit.test_onboarding_service import GUILD as SIGNUP_GUILD
-from tests.unit.test_onboarding_service import MENTEE_STEPS, QUESTIONNAIRE, walk
+from tests.unit.support import MENTEE_STEPS, QUESTIONNAIRE, walk_signup
 
 GUILD = 1400000000000000100
 OTHER = 1400000000000000900
+SIGNUP_GUILD = 1100000000000000100
 DIRECTOR = 1400000000000000001
 ANA, BEN, CAL, DOT, EVE = (1400000000000000201 + n for n in range(5))
 
@@ -88,7 +88,7 @@ async def test_a_member_who_finishes_later_is_enrolled_by_onboarding(
     """The other half of "who was waiting": onboarding enrolls into the open cohort."""
     onboarding = OnboardingService(db, clock, QUESTIONNAIRE)
     opened = await cohorts.create(SIGNUP_GUILD, DIRECTOR, "Theirs", "today")
-    await walk(onboarding, ANA, MENTEE_STEPS)
+    await walk_signup(onboarding, SIGNUP_GUILD, ANA, MENTEE_STEPS)
     completion = await onboarding.complete(SIGNUP_GUILD, ANA)
     assert completion.cohort_id == opened.cohort.id
     assert await cohorts.waiting(SIGNUP_GUILD) == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,34 +11,17 @@ from bot.domain import questionnaire as qn
 from bot.errors import UserError
 from bot.services.onboarding import MemberStatus, OnboardingService
 from tests.support import FakeClock
-from tests.unit.support import add_match
+from tests.unit.support import (
+    MENTEE_STEPS,
+    MENTOR_STEPS,
+    QUESTIONNAIRE,
+    add_match,
+    walk_signup,
+)
 
 GUILD = 1100000000000000100
 ALICE = 1100000000000000201
 BOB = 1100000000000000202
-QUESTIONNAIRE = qn.load_questionnaire(
-    Path(__file__).resolve().parents[2] / "data" / "questionnaire.toml"
-)
-
-MENTEE_STEPS: list[dict[str, object]] = [
-    {"role": "mentee"},
-    {"areas": ["leadership", "product"]},
-    {"goals": "Lead my first team\n- Speak at a meetup", "bio": "Backend developer"},
-    {"experience": "3-5"},
-    {"timezone": "europe/london"},
-    {"checkin": ["Monday", "9am"]},
-    {"consent": "agree"},
-]
-MENTOR_STEPS: list[dict[str, object]] = [
-    {"role": "mentor"},
-    {"areas": ["leadership"]},
-    {"capacity": "3"},
-    {"bio": ""},
-    {"experience": "10+"},
-    {"timezone": "America/New_York"},
-    {"checkin": ["fri", "16:30"]},
-    {"consent": "agree"},
-]
 
 
 @pytest.fixture
@@ -48,13 +30,7 @@ def service(db: Database, clock: FakeClock) -> OnboardingService:
 
 
 async def walk(service: OnboardingService, user: int, steps: list[dict[str, object]]) -> None:
-    screen = await service.start(GUILD, user)
-    for raws in steps:
-        assert screen.step is not None, f"flow ended before {raws}"
-        asked = {q.id for q in screen.step.questions}
-        assert set(raws) <= asked, f"expected {set(raws)} on this screen, got {asked}"
-        screen = await service.answer(GUILD, user, raws)
-    assert screen.complete == (steps in (MENTEE_STEPS, MENTOR_STEPS))
+    await walk_signup(service, GUILD, user, steps)
 
 
 async def test_mentee_completes_and_gets_profile_goals_schedule(
