@@ -18,11 +18,13 @@ class AtRisk(CheckinCore):
 
         Only periods the mentee was actually asked count: one recorded as missed because
         the bot was down, or one that could not be delivered, says nothing about them.
+        A prompt claimed but not yet marked sent when the bot stopped counts as asked: it
+        was most likely delivered (a claim found undelivered is cleared by `mark_missed`).
         `/checkin now` periods count when answered (being stuck there is still stuck).
         """
         rows = await self._db.fetchall(
             "SELECT id, status FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
-            "AND ((kind = 'scheduled' AND sent_at IS NOT NULL "
+            "AND ((kind = 'scheduled' AND (sent_at IS NOT NULL OR claimed_at IS NOT NULL) "
             "AND status IN ('pending', 'answered', 'missed')) "
             "OR (kind = 'manual' AND status = 'answered')) "
             "ORDER BY due_at DESC, id DESC LIMIT ?",
