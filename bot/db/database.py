@@ -4,6 +4,17 @@ check a database file passes before the bot starts.
 aiosqlite runs every statement on one worker thread; without the lock two coroutines could
 interleave statements inside each other's transaction. Connections are opened in
 autocommit mode so every write goes through an explicit `transaction()`.
+
+Another program may hold the write lock (an operator's `sqlite3` shell, a backup tool).
+Reads go on (WAL), but a write waits for at most `BUSY_TIMEOUT_MS` and then raises
+`StorageBusy`, having stored nothing. The timeout and Discord's 3-second window are designed
+together: interactions are acknowledged before their handler touches storage
+(`bot.ui.acknowledge`), so a member waits at most about a second to hear that nothing was
+saved and to try again; and since every statement shares the one connection, the longest
+any statement can hold it while waiting for another program stays well inside the window a
+click that opens a form (which cannot be acknowledged first) has to answer in. Background
+work that meets a busy database simply fails its run and is retried (timers retry in a
+minute), so it may wait as long as it needs without holding the connection.
 """
 
 from __future__ import annotations
@@ -11,18 +22,39 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 1000
+"""How long one statement waits for another program's write lock before `StorageBusy`."""
+
 Params = Sequence[Any] | dict[str, Any]
+
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 # Where an operator finds how to restore a backup.
 _RESTORE = "README, 'Running it for months'"
+
+
+class StorageBusy(sqlite3.OperationalError):
+    """Another program held the database's write lock past `BUSY_TIMEOUT_MS`: nothing was
+    stored, and the same request a moment later will most likely work."""
+
+
+@contextmanager
+def _busy_is_storage_busy() -> Iterator[None]:
+    try:
+        yield
+    except StorageBusy:
+        raise
+    except sqlite3.OperationalError as exc:
+        if _code(exc) in _BUSY_CODES:
+            raise StorageBusy(str(exc)) from exc
+        raise
 
 
 class DatabaseUnusable(Exception):
@@ -145,15 +177,17 @@ class Database:
         if self._owns_transaction():
             raise RuntimeError("transactions do not nest")
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            with _busy_is_storage_busy():
+                await self._conn.execute("BEGIN IMMEDIATE")
             self._owner = asyncio.current_task()
             try:
                 yield self
+                with _busy_is_storage_busy():
+                    await self._conn.execute("COMMIT")
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite may have rolled back already
+                    await self._conn.execute("ROLLBACK")
                 raise
-            else:
-                await self._conn.execute("COMMIT")
             finally:
                 self._owner = None
 
@@ -162,12 +196,15 @@ class Database:
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
-        """Run a statement now if this task holds the transaction, else wait for the lock."""
+        """Run a statement now if this task holds the transaction, else wait for the lock.
+        Another program's write lock held too long surfaces as `StorageBusy`."""
         if self._owns_transaction():
-            yield
+            with _busy_is_storage_busy():
+                yield
         else:
             async with self._lock:
-                yield
+                with _busy_is_storage_busy():
+                    yield
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write; returns `lastrowid` (0 if none). Outside a transaction: autocommit."""
