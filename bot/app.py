@@ -25,7 +25,7 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db.database import Database
+from bot.db.database import Database, StorageBusy
 from bot.db.migrate import migrate
 from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
@@ -212,7 +212,10 @@ class MentorBot(commands.Bot):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.guild_id is None and self._delivery is not None:
             # Anything a member does in DMs shows their DMs work: stop skipping them.
-            await self._delivery.dms.reopen(interaction.user.id)
+            try:
+                await self._delivery.dms.reopen(interaction.user.id)
+            except StorageBusy:
+                log.warning("The database is locked by another program; DMs not marked open")
         await self.persistent.route_modal(interaction)
 
     async def on_ready(self) -> None:
