@@ -25,7 +25,9 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db.database import Database, StorageBusy
+from bot.db.database import Database, DatabaseUnusable, StorageBusy
+from bot.db.file_watch import TIMER as FILE_WATCH
+from bot.db.file_watch import FileWatch
 from bot.db.migrate import migrate
 from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
@@ -112,6 +114,7 @@ class MentorBot(commands.Bot):
         self._services: Services | None = None
         self._delivery: Delivery | None = None
         self._timers_start: asyncio.Task[None] | None = None
+        self.fatal: DatabaseUnusable | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
         # One DueTimer per kind of scheduled work, added by the cog that owns it.
         self.timers = Timers(self.scheduler, self.clock)
@@ -144,6 +147,7 @@ class MentorBot(commands.Bot):
         self._db = await Database.open(self.settings.database_path)
         version = await migrate(self._db)
         log.info("Database ready at schema version %d", version)
+        self.timers.add(FILE_WATCH, FileWatch(self._db, self.stop_for).run_due)
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
         settings = SettingsService(self._db, self.clock)
         goals = GoalService(self._db, self.clock)
@@ -184,6 +188,12 @@ class MentorBot(commands.Bot):
         down is sent (inside its grace window) or recorded as missed."""
         await self.wait_until_ready()
         self.timers.start()
+
+    def stop_for(self, error: DatabaseUnusable) -> None:
+        """Stop because the bot cannot go on; the runner then ends with `error`'s line."""
+        if self.fatal is None:
+            self.fatal = error
+        spawn(self.close(), name="fatal-stop")
 
     async def close(self) -> None:
         """Stop in reverse order of start. A signal handler and the runner may both call

@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
@@ -133,11 +133,20 @@ def _read_only(path: Path) -> DatabaseUnusable:
     )
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    found = path.stat()
+    return found.st_dev, found.st_ino
+
+
 class Database:
     """Owns the connection; created in `setup_hook`, closed by `Bot.close`."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path | None = None) -> None:
         self._conn = connection
+        # The file the connection opened, by device and inode: a file deleted or replaced
+        # under the running bot keeps serving the connection, so its path alone cannot tell.
+        self.path = path
+        self._identity = _identity(path) if path is not None else None
         self._lock = asyncio.Lock()
         # The task inside `transaction()`: its statements run under the lock it holds;
         # every other task's statements wait for the transaction to finish.
@@ -159,7 +168,17 @@ class Database:
             # An unclosed connection's worker thread would keep the process from exiting.
             await conn.close()
             raise
-        return cls(conn)
+        return cls(conn, None if str(path) == ":memory:" else Path(path))
+
+    def file_fault(self) -> Literal["deleted", "replaced"] | None:
+        """Whether the path still names the file this connection opened."""
+        if self.path is None or self._identity is None:
+            return None
+        try:
+            now = _identity(self.path)
+        except FileNotFoundError:
+            return "deleted"
+        return None if now == self._identity else "replaced"
 
     @property
     def connection(self) -> aiosqlite.Connection:

@@ -116,3 +116,18 @@ async def test_a_write_behind_another_programs_lock_fails_soon_and_stores_nothin
         assert await db.fetchval("SELECT count(*) FROM notes") == 1
     finally:
         await db.close()
+
+
+async def test_the_connection_knows_when_its_file_is_deleted_or_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    db = await Database.open(path)
+    try:
+        assert db.file_fault() is None
+        other = tmp_path / "other.sqlite3"
+        other.write_bytes(path.read_bytes())
+        other.replace(path)
+        assert db.file_fault() == "replaced"
+        path.unlink()
+        assert db.file_fault() == "deleted"
+    finally:
+        await db.close()
