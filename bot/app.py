@@ -29,6 +29,8 @@ from bot.db.database import Database, DatabaseUnusable, StorageBusy
 from bot.db.file_watch import TIMER as FILE_WATCH
 from bot.db.file_watch import FileWatch
 from bot.db.migrate import migrate
+from bot.director_log import TIMER as DIRECTOR_LOG
+from bot.director_log import DirectorLogPoster
 from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.scheduler import Timers, create_scheduler, stop_scheduler
@@ -36,6 +38,7 @@ from bot.sender import PacedSender, SendPacing
 from bot.services.checkins import CheckinService
 from bot.services.contacts import Contacts
 from bot.services.delivery import CheckinDelivery, Job
+from bot.services.director_log import DirectorLog
 from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
@@ -46,6 +49,9 @@ from bot.ui.persistent import PersistentComponents
 from cogs.checkins._messenger import DiscordMessenger
 
 log = logging.getLogger(__name__)
+
+DIRECTOR_LOG_RATE = 1.0
+"""Director-log lines posted per second: well inside a channel's 5 messages per 5 s."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Services:
     matching: MatchingService
     goals: GoalService
     checkins: CheckinService
+    director_log: DirectorLog
 
 
 @dataclass(frozen=True)
@@ -67,13 +74,22 @@ class Delivery:
     `dms` is the one way to DM a member (closed-DM policy, stored channel, 40003);
     `checkins` turns due check-in rows into prompts through its messenger (which DMs
     through `dms`); `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
+    `director_log` posts the director log's recorded lines through `director_log_sender`.
     """
 
     dms: DirectMessages
     checkins: CheckinDelivery
     checkin_sender: PacedSender[Job]
+    director_log: DirectorLogPoster
+    director_log_sender: PacedSender[int]
+
+    def start(self) -> None:
+        self.checkin_sender.start()
+        self.director_log_sender.start()
 
     async def close(self) -> None:
+        await self.director_log.stop()
+        await self.director_log_sender.stop()
         await self.checkin_sender.stop()
 
 
@@ -151,18 +167,28 @@ class MentorBot(commands.Bot):
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
         settings = SettingsService(self._db, self.clock)
         goals = GoalService(self._db, self.clock)
-        onboarding = OnboardingService(self._db, self.clock, questionnaire, goals)
+        director_log = DirectorLog(self._db, self.clock)
+        onboarding = OnboardingService(
+            self._db, self.clock, questionnaire, goals, director_log=director_log
+        )
         contacts = Contacts(self._db)
         self._services = Services(
             settings=settings,
             contacts=contacts,
             onboarding=onboarding,
-            matching=MatchingService(self._db, self.clock, settings, onboarding),
+            matching=MatchingService(
+                self._db, self.clock, settings, onboarding, director_log=director_log
+            ),
             goals=goals,
-            checkins=CheckinService(self._db, self.clock, settings, goals, contacts),
+            checkins=CheckinService(
+                self._db, self.clock, settings, goals, contacts, director_log=director_log
+            ),
+            director_log=director_log,
         )
         self._delivery = self._build_delivery(self._services)
-        self._delivery.checkin_sender.start()
+        self._delivery.start()
+        poster = self._delivery.director_log
+        self.timers.add(DIRECTOR_LOG, poster.run_due, on_start=poster.on_start)
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
@@ -181,7 +207,17 @@ class MentorBot(commands.Bot):
         checkins = CheckinDelivery(
             services.checkins, DiscordMessenger(self, dms), self.clock, sender.enqueue
         )
-        return Delivery(dms=dms, checkins=checkins, checkin_sender=sender)
+        poster = DirectorLogPoster(self, services.director_log)
+        lines: PacedSender[int] = PacedSender(
+            poster.post, SendPacing(per_second=DIRECTOR_LOG_RATE), name="director-log-sender"
+        )
+        return Delivery(
+            dms=dms,
+            checkins=checkins,
+            checkin_sender=sender,
+            director_log=poster,
+            director_log_sender=lines,
+        )
 
     async def _start_timers(self) -> None:
         """Scheduled work starts once Discord is reachable: what came due while the bot was

@@ -210,6 +210,10 @@ class Database:
             finally:
                 self._owner = None
 
+    def in_transaction(self) -> bool:
+        """Whether the calling task is inside `transaction()` (its statements join it)."""
+        return self._owns_transaction()
+
     def _owns_transaction(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
 

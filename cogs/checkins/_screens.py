@@ -315,9 +315,3 @@ def mentor_alert(alert: MentorAlert, mentee_name: str, guild_name: str) -> disco
     )
     embed.set_footer(text=clip(f"Mentoring programme · {guild_name}", 2048))
     return embed
-
-
-def risk_line(user_id: int, reason: str | None) -> str:
-    if reason is None:
-        return f"✅ <@{user_id}> is no longer flagged at risk."
-    return f"⚠️ <@{user_id}> is at risk: {reason}."

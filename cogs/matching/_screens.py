@@ -383,15 +383,6 @@ FOLLOWUP_THANKS = {
 }
 
 
-def flag_line(match: Match, reason: str) -> str:
-    why = (
-        "asked for help with their first meeting"
-        if reason == "need_help"
-        else "still haven't met after two follow-ups"
-    )
-    return f"🚩 The pair <@{match.mentee_id}> (mentee) and <@{match.mentor_id}> (mentor) {why}."
-
-
 # ---------------------------------------------------------------------------- list
 
 

@@ -16,6 +16,7 @@ OWNERS: dict[str, str] = {
     "checkin_members": "bot/services/checkins/",
     "checkin_periods": "bot/services/checkins/",
     "checkin_answers": "bot/services/checkins/",
+    "director_log_lines": "bot/services/director_log.py",
 }
 _SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
 
