@@ -231,6 +231,8 @@ def _start(
         )
     except (SchemaTooNewError, MigrationError) as exc:
         return fail(f"DATABASE_PATH: {exc}", 1)
+    except DatabaseUnusable as exc:  # e.g. the file deleted while running
+        return fail(str(exc), 1)
     except sqlite3.Error as exc:
         return fail(
             f"DATABASE_PATH: SQLite cannot use '{settings.database_path}' ({exc}): check the "

@@ -25,8 +25,12 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db.database import Database
+from bot.db.database import Database, DatabaseUnusable, StorageBusy
+from bot.db.file_watch import TIMER as FILE_WATCH
+from bot.db.file_watch import FileWatch
 from bot.db.migrate import migrate
+from bot.director_log import TIMER as DIRECTOR_LOG
+from bot.director_log import DirectorLogPoster
 from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.scheduler import Timers, create_scheduler, stop_scheduler
@@ -34,6 +38,7 @@ from bot.sender import PacedSender, SendPacing
 from bot.services.checkins import CheckinService
 from bot.services.contacts import Contacts
 from bot.services.delivery import CheckinDelivery, Job
+from bot.services.director_log import DirectorLog
 from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
@@ -45,6 +50,9 @@ from bot.ui.persistent import PersistentComponents
 from cogs.checkins._messenger import DiscordMessenger
 
 log = logging.getLogger(__name__)
+
+DIRECTOR_LOG_RATE = 1.0
+"""Director-log lines posted per second: well inside a channel's 5 messages per 5 s."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Services:
     goals: GoalService
     checkins: CheckinService
     sessions: SessionService
+    director_log: DirectorLog
 
 
 @dataclass(frozen=True)
@@ -67,13 +76,22 @@ class Delivery:
     `dms` is the one way to DM a member (closed-DM policy, stored channel, 40003);
     `checkins` turns due check-in rows into prompts through its messenger (which DMs
     through `dms`); `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
+    `director_log` posts the director log's recorded lines through `director_log_sender`.
     """
 
     dms: DirectMessages
     checkins: CheckinDelivery
     checkin_sender: PacedSender[Job]
+    director_log: DirectorLogPoster
+    director_log_sender: PacedSender[int]
+
+    def start(self) -> None:
+        self.checkin_sender.start()
+        self.director_log_sender.start()
 
     async def close(self) -> None:
+        await self.director_log.stop()
+        await self.director_log_sender.stop()
         await self.checkin_sender.stop()
 
 
@@ -114,6 +132,7 @@ class MentorBot(commands.Bot):
         self._services: Services | None = None
         self._delivery: Delivery | None = None
         self._timers_start: asyncio.Task[None] | None = None
+        self.fatal: DatabaseUnusable | None = None
         self.scheduler: AsyncIOScheduler = create_scheduler()
         # One DueTimer per kind of scheduled work, added by the cog that owns it.
         self.timers = Timers(self.scheduler, self.clock)
@@ -146,13 +165,22 @@ class MentorBot(commands.Bot):
         self._db = await Database.open(self.settings.database_path)
         version = await migrate(self._db)
         log.info("Database ready at schema version %d", version)
+        self.timers.add(FILE_WATCH, FileWatch(self._db, self.stop_for).run_due)
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
         settings = SettingsService(self._db, self.clock)
         goals = GoalService(self._db, self.clock)
-        onboarding = OnboardingService(self._db, self.clock, questionnaire, goals)
+        director_log = DirectorLog(self._db, self.clock)
+        onboarding = OnboardingService(
+            self._db, self.clock, questionnaire, goals, director_log=director_log
+        )
         contacts = Contacts(self._db)
         matching = MatchingService(
-            self._db, self.clock, settings, onboarding, hold_introductions=True
+            self._db,
+            self.clock,
+            settings,
+            onboarding,
+            director_log=director_log,
+            hold_introductions=True,
         )
         self._services = Services(
             settings=settings,
@@ -160,11 +188,16 @@ class MentorBot(commands.Bot):
             onboarding=onboarding,
             matching=matching,
             goals=goals,
-            checkins=CheckinService(self._db, self.clock, settings, goals),
+            checkins=CheckinService(
+                self._db, self.clock, settings, goals, director_log=director_log
+            ),
             sessions=SessionService(self._db, self.clock, matching, goals),
+            director_log=director_log,
         )
         self._delivery = self._build_delivery(self._services)
-        self._delivery.checkin_sender.start()
+        self._delivery.start()
+        poster = self._delivery.director_log
+        self.timers.add(DIRECTOR_LOG, poster.run_due, on_start=poster.on_start)
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
@@ -183,13 +216,29 @@ class MentorBot(commands.Bot):
         checkins = CheckinDelivery(
             services.checkins, DiscordMessenger(self, dms), self.clock, sender.enqueue
         )
-        return Delivery(dms=dms, checkins=checkins, checkin_sender=sender)
+        poster = DirectorLogPoster(self, services.director_log)
+        lines: PacedSender[int] = PacedSender(
+            poster.post, SendPacing(per_second=DIRECTOR_LOG_RATE), name="director-log-sender"
+        )
+        return Delivery(
+            dms=dms,
+            checkins=checkins,
+            checkin_sender=sender,
+            director_log=poster,
+            director_log_sender=lines,
+        )
 
     async def _start_timers(self) -> None:
         """Scheduled work starts once Discord is reachable: what came due while the bot was
         down is sent (inside its grace window) or recorded as missed."""
         await self.wait_until_ready()
         self.timers.start()
+
+    def stop_for(self, error: DatabaseUnusable) -> None:
+        """Stop because the bot cannot go on; the runner then ends with `error`'s line."""
+        if self.fatal is None:
+            self.fatal = error
+        spawn(self.close(), name="fatal-stop")
 
     async def close(self) -> None:
         """Stop in reverse order of start. A signal handler and the runner may both call
@@ -218,7 +267,10 @@ class MentorBot(commands.Bot):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.guild_id is None and self._delivery is not None:
             # Anything a member does in DMs shows their DMs work: stop skipping them.
-            await self._delivery.dms.reopen(interaction.user.id)
+            try:
+                await self._delivery.dms.reopen(interaction.user.id)
+            except StorageBusy:
+                log.warning("The database is locked by another program; DMs not marked open")
         await self.persistent.route_modal(interaction)
 
     async def on_ready(self) -> None:

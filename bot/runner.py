@@ -165,6 +165,8 @@ class Runner:
         except UNREACHABLE:
             if not self._stopping.is_set():
                 raise  # told to stop mid-attempt: the broken-off connection is no news
+        if bot.fatal is not None:
+            raise bot.fatal  # the bot stopped itself (its database file went): say why
 
     async def _wait_unless_stopped(self, delay: float) -> bool:
         with contextlib.suppress(TimeoutError):

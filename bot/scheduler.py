@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
+from bot.db.database import StorageBusy, StorageGone
 from bot.tasks import spawn
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,19 @@ class DueTimer:
             if not self._stopped:
                 raise
             return None  # cut short by `stop`: the database says what is left at next start
+        except StorageGone:
+            log.warning(
+                "Scheduled work %s stopped: the database file is gone (the bot is stopping)",
+                self.job_id,
+            )
+            next_due = None
+        except StorageBusy:
+            log.warning(
+                "Scheduled work %s waits: the database is locked by another program; "
+                "retrying in a minute",
+                self.job_id,
+            )
+            next_due = self._clock.now() + timedelta(minutes=1)
         except Exception:
             log.exception("Scheduled work %s failed; retrying in a minute", self.job_id)
             next_due = self._clock.now() + timedelta(minutes=1)

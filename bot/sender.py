@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from bot.db.database import StorageBusy
 from bot.tasks import spawn
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,14 @@ class PacedSender(Generic[K]):
                 self.pause(pause)
                 self._queue.appendleft(job)
                 continue
+            except StorageBusy:
+                self.failed += 1
+                log.warning(
+                    "%s: job %s waits: the database is locked by another program; it is "
+                    "retried on the next timer run",
+                    self.name,
+                    job,
+                )
             except Exception:
                 self.failed += 1
                 log.exception(

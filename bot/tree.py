@@ -1,8 +1,12 @@
 """One error path for every interaction: slash commands, buttons, selects and modals.
 
-Errors a member can cause become a short ephemeral message. Anything else is a bug: it is
-logged with the command, server and member ids (never what the member typed) and the member
-gets an apology — never Discord's bare "This interaction failed".
+Errors a member can cause become a short ephemeral message, and so does a database another
+program holds locked (`StorageBusy`: nothing was stored, try again). Anything else is a bug:
+it is logged with the command, server and member ids (never what the member typed) and the
+member gets an apology — never Discord's bare "This interaction failed".
+
+The tree also acknowledges every slash command before it runs (`bot.ui.acknowledge`), so
+the answer never depends on how long storage or Discord take.
 """
 
 from __future__ import annotations
@@ -12,13 +16,19 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.db.database import StorageBusy
 from bot.errors import UserError
+from bot.ui.acknowledge import acknowledge_command
 
 log = logging.getLogger(__name__)
 
 APOLOGY = (
     "Sorry, something went wrong on our side and your request was not completed. "
     "It has been logged; please try again in a moment."
+)
+STORAGE_BUSY = (
+    "I couldn't save that just now: my storage is busy with another program. Nothing was "
+    "changed; please try again in a moment."
 )
 MISSING_BOT_PERMISSION = (
     "I don't have the Discord permission I need for that. A server admin can run "
@@ -54,6 +64,8 @@ def friendly_message(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, UserError):
         return error.message
+    if isinstance(error, StorageBusy):
+        return STORAGE_BUSY
     if isinstance(error, DirectorOnly):
         return str(error)
     if isinstance(error, app_commands.MissingPermissions):
@@ -84,6 +96,13 @@ async def handle_interaction_error(
 ) -> None:
     """Tell the member what happened; log bugs with enough context to find them."""
     message = friendly_message(error)
+    if isinstance(getattr(error, "original", error), StorageBusy):
+        log.warning(
+            "The database is locked by another program; %s was refused (guild=%s user=%s)",
+            where or _describe(interaction),
+            interaction.guild_id,
+            interaction.user.id,
+        )
     if message is None:
         original = getattr(error, "original", error)
         log.error(
@@ -128,7 +147,25 @@ def _describe(interaction: discord.Interaction) -> str:
 
 
 class MentorTree(app_commands.CommandTree[discord.Client]):
-    """The command tree with the shared error path."""
+    """The command tree with the shared error path, acknowledging each command first."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.type is not discord.InteractionType.application_command:
+            return True  # autocomplete answers with choices, never with a defer
+        try:
+            await acknowledge_command(interaction)
+        except discord.HTTPException as exc:
+            # Too late already (e.g. the event loop stalled): the member was shown "This
+            # interaction failed", so nothing they asked for is done behind their back.
+            log.warning(
+                "Could not acknowledge %s in time (guild=%s user=%s code=%s); not run",
+                _describe(interaction),
+                interaction.guild_id,
+                interaction.user.id,
+                exc.code,
+            )
+            return False
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -10,12 +10,12 @@ A failure is logged, retried within the hour and told once to each server's dire
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
 from bot.db.backup import DailyBackups
-from bot.director_log import post_director_log
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -45,7 +45,15 @@ class Backups(commands.Cog):
 
     async def cog_load(self) -> None:
         if self._enabled:
-            self.bot.timers.add(TIMER, self.backups.run_due)
+            self.bot.timers.add(TIMER, self._run_due)
+
+    async def _run_due(self, now: datetime) -> datetime | None:
+        """Back up only the file the bot has open: once the path names another file (deleted
+        or replaced under the bot), opening it would copy the wrong data and could disturb
+        the write-ahead log the bot still uses. The file watch stops the bot meanwhile."""
+        if self.bot.db.file_fault() is not None:
+            return now + timedelta(minutes=1)
+        return await self.backups.run_due(now)
 
     async def cog_unload(self) -> None:
         if self._enabled:
@@ -54,8 +62,7 @@ class Backups(commands.Cog):
     async def _tell_directors(self, failing: bool) -> None:
         line = FAILING_LINE if failing else WORKING_LINE
         for guild in self.bot.guilds:
-            settings = await self.bot.services.settings.get(guild.id)
-            await post_director_log(guild, settings, line)
+            await self.bot.delivery.director_log.add(guild.id, line)
 
 
 async def setup(bot: MentorBot) -> None:

@@ -4,6 +4,17 @@ check a database file passes before the bot starts.
 aiosqlite runs every statement on one worker thread; without the lock two coroutines could
 interleave statements inside each other's transaction. Connections are opened in
 autocommit mode so every write goes through an explicit `transaction()`.
+
+Another program may hold the write lock (an operator's `sqlite3` shell, a backup tool).
+Reads go on (WAL), but a write waits for at most `BUSY_TIMEOUT_MS` and then raises
+`StorageBusy`, having stored nothing. The timeout and Discord's 3-second window are designed
+together: interactions are acknowledged before their handler touches storage
+(`bot.ui.acknowledge`), so a member waits at most about a second to hear that nothing was
+saved and to try again; and since every statement shares the one connection, the longest
+any statement can hold it while waiting for another program stays well inside the window a
+click that opens a form (which cannot be acknowledged first) has to answer in. Background
+work that meets a busy database simply fails its run and is retried (timers retry in a
+minute), so it may wait as long as it needs without holding the connection.
 """
 
 from __future__ import annotations
@@ -11,18 +22,51 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 1000
+"""How long one statement waits for another program's write lock before `StorageBusy`."""
+
 Params = Sequence[Any] | dict[str, Any]
+
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 # Where an operator finds how to restore a backup.
 _RESTORE = "README, 'Running it for months'"
+
+
+class StorageBusy(sqlite3.OperationalError):
+    """Another program held the database's write lock past `BUSY_TIMEOUT_MS`: nothing was
+    stored, and the same request a moment later will most likely work."""
+
+
+class StorageGone(StorageBusy):
+    """The database file was deleted or replaced under the running bot, and SQLite now
+    fails on what is left. Nothing was stored; the file watch stops the bot with one line
+    (`bot.db.file_watch`), so until then this is answered like a busy database, quietly."""
+
+
+@contextmanager
+def _storage_errors(db: Database) -> Iterator[None]:
+    try:
+        yield
+    except StorageBusy:
+        raise
+    except sqlite3.OperationalError as exc:
+        if _code(exc) in _BUSY_CODES:
+            raise StorageBusy(str(exc)) from exc
+        if db.file_fault() is not None:
+            raise StorageGone(str(exc)) from exc
+        raise
+    except sqlite3.DatabaseError as exc:
+        if db.file_fault() is not None:
+            raise StorageGone(str(exc)) from exc
+        raise
 
 
 class DatabaseUnusable(Exception):
@@ -101,11 +145,20 @@ def _read_only(path: Path) -> DatabaseUnusable:
     )
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    found = path.stat()
+    return found.st_dev, found.st_ino
+
+
 class Database:
     """Owns the connection; created in `setup_hook`, closed by `Bot.close`."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path | None = None) -> None:
         self._conn = connection
+        # The file the connection opened, by device and inode: a file deleted or replaced
+        # under the running bot keeps serving the connection, so its path alone cannot tell.
+        self.path = path
+        self._identity = _identity(path) if path is not None else None
         self._lock = asyncio.Lock()
         # The task inside `transaction()`: its statements run under the lock it holds;
         # every other task's statements wait for the transaction to finish.
@@ -128,7 +181,17 @@ class Database:
             # An unclosed connection's worker thread would keep the process from exiting.
             await conn.close()
             raise
-        return cls(conn)
+        return cls(conn, None if str(path) == ":memory:" else Path(path))
+
+    def file_fault(self) -> Literal["deleted", "replaced"] | None:
+        """Whether the path still names the file this connection opened."""
+        if self.path is None or self._identity is None:
+            return None
+        try:
+            now = _identity(self.path)
+        except FileNotFoundError:
+            return "deleted"
+        return None if now == self._identity else "replaced"
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -146,29 +209,38 @@ class Database:
         if self._owns_transaction():
             raise RuntimeError("transactions do not nest")
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            with _storage_errors(self):
+                await self._conn.execute("BEGIN IMMEDIATE")
             self._owner = asyncio.current_task()
             try:
                 yield self
+                with _storage_errors(self):
+                    await self._conn.execute("COMMIT")
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite may have rolled back already
+                    await self._conn.execute("ROLLBACK")
                 raise
-            else:
-                await self._conn.execute("COMMIT")
             finally:
                 self._owner = None
+
+    def in_transaction(self) -> bool:
+        """Whether the calling task is inside `transaction()` (its statements join it)."""
+        return self._owns_transaction()
 
     def _owns_transaction(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
-        """Run a statement now if this task holds the transaction, else wait for the lock."""
+        """Run a statement now if this task holds the transaction, else wait for the lock.
+        Another program's write lock held too long surfaces as `StorageBusy`."""
         if self._owns_transaction():
-            yield
+            with _storage_errors(self):
+                yield
         else:
             async with self._lock:
-                yield
+                with _storage_errors(self):
+                    yield
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write; returns `lastrowid` (0 if none). Outside a transaction: autocommit."""

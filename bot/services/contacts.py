@@ -96,6 +96,10 @@ class Contacts:
         if guild_id is not None:
             where += " AND guild_id = ?"
             params = (user_id, guild_id)
+        # Read first: nearly always nothing is closed, and a read never waits for another
+        # program's write lock (this runs on every interaction in DMs).
+        if not await self._db.fetchval(f"SELECT 1 FROM members WHERE {where}", params):  # noqa: S608
+            return False
         async with self._db.transaction():
             rows = await self._db.fetchall(
                 f"SELECT guild_id FROM members WHERE {where}",  # noqa: S608

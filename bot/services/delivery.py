@@ -40,7 +40,6 @@ from bot.services.checkins import (
     MentorAlert,
     Prompt,
     ReminderPlan,
-    RiskChange,
 )
 from bot.services.contacts import DmResult
 
@@ -106,10 +105,6 @@ class Messenger(Protocol):
         """DM the mentor that their mentee is stuck (or shared a note)."""
         ...
 
-    async def report_risk(self, change: RiskChange) -> None:
-        """One line in the director log: ids and the fixed reason, never member text."""
-        ...
-
 
 @dataclass(frozen=True)
 class Delivered:
@@ -145,8 +140,7 @@ class CheckinDelivery:
         Returns the next time there is work. Safe to run twice or concurrently: rows are
         unique per period and the sender ignores jobs already queued.
         """
-        for change in await self.service.materialise(now):
-            await self._report(change)
+        await self.service.materialise(now)  # at-risk changes record their own log lines
         for period_id in await self.service.unsent_due(now):
             self._enqueue(("prompt", period_id))
         for period_id in await self.service.due_reminders(now):
@@ -353,11 +347,10 @@ class CheckinDelivery:
     # ------------------------------------------------- answers' consequences
 
     async def follow_up(self, outcome: AnswerOutcome) -> None:
-        """After an answer: tell the mentor, tell directors about an at-risk change."""
+        """After an answer: tell the mentor. (An at-risk change recorded its director-log
+        line with the answer.)"""
         if outcome.mentor_alert is not None:
             await self._alert_mentor(outcome.mentor_alert)
-        if outcome.risk is not None:
-            await self._report(outcome.risk)
 
     async def _alert_mentor(self, alert: MentorAlert) -> None:
         try:
@@ -378,14 +371,4 @@ class CheckinDelivery:
                 alert.guild_id,
                 alert.mentor_id,
                 alert.mentee_id,
-            )
-
-    async def _report(self, change: RiskChange) -> None:
-        try:
-            await self.messenger.report_risk(change)
-        except Exception:
-            log.exception(
-                "Could not report an at-risk change (guild=%s user=%s)",
-                change.guild_id,
-                change.user_id,
             )

@@ -19,6 +19,7 @@ from bot.db.database import Database
 from bot.db.instants import to_db
 from bot.domain import questionnaire as qn
 from bot.errors import UserError
+from bot.services.director_log import DirectorLog, signed_up
 from bot.services.goals import GoalService
 from bot.services.matching.records import MatchRecords
 
@@ -161,12 +162,14 @@ class OnboardingService:
         questionnaire: qn.Questionnaire,
         goals: GoalService | None = None,
         matches: MatchRecords | None = None,
+        director_log: DirectorLog | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self.questionnaire = questionnaire
         self._goals = goals or GoalService(db, clock)
         self._matches = matches or MatchRecords(db)
+        self._director_log = director_log or DirectorLog(db, clock)
 
     def _now(self) -> str:
         return to_db(self._clock.now())
@@ -363,6 +366,8 @@ class OnboardingService:
                 guild_id, user_id, qn.goals_from(answers)
             )
             cohort_id = await self._enroll(guild_id, user_id, role, now)
+            if record.status is not MemberStatus.ONBOARDED:
+                await self._director_log.record(guild_id, signed_up(user_id, role))
         return Completion(
             role=role,
             previous_role=record.role,

@@ -16,6 +16,13 @@ text. `handle` runs inside the tree's one error path, so a failure reaches the m
 message, never Discord's bare "This interaction failed" (discord.py only logs errors of
 dynamic items).
 
+Each click and submission is acknowledged before `handle` runs (`bot.ui.acknowledge`), so
+it is answered in time however slow storage is; `handle` answers as usual
+(`interaction.response.edit_message`, `.send_message`). An item says how it answers with
+`answers_with`: "edit" (the default: it edits the clicked message, or adds a private
+message), "reply" (a new private message, shown as "thinking…" until it comes: for clicks
+that take a while) or "modal" (it opens a form, so it cannot be acknowledged first).
+
 discord.py routes buttons and selects by template itself (`DynamicItem`); it has no such
 routing for modals, so `PersistentComponents.route_modal` does it from the bot's
 interaction listener.
@@ -27,10 +34,11 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, ClassVar, Self, TypeVar, cast
+from typing import Any, ClassVar, Literal, Self, TypeVar, cast
 
 import discord
 
+from bot.ui.acknowledge import acknowledge
 from bot.ui.components import guarded, modal_values
 
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
@@ -66,6 +74,8 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=_NEVER):
     """A DynamicItem that parses its custom id and runs `handle` inside the error path."""
 
     _fields: ClassVar[Fields] = {}
+    answers_with: ClassVar[Literal["edit", "reply", "modal"]] = "edit"
+    """How `handle` answers, so the click is acknowledged to match (see the module doc)."""
 
     def __init_subclass__(cls, *, template: str | None = None, **kwargs: Any) -> None:
         if template is None:  # another abstract base (PersistentButton, PersistentSelect)
@@ -96,7 +106,12 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=_NEVER):
         return f"{type(self).__name__} {self.custom_id}"
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, self.where, partial(self.handle, interaction))
+        await guarded(interaction, self.where, partial(self._acknowledged, interaction))
+
+    async def _acknowledged(self, interaction: discord.Interaction) -> None:
+        if self.answers_with != "modal":
+            await acknowledge(interaction, thinking=self.answers_with == "reply")
+        await self.handle(interaction)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         """What the click does: usually one call into the cog's `_flow`."""
@@ -129,6 +144,10 @@ class PersistentModal:
 
     template: ClassVar[re.Pattern[str]]
     _fields: ClassVar[Fields] = {}
+    answers_with: ClassVar[Literal["edit", "reply"]] = "edit"
+    """A form opened from a message: "edit" acknowledges as an update of that message,
+    "reply" as a private "thinking…" message the answer replaces (a form opened by a slash
+    command always gets the latter)."""
 
     def __init_subclass__(cls, *, template: str, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -158,6 +177,10 @@ class PersistentModal:
         """A select's chosen values (empty when absent)."""
         value = self.inputs.get(input_id, [])
         return value if isinstance(value, list) else []
+
+    async def acknowledged(self, interaction: discord.Interaction) -> None:
+        await acknowledge(interaction, thinking=self.answers_with == "reply")
+        await self.handle(interaction)
 
     async def handle(self, interaction: discord.Interaction) -> None:
         raise NotImplementedError
@@ -202,7 +225,7 @@ class PersistentComponents:
             match = kind.template.fullmatch(custom_id)
             if match is not None:
                 modal = kind(custom_id, _parse(kind._fields, match), data)
-                await guarded(interaction, modal.where, partial(modal.handle, interaction))
+                await guarded(interaction, modal.where, partial(modal.acknowledged, interaction))
                 return True
         return False
 

@@ -30,6 +30,7 @@ class PageButton(PersistentButton, template=_ids.PAGE):
 
 class NoteButton(PersistentButton, template=_ids.NOTE):
     period: int
+    answers_with = "modal"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await _flow.open_note(interaction, self.period)

@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import discord
 
-from bot.director_log import post_director_log
 from bot.dm import TOO_FAST, UNKNOWN_CHANNEL, DirectMessages
 from bot.domain.wallclock import discord_timestamp
 from bot.sender import Throttled
-from bot.services.checkins import MentorAlert, Prompt, ReminderPlan, RiskChange
+from bot.services.checkins import MentorAlert, Prompt, ReminderPlan
 from bot.services.contacts import DmResult
 from bot.services.delivery import CannotPost, ChannelGone, Claim, DmClosed
 from bot.ui.embeds import clip
@@ -156,13 +155,6 @@ class DiscordMessenger:
         name = member.display_name if member is not None else "Your mentee"
         embed = _screens.mentor_alert(alert, name, self._guild_name(alert.guild_id))
         return await self.dms.send(alert.guild_id, alert.mentor_id, embed=embed)
-
-    async def report_risk(self, change: RiskChange) -> None:
-        guild = self.bot.get_guild(change.guild_id)
-        if guild is None:
-            return
-        settings = await self.bot.services.settings.get(guild.id)
-        await post_director_log(guild, settings, _screens.risk_line(change.user_id, change.reason))
 
     async def _send(
         self,

@@ -317,12 +317,6 @@ def mentor_alert(alert: MentorAlert, mentee_name: str, guild_name: str) -> disco
     return embed
 
 
-def risk_line(user_id: int, reason: str | None) -> str:
-    if reason is None:
-        return f"✅ <@{user_id}> is no longer flagged at risk."
-    return f"⚠️ <@{user_id}> is at risk: {reason}."
-
-
 _OPEN_DMS = (
     "Allow direct messages from this server (server menu → Privacy Settings), then run "
     "`/checkin now` again."

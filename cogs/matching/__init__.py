@@ -15,7 +15,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import guild_member_of, is_director
-from bot.director_log import post_director_log
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
 from bot.services.matching import END_REASON_LABELS, EndReason
@@ -210,8 +209,8 @@ class Matching(commands.Cog):
             ("Saved. " if changed else "Current settings. ") + text, ephemeral=True
         )
         if changed:
-            await post_director_log(
-                guild, updated, f"⚙️ {director.mention} changed the matching settings: {text}"
+            await self.bot.delivery.director_log.add(
+                guild.id, f"⚙️ {director.mention} changed the matching settings: {text}"
             )
 
 

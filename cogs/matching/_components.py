@@ -15,6 +15,7 @@ class IntroduceButton(PersistentButton, template=_ids.INTRODUCE):
     guild: int
     mentee: int
     mentor: int
+    answers_with = "reply"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await _flow.introduce_clicked(interaction, self.guild, self.mentee, self.mentor)

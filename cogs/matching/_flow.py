@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 import discord
 
 from bot.checks import guild_member_of, missing_thread_permissions, require_director
-from bot.director_log import post_director_log
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
@@ -143,9 +142,8 @@ async def introduce(
         if not sent.delivered:
             closed.append(member.id)
             await _threads.send_quietly(thread, _screens.dms_closed_note(member.id))
-    await post_director_log(
-        guild,
-        settings,
+    await bot.delivery.director_log.add(
+        guild.id,
         f"🤝 {actor.mention} introduced <@{mentee.id}> (mentee) to <@{mentor.id}> (mentor).",
     )
     due = await matching.followup_due_of(match.id)
@@ -291,7 +289,6 @@ class Ended:
 async def end(
     bot: MentorBot, guild: discord.Guild, actor: discord.Member, mentee_id: int, reason: EndReason
 ) -> Ended:
-    settings = await bot.services.settings.get(guild.id)
     match = await bot.services.matching.end_match(guild.id, mentee_id, reason, actor.id)
     told: list[int] = []
     gone: list[int] = []
@@ -312,9 +309,8 @@ async def end(
     if thread is not None:
         await _threads.send_quietly(thread, _screens.THREAD_CLOSING)
         outcome = "archived" if await _threads.archive(thread) else "failed"
-    await post_director_log(
-        guild,
-        settings,
+    await bot.delivery.director_log.add(
+        guild.id,
         f"👋 {actor.mention} ended the match of <@{match.mentee_id}> (mentee) with "
         f"<@{match.mentor_id}> (mentor).",
     )
@@ -326,9 +322,8 @@ async def member_left(bot: MentorBot, guild: discord.Guild, member_id: int) -> N
     matches = await bot.services.matching.active_matches_of(guild.id, member_id)
     if not matches:
         return
-    settings = await bot.services.settings.get(guild.id)
     for match in matches:
-        await post_director_log(guild, settings, _screens.left_line(match, member_id))
+        await bot.delivery.director_log.add(guild.id, _screens.left_line(match, member_id))
 
 
 # -------------------------------------------------------------------- follow-ups
@@ -415,7 +410,6 @@ async def answer_followup(
         match_id, round_, interaction.user.id, answer
     )
     match = result.match
-    guild = bot.get_guild(match.guild_id)
     settings = await bot.services.settings.get(match.guild_id)
     text = _screens.followup_reply(result, answer, settings.match_followup_days)
     if interaction.guild is None and interaction.message is not None:
@@ -425,6 +419,4 @@ async def answer_followup(
         )
     else:
         await interaction.response.send_message(text, ephemeral=True)
-    arm_followups(bot, result.next_round_due)
-    if result.newly_flagged is not None and guild is not None:
-        await post_director_log(guild, settings, _screens.flag_line(match, result.newly_flagged))
+    arm_followups(bot, result.next_round_due)  # a new flag recorded its director-log line

@@ -444,15 +444,6 @@ def followup_reply(result: FollowupResult, answer: FollowupAnswer, days: int) ->
     return FOLLOWUP_SETTLED[(settled, result.settled_by_partner and settled != "not_met")]
 
 
-def flag_line(match: Match, reason: str) -> str:
-    why = (
-        "asked for help with their first meeting"
-        if reason == "need_help"
-        else "still haven't met after two follow-ups"
-    )
-    return f"🚩 The pair <@{match.mentee_id}> (mentee) and <@{match.mentor_id}> (mentor) {why}."
-
-
 # ---------------------------------------------------------------------------- list
 
 

@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import guild_member_of, require_director
-from bot.director_log import post_director_log
 from bot.errors import UserError
 from bot.roles import remove_programme_roles
 from bot.services.onboarding import Viewer
@@ -107,8 +106,8 @@ class Onboarding(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.services.onboarding.reset(guild.id, member.id, actor_id=director.id)
         await remove_programme_roles(guild, member, settings)
-        await post_director_log(
-            guild, settings, f"↩️ {director.mention} reset the sign-up of {member.mention}."
+        await self.bot.delivery.director_log.add(
+            guild.id, f"↩️ {director.mention} reset the sign-up of {member.mention}."
         )
         embed, view = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
         embed.description = (

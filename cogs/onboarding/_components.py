@@ -40,6 +40,7 @@ class WriteButton(PersistentButton, template=_ids.WRITE):
     guild: int
     mode: Mode
     qid: str
+    answers_with = "modal"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await _flow.open_modal(interaction, self.guild, self.qid, self.mode)

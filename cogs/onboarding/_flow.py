@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.director_log import post_director_log
 from bot.domain import questionnaire as qn
 from bot.domain import wallclock
 from bot.errors import UserError
@@ -138,12 +137,8 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
         )
         await onboarding.set_role_assigned(guild.id, member.id, outcome.assigned)
         if outcome.director_message:
-            await post_director_log(guild, settings, outcome.director_message)
+            await bot.delivery.director_log.add(guild.id, outcome.director_message)
         lines = [outcome.member_message]
-    if completion.first_time:
-        await post_director_log(
-            guild, settings, f"✅ {member.mention} signed up as a {completion.role}."
-        )
     if schedule_note:
         lines.append(schedule_note)
     if completion.goals_created:

@@ -23,6 +23,7 @@ from discord.ext import commands
 
 from bot.checks import guild_of
 from bot.domain import sessions as rules
+from bot.ui.acknowledge import opens_modal
 from cogs.sessions import _components, _flow, _threads
 
 if TYPE_CHECKING:
@@ -62,7 +63,10 @@ class Sessions(commands.Cog):
         try:
             made = await _threads.retry_threads(self.bot, guild)
         except Exception:
-            log.exception("Making waiting session threads failed (guild=%s)", guild.id)
+            if self.bot.is_closed():  # stopping: the next start makes them
+                log.info("Waiting session threads left for the next start (guild=%s)", guild.id)
+            else:
+                log.exception("Making waiting session threads failed (guild=%s)", guild.id)
             return
         if made:
             log.info("Made %d waiting session thread(s) in guild %s", made, guild.id)
@@ -98,6 +102,7 @@ class Sessions(commands.Cog):
     # ---------------------------------------------------------------- commands
 
     @session.command(name="log", description="Log a session with your mentor or mentee")
+    @opens_modal  # without minutes it asks for them in a form; otherwise it defers itself
     @app_commands.describe(
         partner="Who you met (default: your one mentor or mentee)",
         date="When you met, e.g. today, yesterday or 12 Jan (default: today)",

@@ -13,6 +13,7 @@ from cogs.sessions import _flow, _ids
 
 
 class ReflectButton(PersistentButton, template=_ids.REFLECT):
+    answers_with = "modal"
     session: int
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -20,6 +21,9 @@ class ReflectButton(PersistentButton, template=_ids.REFLECT):
 
 
 class ReflectionSubmitted(PersistentModal, template=_ids.REFLECTION_MODAL):
+    # Opened from the thread's prompt: the answer is the author's own, never an edit of
+    # the prompt both members see.
+    answers_with = "reply"
     session: int
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -51,6 +55,7 @@ class ReadButton(PersistentButton, template=_ids.READ):
 
 
 class GoalButton(PersistentButton, template=_ids.GOAL):
+    answers_with = "reply"
     session: int
 
     async def handle(self, interaction: discord.Interaction) -> None:

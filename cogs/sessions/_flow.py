@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, cast
 import discord
 
 from bot.checks import guild_of
-from bot.director_log import post_director_log
 from bot.domain import sessions as rules
 from bot.domain.sessions import FitAnswer
 from bot.errors import UserError
@@ -338,8 +337,7 @@ async def ask_rematch(interaction: discord.Interaction, match_id: int) -> None:
     embed, view = _screens.fit_question(question, guild.name if guild else "the programme")
     await interaction.response.edit_message(embed=embed, view=view)
     if not request.already and guild is not None:
-        settings = await bot.services.settings.get(guild.id)
-        await post_director_log(guild, settings, _screens.rematch_line(request))
+        await bot.delivery.director_log.add(guild.id, _screens.rematch_line(request))
 
 
 # --------------------------------------------------------------------------- list

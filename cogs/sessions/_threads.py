@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Final
 
 import discord
 
-from bot.director_log import post_director_log
 from bot.domain import sessions as rules
 from bot.domain.sessions import ThreadProblem
 from bot.domain.settings import GuildSettings
@@ -169,7 +168,7 @@ async def make_thread(bot: MentorBot, guild: discord.Guild, session: Session) ->
         return ThreadResult(ready, None)
     updated = await sessions.record_thread_problem(session.id, problem)
     if session.thread_problem != problem:
-        await post_director_log(guild, settings, _screens.problem_line(session, problem))
+        await bot.delivery.director_log.add(guild.id, _screens.problem_line(session, problem))
     return ThreadResult(updated, problem)
 
 
@@ -191,8 +190,7 @@ async def retry_threads(bot: MentorBot, guild: discord.Guild, member_id: int | N
         made += 1
         fixed += claimed.thread_problem is not None
     if fixed:
-        settings = await bot.services.settings.get(guild.id)
-        await post_director_log(guild, settings, _screens.threads_made_line(fixed))
+        await bot.delivery.director_log.add(guild.id, _screens.threads_made_line(fixed))
     return made
 
 

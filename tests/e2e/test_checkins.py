@@ -198,6 +198,35 @@ async def test_restart_mid_week_neither_duplicates_nor_loses_a_prompt(
     assert "Your answer: ✅ On track" in updated.text
 
 
+async def test_a_prompt_delivered_just_before_a_stop_counts_towards_at_risk(
+    fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
+) -> None:
+    bot = await start_configured(process, fake, guild, users["director"])
+    ivy = await sign_up(bot, fake, guild, "ivy")
+    fast(bot)
+    clock.set(MONDAY_0900)
+    await fire(bot)
+    await wait_sent(bot, 1)
+    clock.set(MONDAY_0900 + timedelta(weeks=1))
+    await fire(bot)
+    await wait_sent(bot, 2)
+    assert len(prompts(fake, ivy)) == 2
+    # The second prompt reached Ivy, but the bot stopped before marking it sent...
+    await bot.db.execute(
+        "UPDATE checkin_periods SET sent_at = NULL, message_id = NULL "
+        "WHERE due_at = (SELECT max(due_at) FROM checkin_periods)"
+    )
+    await process.stop()
+    # ...and is back after the next period's grace window: both prompts went unanswered.
+    clock.set(MONDAY_0900 + timedelta(weeks=2, hours=13))
+    await process.start()
+    line = await fake.wait_for_message(
+        guild.channel("director-log"), lambda m: "is at risk" in m.text
+    )
+    assert f"<@{ivy.id}>" in line.text and "missed two check-ins in a row" in line.text
+    assert len(prompts(fake, ivy)) == 2
+
+
 async def test_down_over_the_due_time_inside_the_grace_window_sends_at_start_up(
     fake: FakeDiscord, process: BotProcess, guild: Guild, users: dict[str, User], clock: Any
 ) -> None:
@@ -381,7 +410,9 @@ async def test_a_cohort_of_500_due_at_once_gets_exactly_500_prompts_while_comman
     await eventually(all_sent, "500 prompts", timeout=60)
     per_member = [len(prompts(fake, user)) for user in cohort]
     assert per_member == [1] * 500
-    sends = fake.requests_to("POST", r"/channels/\d+/messages")
+    # Prompts only: the director log has its own line for each of the 500 sign-ups.
+    lines = f"/channels/{guild.channel('director-log').id}/messages"
+    sends = [r for r in fake.requests_to("POST", r"/channels/\d+/messages") if r.path != lines]
     assert len([r for r in sends if r.status == 200]) == 500
     nonces = [json.dumps(r.json.get("nonce")) for r in sends]
     assert len(set(nonces)) == 500

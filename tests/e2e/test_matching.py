@@ -398,7 +398,7 @@ async def test_closed_dms_are_noted_in_the_thread_and_the_follow_up_goes_there(
     assert asked.pinged_user_ids() == {alice.id}
     h = await fake.click(alice, asked, "Yes")
     answered = await h.answer()
-    assert h.ephemeral and "Wonderful" in answered.text
+    assert answered.ephemeral and "Wonderful" in answered.text  # seen by Alice only
     match = await ready.services.matching.active_match_of_mentee(guild.id, alice.id)
     assert match is not None and match.met_at is not None
     record = await ready.services.onboarding.get(guild.id, alice.id)

@@ -60,6 +60,11 @@ class Interaction:
     original_message_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
     late_responses: list[float] = field(default_factory=list)
+    source_edits: int = 0  # edits of ``source_message`` before this interaction
+
+    def __post_init__(self) -> None:
+        if self.source_message is not None:
+            self.source_edits = self.source_message.edits
 
     # -- state the REST routes update -------------------------------------------------------
     @property
@@ -104,7 +109,7 @@ class Interaction:
             if self.response_type in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
                 return original
             if original is not None and (
-                original.edits
+                original.edits > self._edits_before(original)
                 or (self.response_type == DEFERRED_CHANNEL_MESSAGE and not original.loading)
             ):
                 return original
@@ -113,6 +118,10 @@ class Interaction:
         return await self.server.wait_until(
             check, timeout=timeout, what=f"the bot to finish answering {self.name}"
         )
+
+    def _edits_before(self, message: Message) -> int:
+        source = self.source_message
+        return self.source_edits if source is not None and source.id == message.id else 0
 
     @property
     def deferred(self) -> bool:

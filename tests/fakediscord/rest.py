@@ -316,7 +316,7 @@ class Rest:
         data = self.body(request)
         limits.validate_message(data)
         original = interaction.message
-        if original is not None and original.loading and not original.edits:
+        if original is not None and original.loading and not (original.edits or original.deleted):
             # Discord: the first follow-up after a "thinking" defer edits the original.
             _apply_edit(original, data)
             message = original

@@ -16,6 +16,7 @@ OWNERS: dict[str, str] = {
     "checkin_members": "bot/services/checkins/",
     "checkin_periods": "bot/services/checkins/",
     "checkin_answers": "bot/services/checkins/",
+    "director_log_lines": "bot/services/director_log.py",
 }
 # Read models: the cohort reports compute every figure in set-based SQL over all the tables
 # (one query per figure, not one call per member per service), so they may read any table;

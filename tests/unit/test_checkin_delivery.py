@@ -28,7 +28,6 @@ from bot.services.checkins import (
     MentorAlert,
     Prompt,
     ReminderPlan,
-    RiskChange,
 )
 from bot.services.contacts import Contacts, DmResult
 from bot.services.delivery import ChannelGone, CheckinDelivery, Claim, DmClosed, Job
@@ -73,7 +72,6 @@ class Inbox:
     deleted: set[int] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
     alerts: list[MentorAlert] = field(default_factory=list)
-    risks: list[RiskChange] = field(default_factory=list)
     dms: DirectMessages | None = None  # the running process's DM adapter, set by `Bot`
 
     def _crash(self, point: str) -> None:
@@ -171,9 +169,6 @@ class Inbox:
         assert self.dms is not None
         self.alerts.append(alert)
         return await self.dms.send(alert.guild_id, alert.mentor_id, content="alert")
-
-    async def report_risk(self, change: RiskChange) -> None:
-        self.risks.append(change)
 
 
 def discord_error(status: int, code: int) -> discord.HTTPException:

@@ -419,6 +419,37 @@ async def test_stuck_twice_on_the_same_goal_marks_the_mentee_at_risk(stack: Stac
     assert await stack.checkins.at_risk(GUILD) == [(MENTEE, STUCK_TWICE_REASON)]
 
 
+async def test_a_prompt_claimed_before_a_stop_counts_as_asked(stack: Stack) -> None:
+    """Delivered just before a stop, never marked sent, then closed as missed after the
+    downtime: the mentee was asked, so two ignored prompts still flag them."""
+    await add_member(stack.db, stack.clock)
+    await first_prompt(stack)
+    stack.clock.advance(timedelta(weeks=1))
+    [second] = await due_now(stack)
+    prompt = await stack.checkins.prompt(second)
+    assert await stack.checkins.claim(second, 42, "dm", [g.goal_id for g in prompt.goals])
+    # The bot stops here, before `mark_sent`, and is back a week later.
+    stack.clock.advance(timedelta(weeks=1))
+    changes = await stack.checkins.materialise(stack.clock.now())
+    assert [(c.user_id, c.reason) for c in changes] == [(MENTEE, MISSED_TWICE_REASON)]
+    assert await stack.checkins.at_risk(GUILD) == [(MENTEE, MISSED_TWICE_REASON)]
+
+
+async def test_a_claimed_prompt_found_never_delivered_is_not_counted(stack: Stack) -> None:
+    """Too late to send, and Discord shows it never arrived: nobody was asked."""
+    await add_member(stack.db, stack.clock)
+    await first_prompt(stack)
+    stack.clock.advance(timedelta(weeks=1))
+    [second] = await due_now(stack)
+    prompt = await stack.checkins.prompt(second)
+    assert await stack.checkins.claim(second, 42, "dm", [g.goal_id for g in prompt.goals])
+    stack.clock.advance(timedelta(hours=13))
+    await stack.checkins.mark_missed(second)  # what the delivery does when it finds nothing
+    stack.clock.advance(timedelta(weeks=1) - timedelta(hours=13))
+    assert await stack.checkins.materialise(stack.clock.now()) == []
+    assert await stack.checkins.at_risk(GUILD) == []
+
+
 # ---------------------------------------------------------------- now, history, health
 
 

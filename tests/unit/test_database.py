@@ -1,17 +1,25 @@
-"""The one connection: closing it never cuts a transaction in half."""
+"""The one connection: closing it never cuts a transaction in half; another program's write
+lock fails a write soon, with nothing stored."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.db.database import Database, DatabaseUnusable, check_database_file
-from tests.storage_faults import damaged_database, not_sqlite
+from bot.db.database import (
+    BUSY_TIMEOUT_MS,
+    Database,
+    DatabaseUnusable,
+    StorageBusy,
+    check_database_file,
+)
+from tests.storage_faults import WriteLock, damaged_database, not_sqlite
 
 
 async def test_close_waits_for_the_transaction_in_progress(tmp_path: Path) -> None:
@@ -82,3 +90,44 @@ def test_an_unusable_database_is_named_with_what_to_do(
     assert problem in message
     assert "backup" in message and "move it aside" in message
     assert "\n" not in message
+
+
+async def test_a_write_behind_another_programs_lock_fails_soon_and_stores_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    db = await Database.open(path)
+    try:
+        await db.execute("CREATE TABLE notes (text TEXT)")
+        with WriteLock(path):
+            started = time.monotonic()
+            with pytest.raises(StorageBusy):
+                async with db.transaction():
+                    await db.execute("INSERT INTO notes VALUES ('lost?')")
+            with pytest.raises(StorageBusy):
+                await db.execute("INSERT INTO notes VALUES ('lost?')")
+            waited = time.monotonic() - started
+            assert await db.fetchval("SELECT count(*) FROM notes") == 0, "reads go on"
+        # Two writes, each waiting at most the busy timeout: well inside Discord's 3 s.
+        assert waited < 2 * BUSY_TIMEOUT_MS / 1000 + 0.5
+        assert BUSY_TIMEOUT_MS <= 1000
+        async with db.transaction():
+            await db.execute("INSERT INTO notes VALUES ('kept')")
+        assert await db.fetchval("SELECT count(*) FROM notes") == 1
+    finally:
+        await db.close()
+
+
+async def test_the_connection_knows_when_its_file_is_deleted_or_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    db = await Database.open(path)
+    try:
+        assert db.file_fault() is None
+        other = tmp_path / "other.sqlite3"
+        other.write_bytes(path.read_bytes())
+        other.replace(path)
+        assert db.file_fault() == "replaced"
+        path.unlink()
+        assert db.file_fault() == "deleted"
+    finally:
+        await db.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.db.database import StorageBusy
 from bot.scheduler import MAX_SLEEP, DueTimer, Timers, create_scheduler, stop_scheduler
 from tests.support import FakeClock
 
@@ -69,6 +71,20 @@ async def test_failing_work_is_retried_in_a_minute(
 
     timer = DueTimer(scheduler, clock, "t", run_due)
     assert await timer.fire() == clock.now() + timedelta(minutes=1)
+
+
+async def test_a_locked_database_is_one_warning_and_a_retry_in_a_minute(
+    scheduler: AsyncIOScheduler, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def run_due(now: datetime) -> datetime | None:
+        raise StorageBusy("database is locked")
+
+    timer = DueTimer(scheduler, clock, "t", run_due)
+    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+        assert await timer.fire() == clock.now() + timedelta(minutes=1)
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and "locked by another program" in record.message
+    assert record.exc_info is None, "an operator's lock is no bug: no traceback"
 
 
 async def test_earlier_work_added_during_a_run_is_not_overwritten(

@@ -15,6 +15,7 @@ from bot.db.instants import from_db, to_db
 from bot.domain.schedule import Cadence, GoalStatus
 from bot.errors import UserError
 from bot.services.checkins.model import Prompt, PromptGoal
+from bot.services.director_log import DirectorLog
 from bot.services.goals import Goal, GoalService
 from bot.services.matching.records import MatchRecords
 from bot.services.onboarding import SignupRecords
@@ -33,7 +34,9 @@ class CheckinCore:
         *,
         matches: MatchRecords | None = None,
         signups: SignupRecords | None = None,
+        director_log: DirectorLog | None = None,
     ) -> None:
+        self._director_log = director_log or DirectorLog(db, clock)
         # Other services' tables are read through their owners: a mentee's mentor through
         # MatchRecords, their sign-up answers through SignupRecords, goals through GoalService.
         self._matches = matches or MatchRecords(db)

@@ -81,9 +81,11 @@ class Periods(AtRisk):
                 due = upcoming.due_at if upcoming else None
                 continue
             verdict = classify(due, now, grace)
+            # Asked: sent, or claimed just before a stop (as `_evaluate_risk` counts it).
             if await self._db.fetchval(
                 "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
-                "AND status = 'pending' AND due_at < ? AND sent_at IS NOT NULL",
+                "AND status = 'pending' AND due_at < ? "
+                "AND (sent_at IS NOT NULL OR claimed_at IS NOT NULL)",
                 (guild_id, user_id, to_db(due)),
             ):
                 unanswered_missed = True
@@ -227,9 +229,10 @@ class Periods(AtRisk):
         self._wake(remind)
 
     async def mark_missed(self, period_id: int) -> None:
-        """Recorded missed without a prompt (it would have arrived too late)."""
+        """Recorded missed without a prompt (it would have arrived too late). A claim is
+        cleared: the delivery looked and found no prompt, so the mentee was not asked."""
         await self._db.execute(
-            "UPDATE checkin_periods SET status = 'missed' WHERE id = ? "
+            "UPDATE checkin_periods SET status = 'missed', claimed_at = NULL WHERE id = ? "
             "AND status = 'pending' AND sent_at IS NULL",
             (period_id,),
         )

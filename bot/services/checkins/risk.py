@@ -1,4 +1,5 @@
-"""At risk: judged from a mentee's last few prompted periods, reported when it changes."""
+"""At risk: judged from a mentee's last few prompted periods; a change is recorded with its
+line for the director log."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from bot.db.instants import to_db
 from bot.domain.schedule import CheckinStatus, GoalStatus, PeriodOutcome, at_risk_reason
 from bot.services.checkins._core import CheckinCore
 from bot.services.checkins.model import AT_RISK_WINDOW, RiskChange
+from bot.services.director_log import risk_changed
 
 
 class AtRisk(CheckinCore):
@@ -18,11 +20,13 @@ class AtRisk(CheckinCore):
 
         Only periods the mentee was actually asked count: one recorded as missed because
         the bot was down, or one that could not be delivered, says nothing about them.
+        A prompt claimed but not yet marked sent when the bot stopped counts as asked: it
+        was most likely delivered (a claim found undelivered is cleared by `mark_missed`).
         `/checkin now` periods count when answered (being stuck there is still stuck).
         """
         rows = await self._db.fetchall(
             "SELECT id, status FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
-            "AND ((kind = 'scheduled' AND sent_at IS NOT NULL "
+            "AND ((kind = 'scheduled' AND (sent_at IS NOT NULL OR claimed_at IS NOT NULL) "
             "AND status IN ('pending', 'answered', 'missed')) "
             "OR (kind = 'manual' AND status = 'answered')) "
             "ORDER BY due_at DESC, id DESC LIMIT ?",
@@ -56,6 +60,7 @@ class AtRisk(CheckinCore):
                 "ELSE COALESCE(at_risk_since, ?) END WHERE guild_id = ? AND user_id = ?",
                 (reason, reason, to_db(self._now()), guild_id, user_id),
             )
+            await self._director_log.record(guild_id, risk_changed(user_id, reason))
         return RiskChange(guild_id, user_id, reason, previous)
 
     async def at_risk(self, guild_id: int) -> list[tuple[int, str]]:

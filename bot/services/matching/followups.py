@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.errors import UserError
+from bot.services.director_log import DirectorLog, pair_flagged
 from bot.services.matching.records import FlagReason, FollowupAnswer, Match, MatchRecords, MatchRole
 from bot.services.settings import SettingsService
 
@@ -64,10 +65,17 @@ class FollowupResult:
 class MatchFollowups(MatchRecords):
     """Follow-ups are claimed per run (`run_id`), so a restart can tell its own from orphans."""
 
-    def __init__(self, db: Database, clock: Clock, settings: SettingsService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: SettingsService,
+        director_log: DirectorLog | None = None,
+    ) -> None:
         super().__init__(db)
         self._clock = clock
         self._settings = settings
+        self._director_log = director_log or DirectorLog(db, clock)
         # Tells this run's follow-up claims from those of a run that stopped mid-send.
         self.run_id = uuid.uuid4().hex
 
@@ -252,6 +260,9 @@ class MatchFollowups(MatchRecords):
                     match.mentee_id,
                     f"match {match_id} mentor {match.mentor_id} reason {flag}",
                     now,
+                )
+                await self._director_log.record(
+                    match.guild_id, pair_flagged(match.mentee_id, match.mentor_id, flag)
                 )
                 newly = flag
             updated = await self._require(match_id)

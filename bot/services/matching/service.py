@@ -18,6 +18,7 @@ from bot.domain import matching as rules
 from bot.domain import questionnaire as qn
 from bot.domain import wallclock
 from bot.errors import UserError
+from bot.services.director_log import DirectorLog
 from bot.services.matching.followups import MatchFollowups
 from bot.services.matching.records import EndReason, Match, MatchRole
 from bot.services.settings import SettingsService
@@ -69,10 +70,11 @@ class MatchingService(MatchFollowups):
         clock: Clock,
         settings: SettingsService,
         onboarding: OnboardingService,
+        director_log: DirectorLog | None = None,
         *,
         hold_introductions: bool = False,
     ) -> None:
-        super().__init__(db, clock, settings)
+        super().__init__(db, clock, settings, director_log)
         self._onboarding = onboarding
         self._started_at = clock.now()
         # Set while reservations may be made. A bot builds the service held: introductions

@@ -2,7 +2,7 @@
 
 The launcher runs the module's own `main()` after pointing discord.py at 127.0.0.1:<port>
 (where a test may or may not have started the fake Discord) and, when asked, shortening
-the delays between attempts to reach it.
+the delays between attempts to reach it or between checks of the database file.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def closed_port() -> int:
     return port
 
 
-def launcher(port: int, retry: tuple[float, float] | None) -> str:
+def launcher(port: int, retry: tuple[float, float] | None, file_check: float | None = None) -> str:
     lines = [
         "import sys, yarl, discord.http, discord.gateway",
         f"discord.http.Route.BASE = 'http://127.0.0.1:{port}/api/v10'",
@@ -41,6 +41,11 @@ def launcher(port: int, retry: tuple[float, float] | None) -> str:
     ]
     if retry is not None:
         lines += ["import bot.runner", f"bot.runner.RETRY = bot.runner.Backoff{retry!r}"]
+    if file_check is not None:
+        lines += [
+            "import datetime, bot.db.file_watch",
+            f"bot.db.file_watch.CHECK_EVERY = datetime.timedelta(seconds={file_check!r})",
+        ]
     lines += ["from bot.__main__ import main", "sys.exit(main())"]
     return "\n".join(lines) + "\n"
 
@@ -98,12 +103,14 @@ class LiveBot:
         cwd: Path,
         port: int,
         retry: tuple[float, float] | None = None,
+        file_check: float | None = None,
         preexec_fn: Callable[[], None] | None = None,
     ) -> LiveBot:
+        """`file_check`: seconds between checks that the database file is still in place."""
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            launcher(port, retry),
+            launcher(port, retry, file_check),
             *args,
             cwd=cwd,
             env=env,

@@ -61,5 +61,7 @@ class BotProcess:
 
 
 def fast(bot: MentorBot, per_second: float = 1000.0) -> None:
-    """Tests send check-in prompts at a high rate; production keeps the conservative default."""
+    """Tests send check-in prompts and director-log lines at a high rate; production keeps
+    the conservative defaults."""
     bot.delivery.checkin_sender.pacing = SendPacing(per_second=per_second, throttle_pause=0.05)
+    bot.delivery.director_log_sender.pacing = SendPacing(per_second=per_second, throttle_pause=0.05)

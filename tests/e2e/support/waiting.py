@@ -35,3 +35,12 @@ async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: fl
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.01)
+
+
+async def until(check: Callable[[], object], what: str, timeout: float = 5.0) -> None:
+    """Poll a plain condition (e.g. a file appearing, a line reaching a channel)."""
+
+    async def probe() -> bool:
+        return bool(check())
+
+    await eventually(probe, what, timeout)

@@ -1,0 +1,190 @@
+"""The director log's lines: recorded with the events they report, handed out to be posted
+exactly once (the poster is the Discord side, `bot.director_log`).
+
+A service records a line inside the transaction that records its event (`record`), so the
+event and its line are stored together or not at all; a line whose event has no
+transaction of its own is recorded alone (`record_alone`). Posting then works like a
+check-in prompt: `claim` the line for a channel, post it, `mark_sent`; a line claimed but
+never marked sent (a crash mid-post) is looked for in that channel before it is posted
+again.
+
+Lines hold ids (as mentions), counts and fixed words only: the builders below take numbers
+and the fixed reasons of the domain, never what a member wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.clock import Clock
+from bot.db.database import Database
+from bot.db.instants import to_db
+
+DropReason = Literal["no_channel", "channel_missing", "forbidden", "server_gone"]
+
+RETRY_UNSENT = timedelta(minutes=1)
+"""How soon the poster offers again a line that could not be posted yet (Discord failed)."""
+
+KEEP = timedelta(days=30)
+"""How long a posted or dropped line is kept: the channel is the record, this is the queue."""
+
+
+# ---------------------------------------------------------------------- the lines
+
+
+def mention(user_id: int) -> str:
+    return f"<@{int(user_id)}>"
+
+
+def signed_up(user_id: int, role: Literal["mentee", "mentor"]) -> str:
+    return f"✅ {mention(user_id)} signed up as a {role}."
+
+
+def pair_flagged(mentee_id: int, mentor_id: int, reason: Literal["need_help", "not_met"]) -> str:
+    why = (
+        "asked for help with their first meeting"
+        if reason == "need_help"
+        else "still haven't met after two follow-ups"
+    )
+    return f"🚩 The pair {mention(mentee_id)} (mentee) and {mention(mentor_id)} (mentor) {why}."
+
+
+def risk_changed(user_id: int, reason: str | None) -> str:
+    """`reason`: the domain's fixed at-risk reasons (`at_risk_reason`), or None when cleared."""
+    if reason is None:
+        return f"✅ {mention(user_id)} is no longer flagged at risk."
+    return f"⚠️ {mention(user_id)} is at risk: {reason}."
+
+
+# ------------------------------------------------------------------- the service
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line still to be posted; `claimed_channel_id`: a post may already have gone out."""
+
+    id: int
+    guild_id: int
+    text: str
+    claimed_channel_id: int | None
+
+
+class DirectorLog:
+    """Owns `director_log_lines`."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._on_record: Callable[[int], object] | None = None
+
+    def on_record(self, callback: Callable[[int], object] | None) -> None:
+        """Told the id of each line as it is recorded, so the poster can post it at once.
+        It is called before the event's transaction commits: the poster's read of the line
+        waits for the commit (and finds nothing if it rolled back)."""
+        self._on_record = callback
+
+    async def record(self, guild_id: int, text: str) -> int:
+        """Record a line inside the caller's transaction, the one recording its event."""
+        if not self._db.in_transaction():
+            raise RuntimeError("record a director-log line in its event's transaction")
+        now = self._clock.now()
+        line_id = await self._db.execute(
+            "INSERT INTO director_log_lines (guild_id, text, created_at) VALUES (?, ?, ?)",
+            (guild_id, text, to_db(now)),
+        )
+        if self._on_record is not None:
+            self._on_record(line_id)
+        return line_id
+
+    async def record_alone(self, guild_id: int, text: str) -> int:
+        """Record a line whose event has no transaction of its own (a member left, a role
+        Discord refused)."""
+        async with self._db.transaction():
+            return await self.record(guild_id, text)
+
+    async def unsent(self) -> list[int]:
+        rows = await self._db.fetchall(
+            "SELECT id FROM director_log_lines WHERE sent_at IS NULL AND dropped_at IS NULL "
+            "ORDER BY id"
+        )
+        return [int(row["id"]) for row in rows]
+
+    async def next_due(self, now: datetime) -> datetime | None:
+        """When the poster should look again: soon while lines wait, else when woken."""
+        waiting = await self._db.fetchval(
+            "SELECT 1 FROM director_log_lines WHERE sent_at IS NULL AND dropped_at IS NULL LIMIT 1"
+        )
+        return now + RETRY_UNSENT if waiting else None
+
+    async def pending(self, line_id: int) -> Line | None:
+        """The line if it is still to be posted."""
+        row = await self._db.fetchone(
+            "SELECT id, guild_id, text, channel_id, claimed_at FROM director_log_lines "
+            "WHERE id = ? AND sent_at IS NULL AND dropped_at IS NULL",
+            (line_id,),
+        )
+        if row is None:
+            return None
+        claimed = row["channel_id"] if row["claimed_at"] is not None else None
+        return Line(int(row["id"]), int(row["guild_id"]), str(row["text"]), claimed)
+
+    async def claim(self, line_id: int, channel_id: int) -> bool:
+        """Record the intent to post in `channel_id`, before posting. False: done already."""
+        async with self._db.transaction():
+            found = await self._db.fetchval(
+                "SELECT 1 FROM director_log_lines WHERE id = ? AND sent_at IS NULL "
+                "AND dropped_at IS NULL",
+                (line_id,),
+            )
+            if not found:
+                return False
+            await self._db.execute(
+                "UPDATE director_log_lines SET channel_id = ?, claimed_at = ? WHERE id = ?",
+                (channel_id, to_db(self._clock.now()), line_id),
+            )
+        return True
+
+    async def mark_sent(self, line_id: int, channel_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE director_log_lines SET channel_id = ?, message_id = ?, sent_at = ? "
+            "WHERE id = ? AND sent_at IS NULL",
+            (channel_id, message_id, to_db(self._clock.now()), line_id),
+        )
+
+    async def drop(self, line_id: int, why: DropReason) -> None:
+        """The line will never be posted (as before lines were recorded: no channel set, or
+        the bot may not post there)."""
+        await self._db.execute(
+            "UPDATE director_log_lines SET dropped_at = ?, dropped_why = ? "
+            "WHERE id = ? AND sent_at IS NULL",
+            (to_db(self._clock.now()), why, line_id),
+        )
+
+    async def known_messages(self, message_ids: Iterable[int]) -> set[int]:
+        """Which of these messages already carry a posted line (so a look-up after a crash
+        never takes an earlier line with the same words for the one it is looking for)."""
+        wanted = list(message_ids)
+        if not wanted:
+            return set()
+        marks = ", ".join("?" for _ in wanted)
+        rows = await self._db.fetchall(
+            f"SELECT message_id FROM director_log_lines WHERE message_id IN ({marks})",  # noqa: S608
+            wanted,
+        )
+        return {int(row["message_id"]) for row in rows}
+
+    async def prune(self, now: datetime) -> None:
+        cutoff = to_db(now - KEEP)
+        old = await self._db.fetchval(  # read first: a write would wait for any lock
+            "SELECT 1 FROM director_log_lines WHERE sent_at < ? OR dropped_at < ? LIMIT 1",
+            (cutoff, cutoff),
+        )
+        if not old:
+            return
+        await self._db.execute(
+            "DELETE FROM director_log_lines WHERE sent_at < ? OR dropped_at < ?",
+            (cutoff, cutoff),
+        )
