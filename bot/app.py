@@ -37,6 +37,8 @@ from bot.services.delivery import CheckinDelivery, Job
 from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
+from bot.services.privacy import PrivacyService
+from bot.services.sessions import SessionMemberData
 from bot.services.settings import SettingsService
 from bot.tasks import spawn
 from bot.tree import MentorTree
@@ -56,6 +58,7 @@ class Services:
     matching: MatchingService
     goals: GoalService
     checkins: CheckinService
+    privacy: PrivacyService
 
 
 @dataclass(frozen=True)
@@ -149,13 +152,27 @@ class MentorBot(commands.Bot):
         goals = GoalService(self._db, self.clock)
         onboarding = OnboardingService(self._db, self.clock, questionnaire, goals)
         contacts = Contacts(self._db)
+        matching = MatchingService(self._db, self.clock, settings, onboarding)
+        checkins = CheckinService(self._db, self.clock, settings, goals)
+        privacy = PrivacyService(
+            self._db,
+            self.clock,
+            onboarding=onboarding,
+            contacts=contacts,
+            goals=goals,
+            checkins=checkins,
+            matching=matching,
+            sessions=SessionMemberData(self._db),
+            settings=settings,
+        )
         self._services = Services(
             settings=settings,
             contacts=contacts,
             onboarding=onboarding,
-            matching=MatchingService(self._db, self.clock, settings, onboarding),
+            matching=matching,
             goals=goals,
-            checkins=CheckinService(self._db, self.clock, settings, goals),
+            checkins=checkins,
+            privacy=privacy,
         )
         self._delivery = self._build_delivery(self._services)
         self._delivery.checkin_sender.start()
