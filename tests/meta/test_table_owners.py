@@ -16,6 +16,7 @@ OWNERS: dict[str, str] = {
     "checkin_members": "bot/services/checkins/",
     "checkin_periods": "bot/services/checkins/",
     "checkin_answers": "bot/services/checkins/",
+    "erased_members": "bot/services/privacy.py",
 }
 _SQL_TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
 
