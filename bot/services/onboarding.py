@@ -463,7 +463,7 @@ class OnboardingService:
                 for c in cohorts
             ],
         }
-        counts = {"sign-up answers": len(answers) + len(record.drafts)}
+        counts = {"sign-up answers": len(record.answers) + len(record.drafts)}
         return [ExportPart("Your sign-up", _SIGNUP_ABOUT, content, counts)]
 
     def _label(self, question_id: str) -> str:

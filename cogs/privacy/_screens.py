@@ -108,13 +108,7 @@ def confirm_delete(
         "you can sign up again later with `/onboarding start`, as someone new",
     ]
     add_field(embed, "What else happens", "\n".join(f"• {line}" for line in also))
-    add_field(
-        embed,
-        "Kept, without your name or words",
-        "What the programme's figures count stays, under an anonymous number: check-in "
-        f"statuses and dates ({counts.get('check-ins', 0)}), session dates and lengths "
-        f"({counts.get('sessions', 0)}) and matches ({counts.get('matches', 0)}).",
-    )
+    add_field(embed, "Kept, without your name or words", _KEPT)
     add_field(embed, "Backups", _backups(backup_keep))
     embed.set_footer(text=f"Only you can see this. The button works for {CONFIRM_MINUTES} minutes.")
     view = MessageLayout()
@@ -133,6 +127,12 @@ def confirm_delete(
         )
     )
     return embed, view
+
+
+_KEPT = (
+    "What the programme's figures count (check-in statuses and dates, session dates and "
+    "lengths, matches), under an anonymous number instead of your name."
+)
 
 
 def _backups(keep: int) -> str:
@@ -163,12 +163,7 @@ def deleted(
         description="Erased:\n" + "\n".join(f"• {line}" for line in lines),
         colour=COLOUR,
     )
-    add_field(
-        embed,
-        "Kept, without your name or words",
-        "What the programme's figures count (check-in statuses, session dates and lengths, "
-        "matches), under an anonymous number.",
-    )
+    add_field(embed, "Kept, without your name or words", _KEPT)
     add_field(embed, "Backups", _backups(backup_keep))
     return embed
 
