@@ -253,3 +253,22 @@ async def test_anonymous_ids_are_numbered_per_server(env: PrivacyEnv) -> None:
 async def test_nothing_to_delete_is_said_so(env: PrivacyEnv) -> None:
     preview = await env.privacy.preview(GUILD, 42)
     assert not preview.holds_anything and preview.counts == {}
+
+
+async def test_a_deletion_that_would_leave_a_dangling_reference_changes_nothing(
+    env: PrivacyEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every owner erases inside one transaction, checked before it commits: if one step
+    went wrong (here: the anonymous member row is never written), nothing is erased."""
+    await env.everything()
+    await env.matching.end_match(GUILD, MEI, EndReason.NEEDS_CHANGED, DIRECTOR)
+
+    async def forgets_the_member_row(*_: object) -> dict[str, int]:
+        return {}
+
+    monkeypatch.setattr(env.onboarding, "erase_member", forgets_the_member_row)
+    before = await env.all_text()
+    with pytest.raises(RuntimeError, match="dangling"):
+        await env.privacy.delete(GUILD, MEI)
+    assert await env.all_text() == before
+    assert await env.db.fetchall("PRAGMA foreign_key_check") == []
