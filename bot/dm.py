@@ -1,7 +1,8 @@
 """One way to reach a member by direct message, with one policy for what Discord answers.
 
 Every DM the bot sends (welcome, reset, introductions, "Have you met yet?", match endings,
-check-in prompts and reminders, mentor alerts) goes through `DirectMessages.send`:
+check-in prompts and reminders, mentor alerts, a member's data export) goes through
+`DirectMessages.send`:
 
 * a member known to have closed their DMs is not tried (each refusal is a 403 that counts
   against Discord's invalid-request limit) until they show their DMs work again; a call
