@@ -42,6 +42,7 @@ from bot.services.director_log import DirectorLog
 from bot.services.goals import GoalService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
+from bot.services.privacy import PrivacyService
 from bot.services.sessions import SessionService
 from bot.services.settings import SettingsService
 from bot.tasks import spawn
@@ -67,6 +68,7 @@ class Services:
     checkins: CheckinService
     sessions: SessionService
     director_log: DirectorLog
+    privacy: PrivacyService
 
 
 @dataclass(frozen=True)
@@ -182,17 +184,30 @@ class MentorBot(commands.Bot):
             director_log=director_log,
             hold_introductions=True,
         )
+        checkins = CheckinService(self._db, self.clock, settings, goals, director_log=director_log)
+        sessions = SessionService(self._db, self.clock, matching, goals)
+        privacy = PrivacyService(
+            self._db,
+            self.clock,
+            onboarding=onboarding,
+            contacts=contacts,
+            goals=goals,
+            checkins=checkins,
+            matching=matching,
+            sessions=sessions.member_data,
+            settings=settings,
+            director_log=director_log,
+        )
         self._services = Services(
             settings=settings,
             contacts=contacts,
             onboarding=onboarding,
             matching=matching,
             goals=goals,
-            checkins=CheckinService(
-                self._db, self.clock, settings, goals, director_log=director_log
-            ),
-            sessions=SessionService(self._db, self.clock, matching, goals),
+            checkins=checkins,
+            sessions=sessions,
             director_log=director_log,
+            privacy=privacy,
         )
         self._delivery = self._build_delivery(self._services)
         self._delivery.start()

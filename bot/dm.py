@@ -1,7 +1,8 @@
 """One way to reach a member by direct message, with one policy for what Discord answers.
 
 Every DM the bot sends (welcome, reset, introductions, "Have you met yet?", match endings,
-check-in prompts and reminders, mentor alerts) goes through `DirectMessages.send`:
+check-in prompts and reminders, mentor alerts, a member's data export) goes through
+`DirectMessages.send`:
 
 * a member known to have closed their DMs is not tried (each refusal is a 403 that counts
   against Discord's invalid-request limit) until they show their DMs work again; a call
@@ -69,6 +70,7 @@ class DirectMessages:
         embed: discord.Embed | None = None,
         embeds: Sequence[discord.Embed] = (),
         view: discord.ui.View | None = None,
+        files: Sequence[discord.File] = (),
         nonce: str | None = None,
         asked: bool = False,
         wait: bool = True,
@@ -80,7 +82,8 @@ class DirectMessages:
         it is tried even if their DMs were closed before. `wait=False`: raise `Throttled`
         rather than wait when Discord says to slow down. `before_send(channel_id)` runs just
         before the message is posted (again if the channel had to be replaced); False
-        cancels the send. `nonce` lets Discord drop a resend of the same message.
+        cancels the send. `nonce` lets Discord drop a resend of the same message. `files` are
+        attachments over in-memory buffers (read again from the start on every attempt).
         """
         if asked:
             await self.contacts.reopen_dms(user_id, guild_id)
@@ -98,6 +101,8 @@ class DirectMessages:
             kwargs["view"] = view
         if nonce is not None:
             kwargs["nonce"] = nonce
+        if files:
+            kwargs["files"] = list(files)
         channel_id = await self.contacts.dm_channel_of(guild_id, user_id)
         opened_now = False
         throttled = 0
@@ -112,6 +117,8 @@ class DirectMessages:
                 channel = self._client.get_partial_messageable(
                     channel_id, type=discord.ChannelType.private
                 )
+                for file in files:
+                    file.reset()
                 message = await channel.send(**kwargs)
             except discord.RateLimited as exc:
                 # A rate limit longer than the client sits out by itself.

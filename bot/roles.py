@@ -97,14 +97,17 @@ async def _drop_previous(
 
 
 async def remove_programme_roles(
-    guild: discord.Guild, member: discord.Member, settings: GuildSettings
+    guild: discord.Guild,
+    member: discord.Member,
+    settings: GuildSettings,
+    reason: str = "Mentoring sign-up reset by a director",
 ) -> None:
-    """Best effort: after a reset the member holds neither programme role."""
+    """Best effort: after a reset (or a deletion) the member holds neither programme role."""
     for role_id in (settings.mentor_role_id, settings.mentee_role_id):
         role = guild.get_role(role_id) if role_id else None
         if role is None or role not in member.roles or _blocker(guild, role) is not None:
             continue
         try:
-            await member.remove_roles(role, reason="Mentoring sign-up reset by a director")
+            await member.remove_roles(role, reason=reason)
         except discord.HTTPException as exc:
             log.warning("Role removal failed (guild=%s code=%s)", guild.id, exc.code)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.db.database import Database
+from bot.domain.privacy import ExportPart
 
 DmOutcome = Literal["delivered", "dms_closed", "failed", "cancelled"]
 
@@ -107,3 +108,35 @@ class Contacts:
             )
             await self._db.execute(f"UPDATE members SET dm_closed = 0 WHERE {where}", params)  # noqa: S608
         return bool(rows)
+
+    async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
+        """How the bot reaches the member, for `/privacy export`."""
+        row = await self._db.fetchone(
+            "SELECT dm_channel_id, dm_closed FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        content = None
+        if row is not None:
+            channel = row["dm_channel_id"]
+            content = {
+                "Our DM channel with you": None if channel is None else str(channel),
+                "Your DMs were closed to the bot last time it tried": bool(row["dm_closed"]),
+            }
+        about = (
+            "How the bot reaches you: the id of its direct-message channel with you, and "
+            "whether your DMs refused it (then it writes to you in the server instead)."
+        )
+        return [ExportPart("How we reach you", about, content)]
+
+    async def erase_member(self, guild_id: int, user_id: int) -> dict[str, int]:
+        """Forget how to reach the member; inside the caller's transaction."""
+        found = await self._db.fetchval(
+            "SELECT dm_channel_id IS NOT NULL FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        await self._db.execute(
+            "UPDATE members SET dm_channel_id = NULL, dm_closed = 0 "
+            "WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return {"contact details": 1} if found else {}

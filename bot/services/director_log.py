@@ -35,6 +35,9 @@ KEEP = timedelta(days=30)
 # ---------------------------------------------------------------------- the lines
 
 
+FORMER_MEMBER = "a former member"
+
+
 def mention(user_id: int) -> str:
     return f"<@{int(user_id)}>"
 
@@ -175,6 +178,22 @@ class DirectorLog:
             wanted,
         )
         return {int(row["message_id"]) for row in rows}
+
+    async def erase_member(self, guild_id: int, user_id: int) -> dict[str, int]:
+        """`/privacy delete`: a line naming the member names "a former member" instead,
+        whether it is still to be posted or kept after posting (until pruned). What was
+        already posted stays in the channel, like every message the bot delivered."""
+        mention_text = mention(user_id)
+        rows = await self._db.fetchall(
+            "SELECT id, text FROM director_log_lines WHERE guild_id = ? AND instr(text, ?) > 0",
+            (guild_id, mention_text),
+        )
+        for row in rows:
+            await self._db.execute(
+                "UPDATE director_log_lines SET text = ? WHERE id = ?",
+                (str(row["text"]).replace(mention_text, FORMER_MEMBER), row["id"]),
+            )
+        return {"director-log lines naming you": len(rows)} if rows else {}
 
     async def prune(self, now: datetime) -> None:
         cutoff = to_db(now - KEEP)

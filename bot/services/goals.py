@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.domain import text as member_text
+from bot.domain.privacy import ExportPart, instant
 from bot.domain.questionnaire import GOAL_LINE_MAX
 from bot.domain.wallclock import WallClockError, local_date, parse_date
 from bot.errors import UserError
@@ -272,6 +273,47 @@ class GoalService:
 
     def forget(self, guild_id: int, user_id: int) -> None:
         self._open_cache.pop((guild_id, user_id), None)
+
+    # ---------------------------------------------------------------- privacy
+
+    async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
+        """Every goal of the member, open and done, for `/privacy export`."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM goals WHERE guild_id = ? AND user_id = ? ORDER BY id",
+            (guild_id, user_id),
+        )
+        goals = [
+            {
+                "Number": row["id"],
+                "Goal": row["title"],
+                "Target date": row["target_date"],
+                "Status": row["status"],
+                "Written": "in the sign-up" if row["source"] == "onboarding" else "with /goal",
+                "Added at": instant(from_db(row["created_at"])),
+                "Done at": instant(from_db(row["completed_at"])),
+            }
+            for row in rows
+        ]
+        about = (
+            "Your goals, in your words. You and your mentor see them; directors see only "
+            "how many you have and whether they are done. Check-ins name goals by number."
+        )
+        return [ExportPart("Goals", about, goals, {"goals": len(goals)})]
+
+    async def erase_member(self, guild_id: int, user_id: int) -> dict[str, int]:
+        """Delete the member's goals (their check-in answers per goal go with them); inside
+        the caller's transaction."""
+        count = int(
+            await self._db.fetchval(
+                "SELECT count(*) FROM goals WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+        )
+        await self._db.execute(
+            "DELETE FROM goals WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        self.forget(guild_id, user_id)
+        return {"goals": count}
 
 
 def _goal(row: sqlite3.Row) -> Goal:

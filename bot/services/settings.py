@@ -7,8 +7,9 @@ import sqlite3
 
 from bot.clock import Clock
 from bot.db.database import Database
-from bot.db.instants import to_db
+from bot.db.instants import from_db, to_db
 from bot.domain.matching import MatchWeights
+from bot.domain.privacy import ExportPart, instant
 from bot.domain.settings import MATCH_FOLLOWUP_DAYS_RANGE, GuildSettings
 from bot.errors import UserError
 
@@ -113,6 +114,25 @@ class SettingsService:
             await self._db.execute(sql, (guild_id, *values.values(), now, actor_id))
         self._cache.pop(guild_id, None)
         return await self.get(guild_id)
+
+    async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
+        """Whether the member (a director) made the last change to the server's settings."""
+        changed = await self._db.fetchval(
+            "SELECT updated_at FROM guild_settings WHERE guild_id = ? AND updated_by = ?",
+            (guild_id, user_id),
+        )
+        content = None if changed is None else {"Last changed at": instant(from_db(changed))}
+        about = "Whether you made the last change to the server's `/setup` settings."
+        return [ExportPart("Server settings you changed", about, content)]
+
+    async def erase_member(self, guild_id: int, user_id: int, anonymous_id: int) -> dict[str, int]:
+        """Inside the caller's transaction."""
+        await self._db.execute(
+            "UPDATE guild_settings SET updated_by = ? WHERE guild_id = ? AND updated_by = ?",
+            (anonymous_id, guild_id, user_id),
+        )
+        self._cache.pop(guild_id, None)
+        return {}
 
 
 def _from_row(row: sqlite3.Row) -> GuildSettings:

@@ -12,6 +12,7 @@ from .server import FAKE_TOKEN, RequestRecord
 from .standard import BOT_PERMISSIONS, standard_world
 from .world import (
     Application,
+    Attachment,
     Channel,
     ChannelType,
     Guild,
@@ -31,6 +32,7 @@ __all__ = [
     "FAKE_TOKEN",
     "ApiError",
     "Application",
+    "Attachment",
     "Channel",
     "ChannelType",
     "FakeDiscord",

@@ -250,10 +250,12 @@ class FakeDiscord(FakeServer):
         return found
 
     def visible_text(self, user: User) -> str:
-        """All text ``user`` could see: readable messages, the names of threads they can see
-        and every modal the bot opened for them (pre-filled values included), for privacy
-        asserts like ``secret not in fake.visible_text(director)``."""
+        """All text ``user`` could see: readable messages and the files attached to them,
+        the names of threads they can see and every modal the bot opened for them
+        (pre-filled values included), for privacy asserts like
+        ``secret not in fake.visible_text(director)``."""
         parts = [m.text for m in self.readable_by(user)]
+        parts += [a.text for m in self.readable_by(user) for a in m.attachments]
         for guild in self.world.guilds.values():
             parts += [t.name for t in guild.threads.values() if guild.can_view(user.id, t)]
         for interaction in self.interactions.values():

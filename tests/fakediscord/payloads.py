@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .world import Channel, Guild, Member, Message, Role, Thread, User, World, iso
+from .world import Attachment, Channel, Guild, Member, Message, Role, Thread, User, World, iso
 
 JSON = dict[str, Any]
 
@@ -205,7 +205,7 @@ def message(m: Message, world: World) -> JSON:
         "mention_everyone": m.pings_everyone,
         "mentions": [],
         "mention_roles": [],
-        "attachments": [],
+        "attachments": [attachment(a, m.channel_id) for a in m.attachments],
         "pinned": False,
         "nonce": m.nonce,
     }
@@ -252,3 +252,14 @@ def app_flags(world: World) -> int:
     if app.message_content_intent_enabled:
         flags |= 1 << 19  # GATEWAY_MESSAGE_CONTENT_LIMITED
     return flags
+
+
+def attachment(a: Attachment, channel_id: int) -> dict[str, Any]:
+    url = f"https://cdn.fakediscord.invalid/attachments/{channel_id}/{a.id}/{a.filename}"
+    return {
+        "id": str(a.id),
+        "filename": a.filename,
+        "size": len(a.content),
+        "url": url,
+        "proxy_url": url,
+    }

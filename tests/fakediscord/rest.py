@@ -27,8 +27,9 @@ from .interactions import (
     UPDATE_MESSAGE,
     Interaction,
 )
-from .server import API_PREFIX, BODY, json_response, no_content
+from .server import API_PREFIX, BODY, UPLOADS, json_response, no_content
 from .world import (
+    Attachment,
     Channel,
     ChannelType,
     Guild,
@@ -168,6 +169,8 @@ class Rest:
             raise errors.already_acknowledged()
         body = self.body(request)
         kind, data = body.get("type"), body.get("data") or {}
+        if UPLOADS in body:
+            data = {**data, UPLOADS: body[UPLOADS]}
         self._check_callback_allowed(interaction, kind)
         message: Message | None = None
         if kind == CHANNEL_MESSAGE:
@@ -193,7 +196,7 @@ class Rest:
                 )
             if kind == UPDATE_MESSAGE:
                 limits.validate_message(data, edit=True)
-                _apply_edit(message, data)
+                _apply_edit(message, data, self.world)
             interaction.original_message_id = message.id
         elif kind == AUTOCOMPLETE_RESULT:
             limits.validate_autocomplete(data)
@@ -288,6 +291,7 @@ class Rest:
             interaction_id=interaction_id,
             webhook_id=webhook_id,
             via_interaction=interaction_id is not None,
+            attachments=attachments_of(data, self.world),
         )
         self.world.messages.setdefault(channel.id, []).append(message)
         return message
@@ -318,7 +322,7 @@ class Rest:
         original = interaction.message
         if original is not None and original.loading and not (original.edits or original.deleted):
             # Discord: the first follow-up after a "thinking" defer edits the original.
-            _apply_edit(original, data)
+            _apply_edit(original, data, self.world)
             message = original
         else:
             flags = (data.get("flags") or 0) & (MessageFlags.EPHEMERAL | (1 << 2) | (1 << 12))
@@ -344,7 +348,7 @@ class Rest:
         message = self._webhook_message(request, interaction)
         data = self.body(request)
         limits.validate_message(data, edit=True)
-        _apply_edit(message, data)
+        _apply_edit(message, data, self.world)
         return json_response(self.message_json(message))
 
     async def delete_webhook_message(self, request: web.Request) -> web.Response:
@@ -443,7 +447,7 @@ class Rest:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
         data = self.body(request)
         limits.validate_message(data, edit=True)
-        _apply_edit(message, data)
+        _apply_edit(message, data, self.world)
         return json_response(self.message_json(message))
 
     async def delete_message(self, request: web.Request) -> web.Response:
@@ -723,11 +727,26 @@ def _id(request: web.Request, key: str) -> int:
         ) from None
 
 
-def _apply_edit(message: Message, data: dict[str, Any]) -> None:
+def attachments_of(data: dict[str, Any], world: World) -> list[Attachment]:
+    """The files a message body uploads: each entry of ``attachments`` with the file part
+    ``files[<id>]`` of the same multipart request."""
+    uploads: dict[str, tuple[str, bytes]] = data.get(UPLOADS) or {}
+    found = []
+    for entry in data.get("attachments") or []:
+        upload = uploads.get(f"files[{entry.get('id')}]")
+        if upload is not None:
+            filename = str(entry.get("filename") or upload[0])
+            found.append(Attachment(world.ids.next(), filename, upload[1]))
+    return found
+
+
+def _apply_edit(message: Message, data: dict[str, Any], world: World) -> None:
     for key in ("content", "embeds", "components", "allowed_mentions"):
         if key in data:
             value = data[key]
             setattr(message, key, value if value is not None else ("" if key == "content" else []))
+    if data.get(UPLOADS):
+        message.attachments = attachments_of(data, world)
     if "flags" in data and data["flags"] is not None:
         keep = message.flags & (MessageFlags.EPHEMERAL | MessageFlags.IS_COMPONENTS_V2)
         message.flags = keep | (data["flags"] & ~MessageFlags.EPHEMERAL)

@@ -30,6 +30,8 @@ FAKE_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GabcDE.ZmFrZS10b2tlbi1mb3ItdGVzdHMtb25s
 API_PREFIX = "/api/v10"
 #: Where the middleware leaves the parsed JSON body for the route handlers.
 BODY: web.RequestKey[Any] = web.RequestKey("fakediscord_body", object)
+UPLOADS = "_uploads"
+"""Where a multipart body keeps its file parts (by form name, e.g. ``files[0]``)."""
 
 
 @dataclass
@@ -386,7 +388,15 @@ async def _read_body(request: web.Request) -> Any:
     if request.content_type.startswith("multipart/"):
         form = await request.post()
         raw = form.get("payload_json")
-        return json.loads(str(raw)) if raw is not None else {}
+        body = json.loads(str(raw)) if raw is not None else {}
+        uploads = {
+            name: (value.filename, value.file.read())
+            for name, value in form.items()
+            if isinstance(value, web.FileField)
+        }
+        if uploads and isinstance(body, dict):
+            body[UPLOADS] = uploads  # matched to `attachments` by rest.attachments_of
+        return body
     text = await request.text()
     if not text:
         return None

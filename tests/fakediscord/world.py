@@ -208,6 +208,20 @@ class Member:
         return self.user.id
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file the bot attached to a message, as uploaded."""
+
+    id: int
+    filename: str
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        """The file as a member's client would show a text file."""
+        return self.content.decode("utf-8", errors="replace")
+
+
 @dataclass(eq=False)
 class Message:
     """A message as the fake stored it, after any edits; ``deleted`` keeps history readable."""
@@ -230,6 +244,7 @@ class Message:
     deleted: bool = False
     #: True for interaction responses and follow-ups: Discord's default mention parsing differs.
     via_interaction: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def author_id(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import discord
 import pytest
 
@@ -164,3 +166,18 @@ async def test_mentions_are_recorded(fake: FakeDiscord, bot: HarnessBot, guild: 
     await channel.send(f"hi {alice.mention}", allowed_mentions=discord.AllowedMentions(users=True))
     loud = fake.messages(guild.channel("general"))[-1]
     assert loud.pinged_user_ids() == {alice.id} and loud.mentions_allowed
+
+
+async def test_attached_files_are_kept_as_uploaded(
+    fake: FakeDiscord, bot: HarnessBot, guild: Guild
+) -> None:
+    alice = fake.world.user("alice")
+    user = await bot.fetch_user(alice.id)
+    sent = await user.send(
+        "Your file", file=discord.File(io.BytesIO('{"é": 1}'.encode()), "data.json")
+    )
+    assert sent.attachments[0].filename == "data.json" and sent.attachments[0].size == 9
+    [dm] = fake.dms(alice)
+    assert dm.attachments[0].text == '{"é": 1}' and dm.attachments[0].filename == "data.json"
+    assert '{"é": 1}' in fake.visible_text(alice)
+    assert '{"é": 1}' not in fake.visible_text(fake.world.user("bob"))

@@ -17,6 +17,7 @@ OWNERS: dict[str, str] = {
     "checkin_periods": "bot/services/checkins/",
     "checkin_answers": "bot/services/checkins/",
     "director_log_lines": "bot/services/director_log.py",
+    "erased_members": "bot/services/privacy.py",
 }
 # Read models: the cohort reports compute every figure in set-based SQL over all the tables
 # (one query per figure, not one call per member per service), so they may read any table;

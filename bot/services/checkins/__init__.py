@@ -11,13 +11,15 @@ Directors only ever get statuses and fixed reasons from here, never members' wor
 
 One part per seam, combined in `CheckinService`: `schedules` (and the sign-up's check-in
 answer kept in step with them), `periods` (bookkeeping for delivery), `answers` (and
-history), `risk`; `model` holds what they hand out. Goals, a mentee's mentor and their
-sign-up are asked of the services that own those tables.
+history), `risk`, `member_data` (a member's own data, for `/privacy`); `model` holds what
+they hand out. Goals, a mentee's mentor and their sign-up are asked of the services that own
+those tables.
 """
 
 from __future__ import annotations
 
 from bot.services.checkins.answers import Answers
+from bot.services.checkins.member_data import MemberData
 from bot.services.checkins.model import (
     AT_RISK_WINDOW,
     GOAL_STATUS_LABELS,
@@ -66,5 +68,6 @@ __all__ = [
 ]
 
 
-class CheckinService(Schedules, Periods, Answers):
-    """Schedules, period bookkeeping, answers and at-risk, over one set of dependencies."""
+class CheckinService(Schedules, Periods, Answers, MemberData):
+    """Schedules, period bookkeeping, answers and at-risk, over one set of dependencies;
+    `MemberData` is a member's check-ins for `/privacy export` and `/privacy delete`."""

@@ -20,6 +20,7 @@ from bot.domain import wallclock
 from bot.errors import UserError
 from bot.services.director_log import DirectorLog
 from bot.services.matching.followups import MatchFollowups
+from bot.services.matching.member_data import MemberData
 from bot.services.matching.records import EndReason, Match, MatchRole
 from bot.services.settings import SettingsService
 
@@ -63,7 +64,7 @@ def _valid_zone(name: str | None) -> str:
     return name if wallclock.is_timezone(name) else "UTC"
 
 
-class MatchingService(MatchFollowups):
+class MatchingService(MatchFollowups, MemberData):
     def __init__(
         self,
         db: Database,

@@ -1,10 +1,12 @@
 """Sessions, private reflections, the fit question and the numbers directors may see.
 
-`SessionService` is the one object the Discord layer holds; its parts `fit`, `reminders` and
-`reports` live in their own modules. The package owns the tables of migration 0007.
+`SessionService` is the one object the Discord layer holds; its parts `fit`, `reminders`,
+`reports` and `member_data` (a member's own data, for `/privacy`) live in their own modules.
+The package owns the tables of migration 0007.
 """
 
 from bot.services.sessions.fit import FitQuestions
+from bot.services.sessions.member_data import SessionMemberData
 from bot.services.sessions.records import (
     DuplicateSessionError,
     FitQuestion,
@@ -53,6 +55,7 @@ __all__ = [
     "Session",
     "SessionFacts",
     "SessionListItem",
+    "SessionMemberData",
     "SessionReports",
     "SessionService",
     "SessionTotals",

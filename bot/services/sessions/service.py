@@ -37,6 +37,7 @@ from bot.errors import UserError
 from bot.services.goals import GoalService, parse_target_date
 from bot.services.matching import Match, MatchingService
 from bot.services.sessions.fit import FitQuestions
+from bot.services.sessions.member_data import SessionMemberData
 from bot.services.sessions.records import (
     DuplicateSessionError,
     GoalFromStep,
@@ -71,6 +72,7 @@ class SessionService:
         self.fit = FitQuestions(db, clock, matching)
         self.reminders = ReflectionReminders(db, clock)
         self.reports = SessionReports(db)
+        self.member_data = SessionMemberData(db)
         # One next-step-to-goal conversion at a time, so a double click makes one goal.
         self._goal_lock = asyncio.Lock()
 

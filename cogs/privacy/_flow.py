@@ -1,0 +1,150 @@
+"""The Discord side of `/privacy`: a member's export, and the deletion they confirm.
+
+A deletion happens in this order: the service ends the member's active matches (a neutral
+reason) and erases or anonymises every row naming them, in one transaction; then their
+programme role is removed; then each former partner is told the match ended (never why),
+the pair's introduction thread is closed, and the director log says a match ended. Discord
+steps are best effort: a closed DM or a missing permission never undoes the erasure.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, cast
+
+import discord
+
+from bot.checks import guild_member_of
+from bot.errors import UserError
+from bot.roles import remove_programme_roles
+from bot.services.matching import Match
+from cogs.privacy import _screens
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
+
+log = logging.getLogger(__name__)
+
+CONFIRM_FOR = timedelta(minutes=_screens.CONFIRM_MINUTES)
+
+
+def bot_of(interaction: discord.Interaction) -> MentorBot:
+    return cast("MentorBot", interaction.client)
+
+
+# ----------------------------------------------------------------------- export
+
+
+async def export(interaction: discord.Interaction) -> None:
+    """By DM; ephemerally, here, when the DM cannot be delivered."""
+    bot = bot_of(interaction)
+    guild, member = guild_member_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    data = await bot.services.privacy.export(guild.id, member.id, server_name=guild.name)
+    sent = await bot.delivery.dms.send(
+        guild.id,
+        member.id,
+        embed=_screens.export_dm(guild),
+        files=[_screens.export_file(data)],
+        asked=True,
+    )
+    if sent.delivered:
+        await interaction.followup.send(_screens.export_sent(sent.jump_url), ephemeral=True)
+        return
+    await interaction.followup.send(
+        _screens.export_here(sent.outcome == "dms_closed"),
+        file=_screens.export_file(data),
+        ephemeral=True,
+    )
+
+
+# ----------------------------------------------------------------------- delete
+
+
+async def ask_delete(interaction: discord.Interaction) -> None:
+    """The confirmation: exactly what would be erased, what ends and what stays."""
+    bot = bot_of(interaction)
+    guild, member = guild_member_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    preview = await bot.services.privacy.preview(guild.id, member.id)
+    if not preview.holds_anything:
+        await interaction.followup.send(_screens.NOTHING_TO_DELETE, ephemeral=True)
+        return
+    embed, view = _screens.confirm_delete(
+        guild,
+        member.id,
+        preview,
+        asked=int(bot.clock.now().timestamp()),
+        backup_keep=bot.settings.backup_keep,
+    )
+    await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+
+
+def _check_asker(interaction: discord.Interaction, user_id: int) -> None:
+    if interaction.user.id != user_id:
+        raise UserError("This confirmation belongs to someone else: nothing was changed.")
+
+
+async def keep(interaction: discord.Interaction, user_id: int) -> None:
+    _check_asker(interaction, user_id)
+    await interaction.response.edit_message(content=_screens.KEPT, embed=None, view=None)
+
+
+async def erase(interaction: discord.Interaction, guild_id: int, user_id: int, asked: int) -> None:
+    bot = bot_of(interaction)
+    _check_asker(interaction, user_id)
+    guild, member = guild_member_of(interaction)
+    if guild.id != guild_id:
+        raise UserError("This button belongs to another server: nothing was changed.")
+    if bot.clock.now().timestamp() - asked > CONFIRM_FOR.total_seconds():
+        await interaction.response.edit_message(content=_screens.EXPIRED, embed=None, view=None)
+        return
+    # The buttons go at once, so a second click cannot start a second deletion.
+    await interaction.response.edit_message(content=_screens.DELETING, embed=None, view=None)
+    deletion = await bot.services.privacy.delete(guild.id, member.id)
+    if not deletion.log_truncated:
+        log.warning("Write-ahead log not truncated after a deletion (guild=%s)", guild.id)
+    settings = await bot.services.settings.get(guild.id)
+    await remove_programme_roles(
+        guild, member, settings, reason="Deleted their mentoring data with /privacy delete"
+    )
+    for match in deletion.ended:
+        await _tell_partner(bot, guild, match, member.id)
+    await interaction.edit_original_response(
+        content=None,
+        embed=_screens.deleted(guild, member.id, deletion, backup_keep=bot.settings.backup_keep),
+    )
+
+
+async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, member_id: int) -> None:
+    partner_id = match.partner_of(member_id)
+    role = "mentee" if partner_id == match.mentee_id else "mentor"
+    sent = await bot.delivery.dms.send(
+        guild.id, partner_id, embed=_screens.match_ended_dm(guild, role, member_id)
+    )
+    if not sent.delivered:
+        log.info("Match-ended DM not delivered (guild=%s match=%s)", guild.id, match.id)
+    thread = await _thread(guild, match.intro_thread_id)
+    if thread is not None:
+        try:
+            await thread.send(
+                _screens.THREAD_CLOSING, allowed_mentions=discord.AllowedMentions.none()
+            )
+            await thread.edit(archived=True)
+        except discord.HTTPException as exc:
+            log.warning("Could not close thread %s (code=%s)", thread.id, exc.code)
+    await bot.delivery.director_log.add(guild.id, _screens.director_line(match, partner_id))
+
+
+async def _thread(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:
+    if thread_id is None:
+        return None
+    found = guild.get_thread(thread_id)
+    if found is not None:
+        return found
+    try:
+        channel = await guild.fetch_channel(thread_id)
+    except discord.HTTPException:
+        return None
+    return channel if isinstance(channel, discord.Thread) else None
