@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 
 import discord
 
+from bot import threads
 from bot.checks import guild_member_of, missing_thread_permissions, require_director
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
-from cogs.matching import _screens, _threads
+from cogs.matching import _screens
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -130,7 +131,7 @@ async def introduce(
         match = await matching.record_introduction(match.id, thread.id, actor.id)
     except Exception as exc:
         await matching.undo_match(match.id)
-        await _threads.archive(thread)
+        await threads.archive(thread)
         if isinstance(exc, discord.HTTPException):
             raise _thread_failure(channel, exc) from None
         raise
@@ -141,7 +142,7 @@ async def introduce(
         sent = await bot.delivery.dms.send(guild.id, member.id, embed=embed)
         if not sent.delivered:
             closed.append(member.id)
-            await _threads.send_quietly(thread, _screens.dms_closed_note(member.id))
+            await threads.send_quietly(thread, _screens.dms_closed_note(member.id))
     await bot.delivery.director_log.add(
         guild.id,
         f"🤝 {actor.mention} introduced <@{mentee.id}> (mentee) to <@{mentor.id}> (mentor).",
@@ -303,12 +304,12 @@ async def end(
             told.append(member_id)
     outcome: ThreadOutcome = "missing"
     try:
-        thread = await _threads.thread_of(guild, match.intro_thread_id)
-    except _threads.DiscordDidNotAnswer:
+        thread = await threads.thread_of(guild, match.intro_thread_id)
+    except threads.DiscordDidNotAnswer:
         thread, outcome = None, "unanswered"
     if thread is not None:
-        await _threads.send_quietly(thread, _screens.THREAD_CLOSING)
-        outcome = "archived" if await _threads.archive(thread) else "failed"
+        await threads.send_quietly(thread, _screens.THREAD_CLOSING)
+        outcome = "archived" if await threads.archive(thread) else "failed"
     await bot.delivery.director_log.add(
         guild.id,
         f"👋 {actor.mention} ended the match of <@{match.mentee_id}> (mentee) with "
@@ -350,8 +351,8 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
         await matching.record_delivery(prompt, "dm")
         return
     try:
-        thread = await _threads.thread_of(guild, prompt.intro_thread_id)
-    except _threads.DiscordDidNotAnswer:
+        thread = await threads.thread_of(guild, prompt.intro_thread_id)
+    except threads.DiscordDidNotAnswer:
         retry_at = await matching.retry_followup_later(prompt)
         log.warning(
             "Discord did not answer while looking up the thread for a follow-up; asking "

@@ -19,6 +19,7 @@ from bot.checks import guild_member_of
 from bot.errors import UserError
 from bot.roles import remove_programme_roles
 from bot.services.matching import Match
+from bot.threads import DiscordDidNotAnswer, archive, send_quietly, thread_of
 from cogs.privacy import _screens
 
 if TYPE_CHECKING:
@@ -125,26 +126,12 @@ async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, memb
     )
     if not sent.delivered:
         log.info("Match-ended DM not delivered (guild=%s match=%s)", guild.id, match.id)
-    thread = await _thread(guild, match.intro_thread_id)
-    if thread is not None:
-        try:
-            await thread.send(
-                _screens.THREAD_CLOSING, allowed_mentions=discord.AllowedMentions.none()
-            )
-            await thread.edit(archived=True)
-        except discord.HTTPException as exc:
-            log.warning("Could not close thread %s (code=%s)", thread.id, exc.code)
-    await bot.delivery.director_log.add(guild.id, _screens.director_line(match, partner_id))
-
-
-async def _thread(guild: discord.Guild, thread_id: int | None) -> discord.Thread | None:
-    if thread_id is None:
-        return None
-    found = guild.get_thread(thread_id)
-    if found is not None:
-        return found
     try:
-        channel = await guild.fetch_channel(thread_id)
-    except discord.HTTPException:
-        return None
-    return channel if isinstance(channel, discord.Thread) else None
+        thread = await thread_of(guild, match.intro_thread_id)
+    except DiscordDidNotAnswer:
+        log.warning("Discord did not answer; thread %s left open", match.intro_thread_id)
+        thread = None
+    if thread is not None:
+        await send_quietly(thread, _screens.THREAD_CLOSING)
+        await archive(thread)
+    await bot.delivery.director_log.add(guild.id, _screens.director_line(match, partner_id))

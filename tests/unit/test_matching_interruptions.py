@@ -15,12 +15,12 @@ import aiohttp
 import discord
 import pytest
 
+from bot import threads
 from bot.db.database import Database
 from bot.domain import questionnaire as qn
 from bot.services.matching import FOLLOWUP_RETRY_AFTER, EndReason, MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
-from cogs.matching import _threads
 from tests.support import FakeClock
 from tests.unit.support import GUILD, MENTEE, MENTOR, add_member
 
@@ -139,8 +139,8 @@ async def test_no_answer_from_discord_is_not_a_missing_thread(failure: BaseExcep
     guild = create_autospec(discord.Guild, instance=True)
     guild.get_thread.return_value = None
     guild.fetch_channel.side_effect = failure
-    with pytest.raises(_threads.DiscordDidNotAnswer):
-        await _threads.thread_of(guild, 9001)
+    with pytest.raises(threads.DiscordDidNotAnswer):
+        await threads.thread_of(guild, 9001)
 
 
 async def test_a_thread_discord_says_is_gone_is_missing() -> None:
@@ -149,5 +149,5 @@ async def test_a_thread_discord_says_is_gone_is_missing() -> None:
     guild.fetch_channel.side_effect = discord.NotFound(
         _response(404), {"code": 10003, "message": "Unknown Channel"}
     )
-    assert await _threads.thread_of(guild, 9001) is None
-    assert await _threads.thread_of(guild, None) is None
+    assert await threads.thread_of(guild, 9001) is None
+    assert await threads.thread_of(guild, None) is None
