@@ -216,7 +216,7 @@ def session_of(row: sqlite3.Row) -> Session:
         minutes=row["minutes"],
         topic=row["topic"],
         created_by=row["created_by"],
-        created_at=datetime.fromisoformat(row["created_at"]),
+        created_at=from_db(row["created_at"]),
         thread_id=row["thread_id"],
         thread_ready=row["thread_ready_at"] is not None,
         thread_problem=row["thread_problem"],
@@ -235,7 +235,7 @@ def reflection_of(row: sqlite3.Row) -> Reflection:
         posted_message_id=row["posted_message_id"],
         partner_read_at=from_db(row["partner_read_at"]),
         goal_id=row["goal_id"],
-        created_at=datetime.fromisoformat(row["created_at"]),
+        created_at=from_db(row["created_at"]),
         edited_at=from_db(row["edited_at"]),
     )
 
