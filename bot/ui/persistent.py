@@ -83,6 +83,10 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=_NEVER):
             return
         super().__init_subclass__(template=template, **kwargs)
         cls._fields = _fields_of(cls, cls.__discord_ui_compiled_template__)
+        if cls.handle is PersistentItem.handle:
+            raise TypeError(f"{cls.__name__}: define `handle`, what the click does")
+        if cls._placeholder.__func__ is PersistentItem._placeholder.__func__:  # type: ignore[attr-defined]
+            raise TypeError(f"{cls.__name__}: derive from PersistentButton or PersistentSelect")
 
     def __init__(self, item: ItemT, fields: dict[str, object]) -> None:
         super().__init__(item)
@@ -91,8 +95,10 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=_NEVER):
 
     @classmethod
     def _placeholder(cls, custom_id: str) -> ItemT:
-        """The bare item the dispatched one stands for (its state is refreshed from the click)."""
-        raise NotImplementedError
+        """The bare item the dispatched one stands for (its state is refreshed from the click).
+        PersistentButton and PersistentSelect give it; a class with a template must derive
+        from one of them (checked when the class is defined)."""
+        raise TypeError(f"{cls.__name__}: derive from PersistentButton or PersistentSelect")
 
     @classmethod
     async def from_custom_id(
@@ -114,8 +120,8 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], template=_NEVER):
         await self.handle(interaction)
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        """What the click does: usually one call into the cog's `_flow`."""
-        raise NotImplementedError
+        """What the click does: usually one call into the cog's `_flow`. Every class with a
+        template defines it (checked when the class is defined)."""
 
 
 class PersistentButton(PersistentItem[discord.ui.Button[Any]]):
@@ -153,6 +159,8 @@ class PersistentModal:
         super().__init_subclass__(**kwargs)
         cls.template = re.compile(template)
         cls._fields = _fields_of(cls, cls.template)
+        if cls.handle is PersistentModal.handle:
+            raise TypeError(f"{cls.__name__}: define `handle`, what the submission does")
 
     def __init__(self, custom_id: str, fields: dict[str, object], data: dict[str, Any]) -> None:
         self.custom_id = custom_id
@@ -183,7 +191,8 @@ class PersistentModal:
         await self.handle(interaction)
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        raise NotImplementedError
+        """What the submission does. Every subclass defines it (checked when the class is
+        defined)."""
 
 
 Persistent = type[PersistentItem[Any]] | type[PersistentModal]

@@ -17,13 +17,22 @@ class Paint(PersistentButton, template=r"mb:test:paint:(?P<wall>[0-9]{1,5}):(?P<
     wall: int
     colour: Colour
 
+    async def handle(self, interaction: discord.Interaction) -> None:
+        return None
+
 
 class Pick(PersistentSelect, template=r"mb:test:pick:(?P<name>[a-z]{1,10})"):
     name: str
 
+    async def handle(self, interaction: discord.Interaction) -> None:
+        return None
+
 
 class Form(PersistentModal, template=r"mb:test:form:(?P<id>[0-9]{1,5})"):
     id: int
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        return None
 
 
 async def from_id(kind: Any, custom_id: str) -> Any:
@@ -75,3 +84,27 @@ def test_a_group_may_not_hide_an_attribute_of_the_item() -> None:
 def test_the_abstract_bases_match_nothing() -> None:
     for base in (PersistentButton, PersistentSelect):
         assert re.fullmatch(base.__discord_ui_compiled_template__, "mb:test:paint:1:red") is None
+
+
+def test_an_item_or_form_without_a_handler_is_refused_when_defined() -> None:
+    with pytest.raises(TypeError, match="define `handle`"):
+
+        class Idle(PersistentButton, template=r"mb:test:idle:(?P<n>[0-9]{1,5})"):
+            n: int
+
+    with pytest.raises(TypeError, match="define `handle`"):
+
+        class Unread(PersistentModal, template=r"mb:test:unread:(?P<n>[0-9]{1,5})"):
+            n: int
+
+
+def test_an_item_must_be_a_button_or_a_select() -> None:
+    from bot.ui.persistent import PersistentItem
+
+    with pytest.raises(TypeError, match="PersistentButton or PersistentSelect"):
+
+        class Bare(PersistentItem[Any], template=r"mb:test:bare:(?P<n>[0-9]{1,5})"):
+            n: int
+
+            async def handle(self, interaction: discord.Interaction) -> None:
+                return None
