@@ -236,6 +236,12 @@ def _check_backup_folder(folder: Path) -> None:
             f"BACKUP_DIR: '{folder}' is a file, not a folder: give a folder for the backups "
             "(or leave BACKUP_DIR empty for a backups folder beside the database)."
         )
+    _check_can_write(folder, "BACKUP_DIR")
+
+
+def _check_can_write(folder: Path, variable: str) -> None:
+    """Create `folder` if needed and prove a file can be written there, or say which
+    setting names a folder the bot cannot use."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
@@ -243,7 +249,7 @@ def _check_backup_folder(folder: Path) -> None:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ConfigError(
-            f"BACKUP_DIR: cannot write to the folder '{folder}' ({reason}): choose a folder "
+            f"{variable}: cannot write to the folder '{folder}' ({reason}): choose a folder "
             "the bot's user can write to, or fix its permissions."
         ) from None
 
@@ -251,16 +257,7 @@ def _check_backup_folder(folder: Path) -> None:
 def _check_writable_folder(database_path: Path) -> None:
     """The database folder must exist (we create it) and accept new files."""
     folder = database_path.parent if str(database_path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConfigError(
-            f"DATABASE_PATH: cannot write to the folder '{folder}' ({reason}): choose a folder "
-            "the bot's user can write to, or fix its permissions."
-        ) from None
+    _check_can_write(folder, "DATABASE_PATH")
     if database_path.is_dir():
         raise ConfigError(
             f"DATABASE_PATH: '{database_path}' is a folder; give a file path such as "
