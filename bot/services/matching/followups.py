@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.errors import UserError
+from bot.services.cohorts import cohort_running_sql
 from bot.services.director_log import DirectorLog, pair_flagged
 from bot.services.matching.records import FlagReason, FollowupAnswer, Match, MatchRecords, MatchRole
 from bot.services.settings import SettingsService
@@ -19,6 +20,9 @@ from bot.services.settings import SettingsService
 # Discord de-duplicates a message nonce for "the past few minutes": within this window a
 # prompt claimed by a sender that stopped can be sent again without risking a duplicate.
 ORPHAN_RETRY_WINDOW = timedelta(minutes=2)
+
+# A pair of a closed cohort is not asked any more.
+_RUNNING = cohort_running_sql("m.cohort_id")
 # Discord did not answer while a prompt's place was being looked up (a server error, a
 # timeout): nothing was sent, so it is offered again this much later.
 FOLLOWUP_RETRY_AFTER = timedelta(minutes=10)
@@ -82,9 +86,9 @@ class MatchFollowups(MatchRecords):
     async def next_followup_due(self) -> datetime | None:
         """When the earliest unclaimed follow-up of a pair still waiting to meet is due."""
         due: str | None = await self._db.fetchval(
-            "SELECT MIN(f.due_at) FROM match_followups f JOIN matches m ON m.id = f.match_id "
+            "SELECT MIN(f.due_at) FROM match_followups f JOIN matches m ON m.id = f.match_id "  # noqa: S608
             "WHERE f.claimed_at IS NULL AND m.status = 'active' AND m.intro_thread_id IS NOT NULL "
-            "AND m.met_at IS NULL AND m.flagged_at IS NULL"
+            f"AND m.met_at IS NULL AND m.flagged_at IS NULL AND {_RUNNING}"
         )
         return from_db(due)
 
@@ -135,11 +139,11 @@ class MatchFollowups(MatchRecords):
                 else:
                     await self._record(row, "lost", None)
             due = await self._db.fetchall(
-                "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id "
+                "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id "  # noqa: S608
                 "FROM match_followups f JOIN matches m ON m.id = f.match_id "
                 "WHERE f.claimed_at IS NULL AND f.due_at <= ? AND m.status = 'active' "
                 "AND m.intro_thread_id IS NOT NULL AND m.met_at IS NULL AND m.flagged_at IS NULL "
-                "ORDER BY f.due_at, f.match_id, f.member_id LIMIT ?",
+                f"AND {_RUNNING} ORDER BY f.due_at, f.match_id, f.member_id LIMIT ?",
                 (to_db(now), -1 if limit is None else limit),
             )
             for row in due:
