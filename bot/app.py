@@ -179,13 +179,13 @@ class MentorBot(commands.Bot):
         log.info("Database ready at schema version %d", version)
         self.timers.add(FILE_WATCH, FileWatch(self._db, self.stop_for).run_due)
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
-        settings = SettingsService(self._db, self.clock)
         audit = AuditService(self._db, self.clock)
+        settings = SettingsService(self._db, self.clock, audit)
         cohorts = CohortService(self._db, self.clock, audit)
         goals = GoalService(self._db, self.clock)
         director_log = DirectorLog(self._db, self.clock)
         onboarding = OnboardingService(
-            self._db, self.clock, questionnaire, goals, director_log=director_log
+            self._db, self.clock, questionnaire, goals, director_log=director_log, audit=audit
         )
         contacts = Contacts(self._db)
         matching = MatchingService(
@@ -195,6 +195,7 @@ class MentorBot(commands.Bot):
             onboarding,
             director_log=director_log,
             hold_introductions=True,
+            audit=audit,
         )
         checkins = CheckinService(self._db, self.clock, settings, goals, director_log=director_log)
         sessions = SessionService(self._db, self.clock, matching, goals)

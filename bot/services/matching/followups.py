@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.errors import UserError
+from bot.services.audit import AuditAction, AuditService
 from bot.services.cohorts import cohort_running_sql
 from bot.services.director_log import DirectorLog, pair_flagged
 from bot.services.matching.records import FlagReason, FollowupAnswer, Match, MatchRecords, MatchRole
@@ -75,13 +76,28 @@ class MatchFollowups(MatchRecords):
         clock: Clock,
         settings: SettingsService,
         director_log: DirectorLog | None = None,
+        audit: AuditService | None = None,
     ) -> None:
         super().__init__(db)
         self._clock = clock
         self._settings = settings
         self._director_log = director_log or DirectorLog(db, clock)
+        self._audit_log = audit or AuditService(db, clock)
         # Tells this run's follow-up claims from those of a run that stopped mid-send.
         self.run_id = uuid.uuid4().hex
+
+    async def _audit(
+        self,
+        guild_id: int,
+        actor_id: int,
+        action: AuditAction,
+        target_id: int,
+        detail: str,
+        now: datetime,
+    ) -> None:
+        await self._audit_log.record(
+            guild_id, actor_id, action, target_id=target_id, detail=detail, at=now
+        )
 
     async def next_followup_due(self) -> datetime | None:
         """When the earliest unclaimed follow-up of a pair still waiting to meet is due."""
@@ -260,7 +276,7 @@ class MatchFollowups(MatchRecords):
                 await self._audit(
                     match.guild_id,
                     member_id,
-                    "match.flag",
+                    AuditAction.MATCH_FLAG,
                     match.mentee_id,
                     f"match {match_id} mentor {match.mentor_id} reason {flag}",
                     now,
