@@ -115,7 +115,7 @@ def status_embed(status: CohortStatus, *, chart: bool) -> discord.Embed:
     onboarded_mentees = status.matched_mentees + status.unmatched_mentees
     add_field(
         embed,
-        "Mentees matched",
+        "Mentees with a mentor now",
         f"{_of(Ratio(status.matched_mentees, onboarded_mentees))}\n"
         f"**{status.unmatched_mentees}** unmatched",
         inline=True,
