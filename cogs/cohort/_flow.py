@@ -176,9 +176,9 @@ async def keep(interaction: discord.Interaction, guild_id: int) -> None:
 async def close(interaction: discord.Interaction, guild_id: int, cohort_id: int) -> None:
     bot = bot_of(interaction)
     guild, director = await director_of(interaction, guild_id)
-    # The buttons go at once, so a second click cannot close twice.
-    await interaction.response.edit_message(content=_screens.CLOSING, embed=None, view=None)
+    # Closed first (a second click is refused by the service), then the buttons go.
     done = await bot.services.cohorts.close(guild.id, director.id, cohort_id)
+    await interaction.response.edit_message(content=_screens.CLOSING, embed=None, view=None)
     await bot.delivery.director_log.add(guild.id, done.audit.line)
     thanked = 0
     for member in done.members:

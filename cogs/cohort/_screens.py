@@ -357,7 +357,7 @@ def confirm_close(guild_id: int, status: CohortStatus) -> tuple[discord.Embed, d
 
 
 KEPT_OPEN = "Nothing changed: the cohort is still open."
-CLOSING = "Closing the cohort…"
+CLOSING = "The cohort is closed; thanking its members…"
 
 
 def closed(done: CohortClosed, thanked: int) -> str:
