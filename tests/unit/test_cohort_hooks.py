@@ -1,5 +1,6 @@
 """The schedulers ask who takes part: a member of a closed cohort gets no check-in prompt
-or reminder, while a member never enrolled in any cohort (signed up before one existed, or
+or reminder (and a closed cohort's pairs no "Have you met yet?" follow-up or reflection
+reminder), while a member never enrolled in any cohort (signed up before one existed, or
 since the last one closed) is prompted as before."""
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from bot.db.database import Database
 from bot.services.audit import AuditService
 from bot.services.cohorts import CohortService
 from tests.support import FakeClock
+from tests.unit.session_env import GUILD as SESSION_GUILD
+from tests.unit.session_env import MEI, standard
+from tests.unit.session_env import Env as SessionEnv
 from tests.unit.support import GUILD, MENTEE, CheckinStack, add_member, checkin_stack
 
 LATER = 444_444_444_444_444_444
@@ -67,3 +71,19 @@ async def test_closed_cohorts_are_not_prompted_and_the_never_enrolled_are(
     await cohorts.create(GUILD, DIRECTOR, "Winter", "today")
     clock.set(FIRST + timedelta(days=14))
     assert await due(stack) == [LATER]
+
+
+async def test_a_closed_cohorts_pairs_get_no_followup_or_reflection_reminder(
+    db: Database, clock: FakeClock
+) -> None:
+    env = await standard(SessionEnv(db, clock))  # Spring: MEI and NOA with MAX, a week on
+    session = (await env.sessions.log_session(SESSION_GUILD, MEI, minutes=60)).session
+    reminder_due = session.created_at + timedelta(days=2)
+    assert await env.matching.next_followup_due() is not None
+    assert await env.sessions.reminders.next_due() == reminder_due
+
+    await env.close_cohort()
+    assert await env.matching.next_followup_due() is None
+    assert await env.matching.claim_due_followups(clock.now() + timedelta(days=30)) == []
+    assert await env.sessions.reminders.next_due() is None
+    assert await env.sessions.reminders.claim_due(reminder_due) == []
