@@ -110,6 +110,13 @@ async def test_a_cohort_from_create_to_close(
     with Image.open(io.BytesIO(png)) as image:
         image.verify()
 
+    at_risk = await (await fake.slash(director, guild, "cohort members", filter="at_risk")).answer()
+    assert "Autumn 2026 · At risk" in at_risk.text and "1–2 of 2" in at_risk.text
+    assert f"<@{carl.id}> · mentee · unmatched" in at_risk.text
+    assert "⚠️ missed 2 check-ins" in at_risk.text and f"<@{alice.id}>" not in at_risk.text
+    for word in words():
+        assert word not in at_risk.text
+
     # The CSV: numbers and statuses only.
     exported = await (await fake.slash(director, guild, "cohort export")).answer()
     assert exported.ephemeral and len(exported.attachments) == 1
@@ -134,6 +141,8 @@ async def test_a_cohort_from_create_to_close(
     )
     for user in (alice, bob, carl, dave):
         await fake.wait_for_dm(user, lambda m: "Autumn 2026 has ended" in m.text)
+    again = await (await fake.slash(director, guild, "cohort close")).answer()
+    assert "There is no open cohort to close." in again.text
     before = {u.name: len(prompts(fake, u)) for u in (alice, carl, dave)}
     clock.set(WEEK_4)
     await bot.timers["checkins"].fire()
