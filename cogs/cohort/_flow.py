@@ -78,21 +78,26 @@ async def create(interaction: discord.Interaction, name: str, start: str, end: s
 
 
 async def status(interaction: discord.Interaction, picked: str | None) -> None:
+    """The figures at once; the chart (drawn in a worker process, a moment longer the first
+    time) joins the same message when it is ready."""
     bot = bot_of(interaction)
     guild, _ = await director_of(interaction)
     cohort_id = await cohort_id_of(bot, guild.id, picked)
     figures = await bot.services.cohort_status.status(guild.id, cohort_id)
-    png: bytes | None
+    await interaction.followup.send(
+        _screens.CHART_COMING, embed=_screens.status_embed(figures, chart=False), ephemeral=True
+    )
     try:
         png = await bot.delivery.charts.render(figures)
     except Exception:
         log.exception("Could not draw the cohort chart (guild=%s)", guild.id)
-        png = None
-    embed = _screens.status_embed(figures, chart=png is not None)
-    if png is None:
-        await interaction.followup.send(_screens.CHART_FAILED, embed=embed, ephemeral=True)
+        await interaction.edit_original_response(content=_screens.CHART_FAILED)
         return
-    await interaction.followup.send(embed=embed, file=_screens.chart_file(png), ephemeral=True)
+    await interaction.edit_original_response(
+        content=None,
+        embed=_screens.status_embed(figures, chart=True),
+        attachments=[_screens.chart_file(png)],
+    )
 
 
 # ------------------------------------------------------------------------ members

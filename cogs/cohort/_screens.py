@@ -209,7 +209,8 @@ def chart_file(png: bytes) -> discord.File:
     return discord.File(io.BytesIO(png), CHART_FILE)
 
 
-CHART_FAILED = "The chart could not be drawn this time; the figures above are complete."
+CHART_COMING = "📈 Drawing the chart…"
+CHART_FAILED = "The chart could not be drawn this time; the figures below are complete."
 
 
 # ------------------------------------------------------------------------ members

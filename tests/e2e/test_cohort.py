@@ -82,9 +82,15 @@ async def test_a_cohort_from_create_to_close(
     # Check-ins settled in the last 4 weeks: alice answered 9 and 16 Nov (2); carl and dave
     # missed both (4) -> 2 of 6, 33 %; nothing the 4 weeks before, so no trend.
     # Carl and Dave missed two in a row: at risk. Sessions in 30 days: 1, 45 min.
-    status = await (await fake.slash(director, guild, "cohort status")).answer()
-    assert status.ephemeral
+    answer = await (await fake.slash(director, guild, "cohort status")).answer()
+    assert answer.ephemeral
+    # The figures come at once; the chart joins the same message when it is drawn.
+    status = await fake.wait_until(
+        lambda: (m := fake.world.find_message(answer.id)) and m.attachments and m,
+        what="the chart",
+    )
     text = status.text
+    assert "Drawing the chart" not in text
     assert "Autumn 2026 · cohort status" in text
     assert "**5** joined" in text
     assert "**4** onboarded · 80 % of joined" in text

@@ -184,7 +184,9 @@ async def cohort_tools(s: Story) -> None:
     await s.run(s.director, s.a, "cohort create", name="Circle 2026", start="today")
     await s.fake.wait_for_dm(s.alice, lambda m: "You're in Circle 2026" in m.text)
     status = await s.run(s.director, s.a, "cohort status")
-    assert status.attachments, "the chart"
+    await s.fake.wait_until(
+        lambda: (s.fake.world.find_message(status.id) or status).attachments, what="the chart"
+    )
     await s.run(s.director, s.a, "cohort members", filter="unmatched")
     exported = await s.run(s.director, s.a, "cohort export")
     assert exported.attachments, "the CSV"
