@@ -46,6 +46,11 @@ def _n(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
 
 
+def _bold(count: int, word: str) -> str:
+    """`**3** mentees`, `**1** mentor`."""
+    return f"**{count}** {word if count == 1 else word + 's'}"
+
+
 def _percent(ratio: Ratio) -> str:
     return "—" if ratio.percent is None else f"{ratio.percent} %"
 
@@ -107,7 +112,7 @@ def status_embed(status: CohortStatus, *, chart: bool) -> discord.Embed:
     add_field(
         embed,
         "Members",
-        f"**{status.mentees}** mentees · **{status.mentors}** mentors\n"
+        f"{_bold(status.mentees, 'mentee')} · {_bold(status.mentors, 'mentor')}\n"
         f"**{status.not_onboarded}** still signing up",
         inline=True,
         reserve=reserve,
@@ -125,7 +130,7 @@ def status_embed(status: CohortStatus, *, chart: bool) -> discord.Embed:
         embed,
         "Mentor capacity used",
         f"{_of(status.capacity, 'places')}\n"
-        f"**{max(0, status.capacity.whole - status.capacity.part)}** places free",
+        f"{_bold(max(0, status.capacity.whole - status.capacity.part), 'place')} free",
         inline=True,
         reserve=reserve,
     )
@@ -135,7 +140,7 @@ def status_embed(status: CohortStatus, *, chart: bool) -> discord.Embed:
     add_field(
         embed,
         "Sessions · last 30 days",
-        f"**{status.sessions_30d}** sessions · **{_hours(status.minutes_30d)}**\n"
+        f"{_bold(status.sessions_30d, 'session')} · **{_hours(status.minutes_30d)}**\n"
         f"Since the start: {status.sessions_total} · {_hours(status.minutes_total)}",
         inline=True,
         reserve=reserve,

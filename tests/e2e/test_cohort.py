@@ -98,11 +98,11 @@ async def test_a_cohort_from_create_to_close(
     assert "**1** introduced · 100 % of matched" in text
     assert "**1** met · 100 % of introduced" in text
     assert "**1** active · 100 % of met" in text
-    assert "**3** mentees · **1** mentors\n**1** still signing up" in text
+    assert "**3** mentees · **1** mentor\n**1** still signing up" in text
     assert "**1** of 3 (33 %)\n**2** unmatched" in text
     assert "**1** of 2 places (50 %)" in text
     assert "**2** of 6 answered (33 %)" in text
-    assert "**1** sessions · **0.8 h**" in text
+    assert "**1** session · **0.8 h**" in text
     assert "**0** of 3 mentees" in text
     assert "At risk · 2" in text
     assert f"<@{carl.id}> — missed 2 check-ins" in text
