@@ -48,7 +48,7 @@ async def cohort_id_of(bot: MentorBot, guild_id: int, picked: str | None) -> int
     if picked is None or not picked.strip():
         return None
     text = picked.strip()
-    if text.isdigit():
+    if text.isdigit() and await bot.services.cohorts.get(guild_id, int(text)) is not None:
         return int(text)
     found = await bot.services.cohorts.search(guild_id, text)
     exact = [c for c in found if c.name.casefold() == text.casefold()]

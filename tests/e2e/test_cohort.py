@@ -227,6 +227,8 @@ async def test_cohort_autocomplete_and_refusals(
     assert [c["name"] for c in choices] == ["Spring 2027 · open · from Mon 2 Nov 2026"]
     chosen = await slash(fake, director, guild, "cohort status", cohort=choices[0]["value"])
     assert "Spring 2027 · cohort status" in chosen.text
+    typed = await slash(fake, director, guild, "cohort export", cohort="spring 2027")
+    assert typed.attachments[0].filename.startswith("cohort-spring-2027-")
 
     refused = await fake.slash(alice, guild, "cohort status")
     assert "Only programme directors can use this" in (await refused.answer()).text
