@@ -33,9 +33,13 @@ from bot.director_log import TIMER as DIRECTOR_LOG
 from bot.director_log import DirectorLogPoster
 from bot.dm import DirectMessages
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
+from bot.reports.renderer import ChartRenderer
 from bot.scheduler import Timers, create_scheduler, stop_scheduler
 from bot.sender import PacedSender, SendPacing
+from bot.services.audit import AuditService
 from bot.services.checkins import CheckinService
+from bot.services.cohort_status import CohortStatusService
+from bot.services.cohorts import CohortService
 from bot.services.contacts import Contacts
 from bot.services.delivery import CheckinDelivery, Job
 from bot.services.director_log import DirectorLog
@@ -69,6 +73,9 @@ class Services:
     sessions: SessionService
     director_log: DirectorLog
     privacy: PrivacyService
+    audit: AuditService
+    cohorts: CohortService
+    cohort_status: CohortStatusService
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class Delivery:
     `checkins` turns due check-in rows into prompts through its messenger (which DMs
     through `dms`); `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
     `director_log` posts the director log's recorded lines through `director_log_sender`.
+    `charts` draws `/cohort status` charts in a worker process started on the first one.
     """
 
     dms: DirectMessages
@@ -86,6 +94,7 @@ class Delivery:
     checkin_sender: PacedSender[Job]
     director_log: DirectorLogPoster
     director_log_sender: PacedSender[int]
+    charts: ChartRenderer
 
     def start(self) -> None:
         self.checkin_sender.start()
@@ -95,6 +104,7 @@ class Delivery:
         await self.director_log.stop()
         await self.director_log_sender.stop()
         await self.checkin_sender.stop()
+        self.charts.close()
 
 
 def build_intents(*, members: bool) -> discord.Intents:
@@ -169,11 +179,13 @@ class MentorBot(commands.Bot):
         log.info("Database ready at schema version %d", version)
         self.timers.add(FILE_WATCH, FileWatch(self._db, self.stop_for).run_due)
         questionnaire = self._questionnaire or load_questionnaire(self.settings.questionnaire_path)
-        settings = SettingsService(self._db, self.clock)
+        audit = AuditService(self._db, self.clock)
+        settings = SettingsService(self._db, self.clock, audit)
+        cohorts = CohortService(self._db, self.clock, audit)
         goals = GoalService(self._db, self.clock)
         director_log = DirectorLog(self._db, self.clock)
         onboarding = OnboardingService(
-            self._db, self.clock, questionnaire, goals, director_log=director_log
+            self._db, self.clock, questionnaire, goals, director_log=director_log, audit=audit
         )
         contacts = Contacts(self._db)
         matching = MatchingService(
@@ -183,6 +195,7 @@ class MentorBot(commands.Bot):
             onboarding,
             director_log=director_log,
             hold_introductions=True,
+            audit=audit,
         )
         checkins = CheckinService(self._db, self.clock, settings, goals, director_log=director_log)
         sessions = SessionService(self._db, self.clock, matching, goals)
@@ -208,6 +221,9 @@ class MentorBot(commands.Bot):
             sessions=sessions,
             director_log=director_log,
             privacy=privacy,
+            audit=audit,
+            cohorts=cohorts,
+            cohort_status=CohortStatusService(self._db, self.clock, cohorts),
         )
         self._delivery = self._build_delivery(self._services)
         self._delivery.start()
@@ -241,6 +257,7 @@ class MentorBot(commands.Bot):
             checkin_sender=sender,
             director_log=poster,
             director_log_sender=lines,
+            charts=ChartRenderer(),
         )
 
     async def _start_timers(self) -> None:

@@ -29,10 +29,12 @@ DETAIL_MAX = 300
 
 
 class AuditAction(StrEnum):
-    """What a director did. The values are stored; the first three are the names the
-    matching and onboarding services already write."""
+    """What a director did (and, for `MATCH_FLAG`, the follow-up answer that flagged a pair
+    to directors). The values are stored; the first four are the names the matching and
+    onboarding services wrote before this service existed."""
 
     MATCH_CREATE = "match.create"
+    MATCH_FLAG = "match.flag"
     MATCH_END = "match.end"
     ONBOARDING_RESET = "onboarding.reset"
     COHORT_CREATE = "cohort.create"
@@ -44,6 +46,7 @@ class AuditAction(StrEnum):
 _PHRASES: dict[str, tuple[str, Literal["member", "cohort", "none"]]] = {
     AuditAction.MATCH_CREATE: ("introduced a mentor to", "member"),
     AuditAction.MATCH_END: ("ended the match of", "member"),
+    AuditAction.MATCH_FLAG: ("answered a follow-up that flagged the pair of", "member"),
     AuditAction.ONBOARDING_RESET: ("reset the sign-up of", "member"),
     AuditAction.COHORT_CREATE: ("opened a cohort", "cohort"),
     AuditAction.COHORT_CLOSE: ("closed a cohort", "cohort"),

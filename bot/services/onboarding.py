@@ -20,6 +20,7 @@ from bot.db.instants import from_db, to_db
 from bot.domain import questionnaire as qn
 from bot.domain.privacy import ExportPart, instant
 from bot.errors import UserError
+from bot.services.audit import AuditAction, AuditService
 from bot.services.director_log import DirectorLog, signed_up
 from bot.services.goals import GoalService
 from bot.services.matching.records import MatchRecords
@@ -164,6 +165,7 @@ class OnboardingService:
         goals: GoalService | None = None,
         matches: MatchRecords | None = None,
         director_log: DirectorLog | None = None,
+        audit: AuditService | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -171,6 +173,7 @@ class OnboardingService:
         self._goals = goals or GoalService(db, clock)
         self._matches = matches or MatchRecords(db)
         self._director_log = director_log or DirectorLog(db, clock)
+        self._audit = audit or AuditService(db, clock)
 
     def _now(self) -> str:
         return to_db(self._clock.now())
@@ -416,10 +419,13 @@ class OnboardingService:
                 "onboarded_at = NULL, updated_at = ? WHERE guild_id = ? AND user_id = ?",
                 (now, guild_id, user_id),
             )
-            await self._db.execute(
-                "INSERT INTO audit_log (guild_id, actor_id, action, target_id, detail, created_at) "
-                "VALUES (?, ?, 'onboarding.reset', ?, ?, ?)",
-                (guild_id, actor_id, user_id, f"previous status {record.status}", now),
+            await self._audit.record(
+                guild_id,
+                actor_id,
+                AuditAction.ONBOARDING_RESET,
+                target_id=user_id,
+                detail=f"previous status {record.status}",
+                at=self._clock.now(),
             )
         return record.role
 

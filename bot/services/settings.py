@@ -12,6 +12,7 @@ from bot.domain.matching import MatchWeights
 from bot.domain.privacy import ExportPart, instant
 from bot.domain.settings import MATCH_FOLLOWUP_DAYS_RANGE, GuildSettings
 from bot.errors import UserError
+from bot.services.audit import AuditAction, AuditService
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
 
@@ -19,9 +20,10 @@ _COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
 class SettingsService:
     """Settings rows with a read cache: every interaction reads them, few change them."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditService | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._audit = audit or AuditService(db, clock)
         self._cache: dict[int, GuildSettings] = {}
 
     async def get(self, guild_id: int) -> GuildSettings:
@@ -109,9 +111,15 @@ class SettingsService:
             f"VALUES (?, {placeholders}, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
             f"{assignments}, updated_at = excluded.updated_at, updated_by = excluded.updated_by"
         )
-        now = to_db(self._clock.now())
+        moment = self._clock.now()
+        now = to_db(moment)
+        # Ids and numbers only: what changed, audited with who and when.
+        detail = ", ".join(f"{name} {_shown(value)}" for name, value in values.items())
         async with self._db.transaction():
             await self._db.execute(sql, (guild_id, *values.values(), now, actor_id))
+            await self._audit.record(
+                guild_id, actor_id, AuditAction.SETTINGS_CHANGE, detail=detail, at=moment
+            )
         self._cache.pop(guild_id, None)
         return await self.get(guild_id)
 
@@ -138,3 +146,9 @@ class SettingsService:
 def _from_row(row: sqlite3.Row) -> GuildSettings:
     """NULL columns take the defaults in code (e.g. matching weights never changed)."""
     return GuildSettings(**{name: row[name] for name in _COLUMNS if row[name] is not None})
+
+
+def _shown(value: int | float | None) -> str:
+    if value is None:
+        return "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)

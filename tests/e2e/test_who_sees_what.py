@@ -7,14 +7,15 @@ the sign-up screens and summary, /profile view (self, partner, director, others)
 suggestions and proposals, the introduction thread and DMs, the "Have you met yet?"
 follow-ups, /match list, goals (and their autocomplete), check-in prompts in DMs and in the
 closed-DM thread, reminders, notes shared and kept private, mentor alerts, the director log,
-/setup show, /checkin history, /privacy export and delete, ending a match. Then, for every
+/setup show, /checkin history, sessions (the private thread, shared and private reflections,
+the fit question, /session list), /cohort (status with its chart, members, the CSV export),
+/privacy export and delete, ending a match. Then, for every
 person in the fake Discord, everything they could see is read, and every member's words
 must have reached only the people §5 allows; nothing written in one server appears in a
 message about the other.
 
-Each part of the bot is one scene in `SCENES`; a new feature that shows members' words
-(sessions and reflections, `/cohort`) adds its scene there, writing its words through the
-ledger.
+Each part of the bot is one scene in `SCENES`; a new feature that shows members' words adds
+its scene there, writing its words through the ledger.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tests.e2e.support.privacy import (
 )
 from tests.e2e.support.process import BotProcess, fast
 from tests.e2e.support.server import configure
+from tests.e2e.support.sessions import fit_dms, log, prompt, reflect, thread_of
 from tests.fakediscord import FakeDiscord, Guild, Message, User
 from tests.support import FakeClock
 
@@ -157,6 +159,39 @@ async def followups_and_checkins(s: Story) -> None:
     await s.run(s.carol, s.a, "checkin history")
 
 
+async def sessions(s: Story) -> None:
+    """Alice logs a session with Bob (her topic), each reflects — hers shared, his kept
+    private — she gets the fit question by DM, and each looks at /session list."""
+    topic = s.ledger.write(s.a, s.alice, "session topic")
+    await (await log(s.fake, s.alice, s.a, partner=s.bob, topic=topic)).answer()
+    thread = await thread_of(s.fake, s.a)
+    shared = s.ledger.write(s.a, s.alice, "shared reflection")
+    await reflect(s.fake, s.alice, prompt(s.fake, thread), {"stood_out": shared}, share=True)
+    private = s.ledger.write(s.a, s.bob, "private reflection")
+    his = await reflect(s.fake, s.bob, prompt(s.fake, thread), {"went_well": private}, share=False)
+    # Only Bob reads it again: in the form he opens to edit it.
+    opened = await (await s.fake.click(s.bob, his, "Edit my reflection")).response()
+    assert opened.modal is not None
+    await s.fake.wait_until(lambda: fit_dms(s.fake, s.alice), what="the fit question")
+    assert s.sees(s.bob, shared) and not s.sees(s.alice, private)
+    for user in (s.alice, s.bob):
+        await s.run(user, s.a, "session list")
+
+
+async def cohort_tools(s: Story) -> None:
+    """A director opens a cohort (the members who signed up join it and are told), then
+    reads its status with the chart, its members lists and its CSV."""
+    await s.run(s.director, s.a, "cohort create", name="Circle 2026", start="today")
+    await s.fake.wait_for_dm(s.alice, lambda m: "You're in Circle 2026" in m.text)
+    status = await s.run(s.director, s.a, "cohort status")
+    await s.fake.wait_until(
+        lambda: (s.fake.world.find_message(status.id) or status).attachments, what="the chart"
+    )
+    await s.run(s.director, s.a, "cohort members", filter="unmatched")
+    exported = await s.run(s.director, s.a, "cohort export")
+    assert exported.attachments, "the CSV"
+
+
 async def setup_show(s: Story) -> None:
     await s.run(s.director, s.a, "setup show")
 
@@ -232,8 +267,10 @@ SCENES: list[tuple[str, Callable[[Story], Awaitable[None]]]] = [
     ("/match list", match_lists),
     ("/goal and its autocomplete", goals),
     ("follow-ups, check-ins, notes, reminders, mentor alerts, history", followups_and_checkins),
+    ("sessions: thread, reflections, fit question, /session list", sessions),
     ("/setup show", setup_show),
     ("a second server", other_server),
+    ("/cohort create, status and chart, members, export", cohort_tools),
     ("/privacy export", exports),
     ("people outside the programme", strangers),
     ("/match end and /privacy delete", endings),

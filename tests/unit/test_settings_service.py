@@ -6,6 +6,7 @@ from bot.db.database import Database
 from bot.db.instants import from_db
 from bot.domain.settings import DEFAULT_CHECKIN_GRACE_HOURS, GuildSettings
 from bot.errors import UserError
+from bot.services.audit import AuditService
 from bot.services.settings import SettingsService
 from tests.support import FakeClock
 
@@ -68,3 +69,22 @@ async def test_bad_role_choices_are_refused(
     with pytest.raises(UserError, match=message):
         await service.set_roles(GUILD, director=director, mentor=mentor, mentee=mentee, actor_id=9)
     assert await db.fetchval("SELECT count(*) FROM guild_settings") == 0
+
+
+async def test_every_settings_change_is_audited_with_who_when_and_what(
+    db: Database, clock: FakeClock
+) -> None:
+    audit = AuditService(db, clock)
+    service = SettingsService(db, clock, audit)
+    await service.set_roles(GUILD, director=1, mentor=2, mentee=3, actor_id=9)
+    await service.set_matching(GUILD, followup_days=10, actor_id=8)
+    await service.set_matching(GUILD, actor_id=8)  # nothing changed: nothing audited
+    entries = await audit.recent(GUILD)
+    assert [(e.action, e.actor_id, e.created_at) for e in entries] == [
+        ("settings.change", 8, clock.now()),
+        ("settings.change", 9, clock.now()),
+    ]
+    assert entries[0].detail == "match_followup_days 10"
+    assert entries[1].detail == "director_role_id 1, mentor_role_id 2, mentee_role_id 3"
+    assert entries[0].line.endswith("<@8> changed the settings — match_followup_days 10")
+    assert await audit.recent(OTHER) == []

@@ -21,6 +21,11 @@ from bot.services.checkins.model import (
 )
 from bot.services.checkins.risk import AtRisk
 from bot.services.checkins.schedules import schedule_of
+from bot.services.cohorts import taking_part_sql
+
+# Members whose every cohort is closed have finished: they are not prompted or reminded.
+_TAKES_PART = taking_part_sql("c.guild_id", "c.user_id")
+_PERIOD_TAKES_PART = taking_part_sql("checkin_periods.guild_id", "checkin_periods.user_id")
 
 
 class Periods(AtRisk):
@@ -38,10 +43,11 @@ class Periods(AtRisk):
         # Who is still a mentee is filtered in the same query (a join on `members`, read
         # only): the timer looks at the whole cohort at once.
         due_members = await self._db.fetchall(
-            "SELECT c.guild_id, c.user_id FROM checkin_members c JOIN members m "
+            "SELECT c.guild_id, c.user_id FROM checkin_members c JOIN members m "  # noqa: S608
             "ON m.guild_id = c.guild_id AND m.user_id = c.user_id "
             "WHERE c.next_due_at IS NOT NULL AND c.next_due_at <= ? "
-            "AND m.role = 'mentee' AND m.status = 'onboarded' AND m.left_at IS NULL",
+            "AND m.role = 'mentee' AND m.status = 'onboarded' AND m.left_at IS NULL "
+            f"AND {_TAKES_PART}",
             (to_db(now),),
         )
         touched: list[tuple[int, int]] = []
@@ -118,16 +124,17 @@ class Periods(AtRisk):
 
     async def unsent_due(self, now: datetime) -> list[int]:
         rows = await self._db.fetchall(
-            "SELECT id FROM checkin_periods WHERE status = 'pending' AND sent_at IS NULL "
-            "AND due_at <= ? ORDER BY due_at, id",
+            "SELECT id FROM checkin_periods WHERE status = 'pending' AND sent_at IS NULL "  # noqa: S608
+            f"AND due_at <= ? AND {_PERIOD_TAKES_PART} ORDER BY due_at, id",
             (to_db(now),),
         )
         return [int(row["id"]) for row in rows]
 
     async def due_reminders(self, now: datetime) -> list[int]:
         rows = await self._db.fetchall(
-            "SELECT id FROM checkin_periods WHERE status = 'pending' AND reminded_at IS NULL "
-            "AND reminder_due_at IS NOT NULL AND reminder_due_at <= ? ORDER BY reminder_due_at",
+            "SELECT id FROM checkin_periods WHERE status = 'pending' AND reminded_at IS NULL "  # noqa: S608
+            "AND reminder_due_at IS NOT NULL AND reminder_due_at <= ? "
+            f"AND {_PERIOD_TAKES_PART} ORDER BY reminder_due_at",
             (to_db(now),),
         )
         return [int(row["id"]) for row in rows]
@@ -136,20 +143,23 @@ class Periods(AtRisk):
         """The earliest time the timer has work: a period, a reminder, or a retry."""
         candidates: list[datetime] = []
         upcoming = await self._db.fetchval(
-            "SELECT min(c.next_due_at) FROM checkin_members c JOIN members m "
+            "SELECT min(c.next_due_at) FROM checkin_members c JOIN members m "  # noqa: S608
             "ON m.guild_id = c.guild_id AND m.user_id = c.user_id "
             "WHERE c.next_due_at IS NOT NULL "
-            "AND m.role = 'mentee' AND m.status = 'onboarded' AND m.left_at IS NULL"
+            "AND m.role = 'mentee' AND m.status = 'onboarded' AND m.left_at IS NULL "
+            f"AND {_TAKES_PART}"
         )
         reminder = await self._db.fetchval(
-            "SELECT min(reminder_due_at) FROM checkin_periods WHERE status = 'pending' "
-            "AND reminded_at IS NULL AND reminder_due_at IS NOT NULL"
+            "SELECT min(reminder_due_at) FROM checkin_periods WHERE status = 'pending' "  # noqa: S608
+            "AND reminded_at IS NULL AND reminder_due_at IS NOT NULL "
+            f"AND {_PERIOD_TAKES_PART}"
         )
         for text in (upcoming, reminder):
             if text:
                 candidates.append(from_db(text))
         unsent = await self._db.fetchval(
-            "SELECT 1 FROM checkin_periods WHERE status = 'pending' AND sent_at IS NULL LIMIT 1"
+            "SELECT 1 FROM checkin_periods WHERE status = 'pending' AND sent_at IS NULL "  # noqa: S608
+            f"AND {_PERIOD_TAKES_PART} LIMIT 1"
         )
         if unsent:
             candidates.append(now + RETRY_UNSENT)

@@ -12,6 +12,8 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.errors import UserError
+from bot.services.audit import AuditAction, AuditService
+from bot.services.cohorts import cohort_running_sql
 from bot.services.director_log import DirectorLog, pair_flagged
 from bot.services.matching.records import FlagReason, FollowupAnswer, Match, MatchRecords, MatchRole
 from bot.services.settings import SettingsService
@@ -19,6 +21,9 @@ from bot.services.settings import SettingsService
 # Discord de-duplicates a message nonce for "the past few minutes": within this window a
 # prompt claimed by a sender that stopped can be sent again without risking a duplicate.
 ORPHAN_RETRY_WINDOW = timedelta(minutes=2)
+
+# A pair of a closed cohort is not asked any more.
+_RUNNING = cohort_running_sql("m.cohort_id")
 # Discord did not answer while a prompt's place was being looked up (a server error, a
 # timeout): nothing was sent, so it is offered again this much later.
 FOLLOWUP_RETRY_AFTER = timedelta(minutes=10)
@@ -71,20 +76,35 @@ class MatchFollowups(MatchRecords):
         clock: Clock,
         settings: SettingsService,
         director_log: DirectorLog | None = None,
+        audit: AuditService | None = None,
     ) -> None:
         super().__init__(db)
         self._clock = clock
         self._settings = settings
         self._director_log = director_log or DirectorLog(db, clock)
+        self._audit_log = audit or AuditService(db, clock)
         # Tells this run's follow-up claims from those of a run that stopped mid-send.
         self.run_id = uuid.uuid4().hex
+
+    async def _audit(
+        self,
+        guild_id: int,
+        actor_id: int,
+        action: AuditAction,
+        target_id: int,
+        detail: str,
+        now: datetime,
+    ) -> None:
+        await self._audit_log.record(
+            guild_id, actor_id, action, target_id=target_id, detail=detail, at=now
+        )
 
     async def next_followup_due(self) -> datetime | None:
         """When the earliest unclaimed follow-up of a pair still waiting to meet is due."""
         due: str | None = await self._db.fetchval(
-            "SELECT MIN(f.due_at) FROM match_followups f JOIN matches m ON m.id = f.match_id "
+            "SELECT MIN(f.due_at) FROM match_followups f JOIN matches m ON m.id = f.match_id "  # noqa: S608
             "WHERE f.claimed_at IS NULL AND m.status = 'active' AND m.intro_thread_id IS NOT NULL "
-            "AND m.met_at IS NULL AND m.flagged_at IS NULL"
+            f"AND m.met_at IS NULL AND m.flagged_at IS NULL AND {_RUNNING}"
         )
         return from_db(due)
 
@@ -135,11 +155,11 @@ class MatchFollowups(MatchRecords):
                 else:
                     await self._record(row, "lost", None)
             due = await self._db.fetchall(
-                "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id "
+                "SELECT f.*, m.guild_id, m.mentee_id, m.mentor_id, m.intro_thread_id "  # noqa: S608
                 "FROM match_followups f JOIN matches m ON m.id = f.match_id "
                 "WHERE f.claimed_at IS NULL AND f.due_at <= ? AND m.status = 'active' "
                 "AND m.intro_thread_id IS NOT NULL AND m.met_at IS NULL AND m.flagged_at IS NULL "
-                "ORDER BY f.due_at, f.match_id, f.member_id LIMIT ?",
+                f"AND {_RUNNING} ORDER BY f.due_at, f.match_id, f.member_id LIMIT ?",
                 (to_db(now), -1 if limit is None else limit),
             )
             for row in due:
@@ -256,7 +276,7 @@ class MatchFollowups(MatchRecords):
                 await self._audit(
                     match.guild_id,
                     member_id,
-                    "match.flag",
+                    AuditAction.MATCH_FLAG,
                     match.mentee_id,
                     f"match {match_id} mentor {match.mentor_id} reason {flag}",
                     now,

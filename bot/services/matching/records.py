@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Literal
 
 from bot.db.database import Database
-from bot.db.instants import from_db, to_db
+from bot.db.instants import from_db
 from bot.errors import UserError
 
 
@@ -167,12 +167,3 @@ class MatchRecords:
             sql += " AND status = 'active'"
         rows = await self._db.fetchall(sql + " ORDER BY created_at, id", params)
         return [match_of(row) for row in rows]
-
-    async def _audit(
-        self, guild_id: int, actor_id: int, action: str, target_id: int, detail: str, now: datetime
-    ) -> None:
-        await self._db.execute(
-            "INSERT INTO audit_log (guild_id, actor_id, action, target_id, detail, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, actor_id, action, target_id, detail, to_db(now)),
-        )

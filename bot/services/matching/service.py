@@ -18,6 +18,7 @@ from bot.domain import matching as rules
 from bot.domain import questionnaire as qn
 from bot.domain import wallclock
 from bot.errors import UserError
+from bot.services.audit import AuditAction, AuditService
 from bot.services.director_log import DirectorLog
 from bot.services.matching.followups import MatchFollowups
 from bot.services.matching.member_data import MemberData
@@ -74,8 +75,9 @@ class MatchingService(MatchFollowups, MemberData):
         director_log: DirectorLog | None = None,
         *,
         hold_introductions: bool = False,
+        audit: AuditService | None = None,
     ) -> None:
-        super().__init__(db, clock, settings, director_log)
+        super().__init__(db, clock, settings, director_log, audit)
         self._onboarding = onboarding
         self._started_at = clock.now()
         # Set while reservations may be made. A bot builds the service held: introductions
@@ -383,7 +385,7 @@ class MatchingService(MatchFollowups, MemberData):
             await self._audit(
                 match.guild_id,
                 actor_id,
-                "match.create",
+                AuditAction.MATCH_CREATE,
                 match.mentee_id,
                 f"match {match_id} mentor {match.mentor_id}",
                 now,
@@ -406,7 +408,7 @@ class MatchingService(MatchFollowups, MemberData):
             await self._audit(
                 guild_id,
                 actor_id,
-                "match.end",
+                AuditAction.MATCH_END,
                 mentee_id,
                 f"match {match.id} mentor {match.mentor_id} reason {reason.value}",
                 now,

@@ -20,6 +20,7 @@ from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import Role
+from bot.services.cohorts import cohort_running_sql
 from bot.services.sessions.records import (
     ReminderDelivery,
     ReminderPlan,
@@ -28,6 +29,9 @@ from bot.services.sessions.records import (
 
 # Discord de-duplicates a message nonce for "the past few minutes".
 ORPHAN_RETRY_WINDOW = timedelta(minutes=2)
+
+# A session of a closed cohort gets no reflection reminder.
+_RUNNING = cohort_running_sql("s.cohort_id")
 
 _SELECT = (
     "SELECT r.member_id, r.claimed_at, s.*, EXISTS (SELECT 1 FROM reflections f "
@@ -54,7 +58,8 @@ class ReflectionReminders:
     async def next_due(self) -> datetime | None:
         """When the earliest unclaimed reminder is due, for the timer."""
         earliest: str | None = await self._db.fetchval(
-            "SELECT MIN(due_at) FROM session_reminders WHERE claimed_at IS NULL"
+            "SELECT MIN(r.due_at) FROM session_reminders r JOIN sessions s "  # noqa: S608
+            f"ON s.id = r.session_id WHERE r.claimed_at IS NULL AND {_RUNNING}"
         )
         return from_db(earliest)
 
@@ -79,7 +84,7 @@ class ReflectionReminders:
                     outcome = "skipped" if row["reflected"] else "lost"
                     await self._update(row, "delivery = ?", outcome)
             due = await self._db.fetchall(
-                _SELECT + "WHERE r.claimed_at IS NULL AND r.due_at <= ? "
+                _SELECT + f"WHERE r.claimed_at IS NULL AND r.due_at <= ? AND {_RUNNING} "
                 "ORDER BY r.due_at, r.session_id, r.member_id LIMIT ?",
                 (to_db(now), -1 if limit is None else limit),
             )

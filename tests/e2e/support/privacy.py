@@ -29,6 +29,7 @@ Kind = Literal[
     "private note",
     "shared reflection",
     "private reflection",
+    "session topic",
 ]
 
 PARTNER_MAY_READ: dict[Kind, bool] = {
@@ -38,6 +39,7 @@ PARTNER_MAY_READ: dict[Kind, bool] = {
     "private note": False,
     "shared reflection": True,
     "private reflection": False,
+    "session topic": True,
 }
 """PRODUCT.md §5: besides its author, only their mentor or mentee may read a member's words,
 and only the kinds above; directors and anyone else never."""
