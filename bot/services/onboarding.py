@@ -7,44 +7,28 @@ answer that is refused is kept as a draft so the member can fix it instead of re
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import dataclass, field
-from datetime import time
-from enum import StrEnum
 from typing import Literal
 
 from bot.clock import Clock
 from bot.db.database import Database
-from bot.db.instants import from_db, to_db
+from bot.db.instants import to_db
 from bot.domain import questionnaire as qn
-from bot.domain.privacy import ExportPart, instant
 from bot.errors import UserError
 from bot.services.audit import AuditAction, AuditService
 from bot.services.director_log import DirectorLog, signed_up
 from bot.services.goals import GoalService
 from bot.services.matching.records import MatchRecords
-
-Role = Literal["mentee", "mentor"]
-
-
-class MemberStatus(StrEnum):
-    JOINED = "joined"
-    ONBOARDING = "onboarding"
-    ONBOARDED = "onboarded"
-
-
-@dataclass(frozen=True)
-class MemberRecord:
-    guild_id: int
-    user_id: int
-    status: MemberStatus
-    role: Role | None
-    answers: qn.Answers
-    drafts: dict[str, str]
-    role_assigned: bool
-    dm_channel_id: int | None
-    dm_closed: bool
+from bot.services.members import (
+    MemberRecord,
+    MemberStatus,
+    Role,
+    SignupFacts,
+    SignupRecords,
+    dump_json,
+    record_of,
+)
+from bot.services.signup_data import SignupMemberData
 
 
 @dataclass(frozen=True)
@@ -87,76 +71,7 @@ class Profile:
     rows: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class SignupFacts:
-    """What other services need from a finished sign-up, as last completed."""
-
-    role: Role | None
-    onboarded: bool
-    timezone: str | None
-    checkin: tuple[int, time] | None
-    """The check-in weekday (0 = Monday) and local time."""
-
-    @property
-    def mentee(self) -> bool:
-        return self.onboarded and self.role == "mentee"
-
-
-class SignupRecords:
-    """The sign-up facts other services read, and the one answer another service changes:
-    a mentee's check-in day, time and time zone, which `/checkin schedule` also sets.
-    Needs only the database, so those services do not depend on the questionnaire."""
-
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
-        self._clock = clock
-
-    async def facts(self, guild_id: int, user_id: int) -> SignupFacts | None:
-        row = await self._db.fetchone(
-            "SELECT role, status, timezone, checkin_weekday, checkin_time FROM members "
-            "WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
-        if row is None:
-            return None
-        weekday, at = row["checkin_weekday"], row["checkin_time"]
-        return SignupFacts(
-            role=row["role"],
-            onboarded=row["status"] == MemberStatus.ONBOARDED,
-            timezone=row["timezone"] or None,
-            checkin=(int(weekday), time.fromisoformat(at)) if weekday is not None and at else None,
-        )
-
-    async def follow_checkin_schedule(
-        self, guild_id: int, user_id: int, weekday: int, at: time, timezone: str
-    ) -> None:
-        """Make the check-in and time-zone answers say what the schedule says. Run inside
-        the caller's transaction, so the schedule and the answers change together."""
-        row = await self._db.fetchone(
-            "SELECT answers FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
-        if row is None:
-            return
-        answers = _answers_of(row["answers"])
-        # The built-in questions' ids (see data/questionnaire.toml).
-        answers["checkin"] = qn.format_weekday_time(weekday, at)
-        answers["timezone"] = timezone
-        await self._db.execute(
-            "UPDATE members SET answers = ?, timezone = ?, checkin_weekday = ?, "
-            "checkin_time = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?",
-            (
-                _dump(answers),
-                timezone,
-                weekday,
-                at.strftime("%H:%M"),
-                to_db(self._clock.now()),
-                guild_id,
-                user_id,
-            ),
-        )
-
-
-class OnboardingService:
+class OnboardingService(SignupMemberData):
     def __init__(
         self,
         db: Database,
@@ -205,7 +120,7 @@ class OnboardingService:
         row = await self._db.fetchone(
             "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
-        return None if row is None else _record(row)
+        return None if row is None else record_of(row)
 
     async def _require(self, guild_id: int, user_id: int) -> MemberRecord:
         record = await self.get(guild_id, user_id)
@@ -289,7 +204,7 @@ class OnboardingService:
                 "UPDATE members SET answers = ?, drafts = ?, updated_at = ?, "
                 "status = CASE status WHEN 'joined' THEN 'onboarding' ELSE status END "
                 "WHERE guild_id = ? AND user_id = ?",
-                (_dump(answers), _dump(drafts), now, guild_id, user_id),
+                (dump_json(answers), dump_json(drafts), now, guild_id, user_id),
             )
         return await self.screen(guild_id, user_id)
 
@@ -300,7 +215,7 @@ class OnboardingService:
         drafts = {**record.drafts, **texts}
         await self._db.execute(
             "UPDATE members SET drafts = ? WHERE guild_id = ? AND user_id = ?",
-            (_dump(drafts), record.guild_id, record.user_id),
+            (dump_json(drafts), record.guild_id, record.user_id),
         )
 
     async def needs_completion(self, guild_id: int, user_id: int) -> bool:
@@ -354,7 +269,7 @@ class OnboardingService:
                 "updated_at = ? WHERE guild_id = ? AND user_id = ?",
                 (
                     role,
-                    _dump(answers),
+                    dump_json(answers),
                     qn.timezone_of(answers),
                     qn.capacity_of(answers),
                     checkin[0] if checkin else None,
@@ -440,111 +355,19 @@ class OnboardingService:
         rows = qn.summary(self.questionnaire, record.answers, words_hidden=viewer == "director")
         return Profile(guild_id, user_id, record.role, record.status, tuple(rows))
 
-    # ------------------------------------------------------------------ privacy
-
-    async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
-        """`/privacy export`: every answer stored (in the member's words, by its question's
-        label), unsent drafts, the sign-up's dates and the cohorts they were enrolled in."""
-        row = await self._db.fetchone(
-            "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
-        if row is None:
-            return [ExportPart("Your sign-up", _SIGNUP_ABOUT, None)]
-        record = _record(row)
-        answers: dict[str, object] = dict(qn.summary(self.questionnaire, record.answers))
-        for qid, value in record.answers.items():  # answers to questions since removed
-            answers.setdefault(self._label(qid), value)
-        cohorts = await self._db.fetchall(
-            "SELECT c.name, m.role, m.enrolled_at FROM cohort_members m JOIN cohorts c "
-            "ON c.id = m.cohort_id WHERE m.guild_id = ? AND m.user_id = ? ORDER BY m.enrolled_at",
-            (guild_id, user_id),
-        )
-        dates = {label: instant(from_db(row[column])) for label, column in _SIGNUP_DATES}
-        content = {
-            "Status": record.status.value,
-            "Role": record.role,
-            "Answers": answers,
-            "Answers written but not saved yet": {
-                self._label(qid): text for qid, text in record.drafts.items()
-            },
-            **dates,
-            "Programme role given": record.role_assigned,
-            "Cohorts": [
-                {"Cohort": c["name"], "As": c["role"], "Enrolled at": instant(from_db(c[2]))}
-                for c in cohorts
-            ],
-        }
-        counts = {"sign-up answers": len(record.answers) + len(record.drafts)}
-        return [ExportPart("Your sign-up", _SIGNUP_ABOUT, content, counts)]
-
-    def _label(self, question_id: str) -> str:
-        question = self.questionnaire.question(question_id)
-        return question.label if question is not None else question_id
-
-    async def erase_member(self, guild_id: int, user_id: int, anonymous_id: int) -> dict[str, int]:
-        """Replace the member's row by an anonymous one keeping only what cohort figures
-        count (status, role, capacity, dates), and move their enrolments to it. Runs inside
-        the caller's transaction, after the other owners moved or removed their rows."""
-        row = await self._db.fetchone(
-            "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
-        if row is None:
-            return {}
-        now = self._now()
-        kept = ("status", "role", "capacity", "joined_at", "onboarding_started_at", "onboarded_at")
-        await self._db.execute(
-            f"INSERT INTO members (guild_id, user_id, {', '.join(kept)}, left_at, updated_at) "  # noqa: S608
-            f"VALUES (?, ?{', ?' * len(kept)}, ?, ?)",
-            (guild_id, anonymous_id, *(row[c] for c in kept), row["left_at"] or now, now),
-        )
-        key = (guild_id, user_id)
-        await self._db.execute(
-            "UPDATE cohort_members SET user_id = ? WHERE guild_id = ? AND user_id = ?",
-            (anonymous_id, *key),
-        )
-        await self._db.execute("DELETE FROM members WHERE guild_id = ? AND user_id = ?", key)
-        record = _record(row)
-        return {"sign-up answers": len(record.answers) + len(record.drafts)}
-
 
 Viewer = Literal["self", "partner", "director"]
 
-_SIGNUP_ABOUT = (
-    "Your answers to the sign-up questions, in your words, and when you joined and signed "
-    "up. You and your mentor or mentee see your answers; directors see the answers picked "
-    "from a list, and only whether you answered the questions you wrote in."
-)
-_SIGNUP_DATES = (
-    ("Joined the server", "joined_at"),
-    ("Started signing up", "onboarding_started_at"),
-    ("Finished signing up", "onboarded_at"),
-    ("Agreed to the privacy notice", "consent_at"),
-    ("Left the server", "left_at"),
-)
 
-
-def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _answers_of(text: str | None) -> qn.Answers:
-    answers = json.loads(text or "{}")
-    return answers if isinstance(answers, dict) else {}
-
-
-def _record(row: sqlite3.Row) -> MemberRecord:
-    answers = _answers_of(row["answers"])
-    drafts = json.loads(row["drafts"] or "{}")
-    return MemberRecord(
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        status=MemberStatus(row["status"]),
-        role=row["role"],
-        answers=answers,
-        drafts={k: v for k, v in drafts.items() if isinstance(v, str)}
-        if isinstance(drafts, dict)
-        else {},
-        role_assigned=bool(row["role_assigned"]),
-        dm_channel_id=row["dm_channel_id"],
-        dm_closed=bool(row["dm_closed"]),
-    )
+__all__ = [
+    "Completion",
+    "MemberRecord",
+    "MemberStatus",
+    "OnboardingService",
+    "Profile",
+    "Role",
+    "Screen",
+    "SignupFacts",
+    "SignupRecords",
+    "Viewer",
+]
