@@ -15,6 +15,13 @@ any statement can hold it while waiting for another program stays well inside th
 click that opens a form (which cannot be acknowledged first) has to answer in. Background
 work that meets a busy database simply fails its run and is retried (timers retry in a
 minute), so it may wait as long as it needs without holding the connection.
+
+Reads that are not part of the caller's own transaction go to a second, read-only
+connection: under WAL it sees every committed write and never waits for the writer, so a
+member's `/checkin history` does not queue behind a whole cohort's check-ins being written.
+A transaction's own reads stay on the writer (they must see its uncommitted rows), and so
+do `PRAGMA`s (some write, e.g. a checkpoint). An in-memory database has no second
+connection: everything goes through the one.
 """
 
 from __future__ import annotations
@@ -145,6 +152,23 @@ def _read_only(path: Path) -> DatabaseUnusable:
     )
 
 
+async def _open_reader(path: Path | str) -> aiosqlite.Connection:
+    """The second connection, for reads outside a transaction; it can never write."""
+    reader = await aiosqlite.connect(str(path), isolation_level=None)
+    try:
+        reader.row_factory = sqlite3.Row
+        await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await reader.execute("PRAGMA query_only = ON")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
+
+
+def _is_pragma(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "PRAGMA"
+
+
 def _identity(path: Path) -> tuple[int, int]:
     found = path.stat()
     return found.st_dev, found.st_ino
@@ -153,8 +177,18 @@ def _identity(path: Path) -> tuple[int, int]:
 class Database:
     """Owns the connection; created in `setup_hook`, closed by `Bot.close`."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        path: Path | None = None,
+        reader: aiosqlite.Connection | None = None,
+    ) -> None:
         self._conn = connection
+        # Committed state for reads outside a transaction (see the module docstring).
+        self._reader = reader
+        self._reads = 0  # reads in progress on the reader: `close` waits for them
+        self._reads_done = asyncio.Event()
+        self._reads_done.set()
         # The file the connection opened, by device and inode: a file deleted or replaced
         # under the running bot keeps serving the connection, so its path alone cannot tell.
         self.path = path
@@ -181,7 +215,14 @@ class Database:
             # An unclosed connection's worker thread would keep the process from exiting.
             await conn.close()
             raise
-        return cls(conn, None if str(path) == ":memory:" else Path(path))
+        if str(path) == ":memory:":
+            return cls(conn)
+        try:
+            reader = await _open_reader(path)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, Path(path), reader)
 
     def file_fault(self) -> Literal["deleted", "replaced"] | None:
         """Whether the path still names the file this connection opened."""
@@ -199,7 +240,13 @@ class Database:
 
     async def close(self) -> None:
         """Close once a transaction in progress (e.g. a handler still running at shutdown)
-        has committed or rolled back, never between its statements."""
+        has committed or rolled back, never between its statements; the reader once the
+        reads in progress have their rows. The writer closes last, so it is the one that
+        folds the write-ahead log back into the file."""
+        reader, self._reader = self._reader, None  # later reads wait for the writer's lock
+        if reader is not None:
+            await self._reads_done.wait()
+            await reader.close()
         async with self._lock:
             await self._conn.close()
 
@@ -252,13 +299,32 @@ class Database:
         async with self._turn():
             await self._conn.executemany(sql, rows)
 
+    @asynccontextmanager
+    async def _read(self, sql: str) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection a read runs on: the reader, unless the read belongs to this
+        task's transaction, is a `PRAGMA`, or there is no reader (in memory, closing)."""
+        reader = self._reader
+        if reader is None or self._owns_transaction() or _is_pragma(sql):
+            async with self._turn():
+                yield self._conn
+            return
+        self._reads += 1
+        self._reads_done.clear()
+        try:
+            with _storage_errors(self):
+                yield reader
+        finally:
+            self._reads -= 1
+            if self._reads == 0:
+                self._reads_done.set()
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._turn(), self._conn.execute(sql, params) as cursor:
+        async with self._read(sql) as conn, conn.execute(sql, params) as cursor:
             row: sqlite3.Row | None = await cursor.fetchone()
             return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._turn(), self._conn.execute(sql, params) as cursor:
+        async with self._read(sql) as conn, conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:

@@ -131,3 +131,42 @@ async def test_the_connection_knows_when_its_file_is_deleted_or_replaced(tmp_pat
         assert db.file_fault() == "deleted"
     finally:
         await db.close()
+
+
+async def test_a_read_outside_a_transaction_does_not_wait_for_one(tmp_path: Path) -> None:
+    """Another task's transaction holds the writer: a read goes on, and sees what was
+    committed before it (not the transaction's rows); the transaction's own reads see
+    its rows."""
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    await db.execute("INSERT INTO notes (text) VALUES ('committed')")
+    inside, release = asyncio.Event(), asyncio.Event()
+    own: list[int] = []
+
+    async def writer() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO notes (text) VALUES ('not yet')")
+            own.append(await db.fetchval("SELECT count(*) FROM notes"))
+            inside.set()
+            await release.wait()
+
+    work = asyncio.create_task(writer())
+    await inside.wait()
+    try:
+        seen = await asyncio.wait_for(db.fetchval("SELECT count(*) FROM notes"), 2)
+    finally:
+        release.set()
+        await work
+    assert seen == 1
+    assert own == [2]
+    assert await db.fetchval("SELECT count(*) FROM notes") == 2
+    await db.close()
+
+
+async def test_the_reader_cannot_write(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    with pytest.raises(sqlite3.OperationalError):
+        await db.fetchall("INSERT INTO notes (text) VALUES ('through a read') RETURNING id")
+    assert await db.fetchval("SELECT count(*) FROM notes") == 0
+    await db.close()
