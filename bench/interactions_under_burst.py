@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import random
 import sqlite3
@@ -222,6 +223,24 @@ class Probe:
 
 
 @dataclass
+class Collections:
+    """How long each of the garbage collector's full passes held the loop."""
+
+    pauses: list[tuple[float, int, float]] = field(default_factory=list)  # (when, gen, s)
+    _began: float = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            now = time.perf_counter()
+            self.pauses.append((now, info["generation"], now - self._began))
+
+    def worst(self, since: float, until: float) -> float:
+        return max((s for at, _, s in self.pauses if since <= at < until), default=0.0)
+
+
+@dataclass
 class Clicks:
     # (sent at, command, seconds to the acknowledgement, seconds to the whole answer)
     samples: list[tuple[float, str, float, float]] = field(default_factory=list)
@@ -360,6 +379,8 @@ async def measure(
 
     sender._handle = timed
 
+    collections = Collections()
+    gc.callbacks.append(collections)
     probe = Probe()
     probe_task = asyncio.create_task(probe.run())
     clicks = Clicks()
@@ -399,6 +420,10 @@ async def measure(
         figures.add(f"  answer p50 {label}", percentile(answers, 0.5), "ms", 0.015, False)
         figures.add(f"  answer p99 {label}", percentile(answers, 0.99), "ms", 0.060, False)
         figures.add(f"  loop stall {label}", probe.worst(since, until), "ms", 0.050, False)
+        figures.info(
+            f"    longest garbage collection {label}",
+            f"{collections.worst(since, until) * 1000:.1f} ms",
+        )
     for command in ("goal list", "checkin history", "profile view"):
         values = [
             s for at, c, _, s in clicks.samples if c == command and due_at <= at < due_at + EARLY
