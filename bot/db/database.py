@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -197,6 +197,7 @@ class Database:
         # The task inside `transaction()`: its statements run under the lock it holds;
         # every other task's statements wait for the transaction to finish.
         self._owner: asyncio.Task[Any] | None = None
+        self._after_commit: list[Callable[[], object]] = []
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -264,11 +265,24 @@ class Database:
                 with _storage_errors(self):
                     await self._conn.execute("COMMIT")
             except BaseException:
+                self._after_commit.clear()
                 if self._conn.in_transaction:  # SQLite may have rolled back already
                     await self._conn.execute("ROLLBACK")
                 raise
             finally:
                 self._owner = None
+            done, self._after_commit = self._after_commit, []
+        for callback in done:
+            callback()
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the calling task's transaction has committed (never if it
+        rolls back): e.g. wake whoever reads what it wrote, since reads outside the
+        transaction see its rows only from then on. Outside a transaction: at once."""
+        if self._owns_transaction():
+            self._after_commit.append(callback)
+        else:
+            callback()
 
     def in_transaction(self) -> bool:
         """Whether the calling task is inside `transaction()` (its statements join it)."""

@@ -170,3 +170,29 @@ async def test_the_reader_cannot_write(tmp_path: Path) -> None:
         await db.fetchall("INSERT INTO notes (text) VALUES ('through a read') RETURNING id")
     assert await db.fetchval("SELECT count(*) FROM notes") == 0
     await db.close()
+
+
+async def test_after_commit_waits_for_the_commit_and_never_follows_a_rollback(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    seen: list[int] = []
+
+    async def count() -> None:
+        seen.append(await db.fetchval("SELECT count(*) FROM notes"))
+
+    woken: list[asyncio.Task[None]] = []
+    async with db.transaction():
+        await db.execute("INSERT INTO notes (text) VALUES ('one')")
+        db.after_commit(lambda: woken.append(asyncio.create_task(count())))
+        assert woken == []
+    await asyncio.gather(*woken)
+    assert seen == [1]
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await db.execute("INSERT INTO notes (text) VALUES ('two')")
+            db.after_commit(lambda: seen.append(-1))
+            raise RuntimeError("rolled back")
+    assert seen == [1]
+    await db.close()
