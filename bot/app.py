@@ -130,6 +130,13 @@ class MentorBot(commands.Bot):
             help_command=None,
             intents=build_intents(members=members_intent),
             tree_cls=MentorTree,
+            # A programme of a few hundred often lives in a server of 50,000+: cache the
+            # bot, members who join while it runs and those it looks up, never the whole
+            # server (`bot.members.find_member` fetches anyone else on demand).
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.from_intents(
+                build_intents(members=members_intent)
+            ),
             # Member-written text is echoed in many places: nothing pings unless a call opts in.
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=60.0,
