@@ -263,8 +263,8 @@ class MentorBot(commands.Bot):
         """Scheduled work starts once Discord is reachable: what came due while the bot was
         down is sent (inside its grace window) or recorded as missed."""
         await self.wait_until_ready()
-        _settle_heap()
         self.timers.start()
+        _settle_heap()
 
     def stop_for(self, error: DatabaseUnusable) -> None:
         """Stop because the bot cannot go on; the runner then ends with `error`'s line."""

@@ -267,7 +267,12 @@ class Database:
             except BaseException:
                 self._after_commit.clear()
                 if self._conn.in_transaction:  # SQLite may have rolled back already
-                    await self._conn.execute("ROLLBACK")
+                    try:
+                        await self._conn.execute("ROLLBACK")
+                    except sqlite3.OperationalError:
+                        # Cancelled while COMMIT ran on the worker thread: it committed.
+                        if self._conn.in_transaction:
+                            raise
                 raise
             finally:
                 self._owner = None
