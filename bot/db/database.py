@@ -186,9 +186,10 @@ class Database:
         self._conn = connection
         # Committed state for reads outside a transaction (see the module docstring).
         self._reader = reader
-        self._reads = 0  # reads in progress on the reader: `close` waits for them
-        self._reads_done = asyncio.Event()
-        self._reads_done.set()
+        # One read at a time on the reader: statements open side by side on one
+        # connection share one snapshot, so a read could miss a write committed
+        # meanwhile; alone, each read sees everything committed before it began.
+        self._read_lock = asyncio.Lock()
         # The file the connection opened, by device and inode: a file deleted or replaced
         # under the running bot keeps serving the connection, so its path alone cannot tell.
         self.path = path
@@ -246,8 +247,8 @@ class Database:
         folds the write-ahead log back into the file."""
         reader, self._reader = self._reader, None  # later reads wait for the writer's lock
         if reader is not None:
-            await self._reads_done.wait()
-            await reader.close()
+            async with self._read_lock:
+                await reader.close()
         async with self._lock:
             await self._conn.close()
 
@@ -322,20 +323,18 @@ class Database:
     async def _read(self, sql: str) -> AsyncIterator[aiosqlite.Connection]:
         """The connection a read runs on: the reader, unless the read belongs to this
         task's transaction, is a `PRAGMA`, or there is no reader (in memory, closing)."""
-        reader = self._reader
-        if reader is None or self._owns_transaction() or _is_pragma(sql):
+        if self._reader is None or self._owns_transaction() or _is_pragma(sql):
             async with self._turn():
                 yield self._conn
             return
-        self._reads += 1
-        self._reads_done.clear()
-        try:
+        async with self._read_lock:
+            reader = self._reader
+            if reader is None:  # closed while this read waited
+                async with self._turn():
+                    yield self._conn
+                return
             with _storage_errors(self):
                 yield reader
-        finally:
-            self._reads -= 1
-            if self._reads == 0:
-                self._reads_done.set()
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         async with self._read(sql) as conn, conn.execute(sql, params) as cursor:

@@ -196,3 +196,27 @@ async def test_after_commit_waits_for_the_commit_and_never_follows_a_rollback(
             raise RuntimeError("rolled back")
     assert seen == [1]
     await db.close()
+
+
+async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Path) -> None:
+    """Reads side by side on the reader must not share a snapshot taken before a commit."""
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    await db.executemany("INSERT INTO notes (text) VALUES (?)", [(f"n{n}",) for n in range(3000)])
+    done = asyncio.Event()
+
+    async def keep_reading() -> None:
+        while not done.is_set():
+            await db.fetchone("SELECT * FROM notes ORDER BY text")
+
+    readers = [asyncio.create_task(keep_reading()) for _ in range(3)]
+    try:
+        for n in range(100):
+            async with db.transaction():
+                await db.execute("INSERT INTO notes (text) VALUES (?)", (f"mark {n}",))
+            found = await db.fetchval("SELECT count(*) FROM notes WHERE text = ?", (f"mark {n}",))
+            assert found == 1, f"the read after commit {n} did not see it"
+    finally:
+        done.set()
+        await asyncio.gather(*readers)
+    await db.close()
