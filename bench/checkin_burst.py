@@ -22,8 +22,9 @@ from pathlib import Path
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.sender import DEFAULT_PER_SECOND, PacedSender, SendPacing
-from bot.services.checkins import CheckinService, MentorAlert, Prompt, ReminderPlan, RiskChange
-from bot.services.delivery import CheckinDelivery, Job
+from bot.services.checkins import CheckinService, MentorAlert, Prompt, ReminderPlan
+from bot.services.contacts import DmResult
+from bot.services.delivery import CheckinDelivery, Claim, Job
 from bot.services.goals import GoalService
 from bot.services.settings import SettingsService
 
@@ -47,12 +48,18 @@ class MemoryMessenger:
         self.prompts = 0
         self.requests = 0
 
-    async def open_dm(self, user_id: int) -> int:
-        self.requests += 1
-        return 10**15 + user_id
+    async def dm_prompt(
+        self, guild_id: int, user_id: int, prompt: Prompt, *, nonce: str, asked: bool, claim: Claim
+    ) -> DmResult:
+        self.requests += 2  # open the DM channel, post the prompt
+        channel_id = 10**15 + user_id
+        if not await claim(channel_id):
+            return DmResult("cancelled")
+        self.prompts += 1
+        return DmResult("delivered", channel_id, next(self.ids))
 
     async def send_prompt(
-        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int | None
+        self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int
     ) -> int:
         self.requests += 1
         self.prompts += 1
@@ -71,11 +78,8 @@ class MemoryMessenger:
     async def send_reminder(self, plan: ReminderPlan, *, nonce: str) -> None:
         return None
 
-    async def alert_mentor(self, channel_id: int, alert: MentorAlert) -> None:
-        return None
-
-    async def report_risk(self, change: RiskChange) -> None:
-        return None
+    async def alert_mentor(self, alert: MentorAlert) -> DmResult:
+        return DmResult("delivered", 1, next(self.ids))
 
 
 async def populate(db: Database, members: int, now: datetime) -> None:

@@ -149,7 +149,7 @@ class PacedSender(Generic[K]):
                     await asyncio.wait_for(self._wakeup.wait(), wait)
                 continue
             job = self._queue.popleft()
-            next_slot = loop.time() + 1.0 / self.pacing.per_second
+            next_slot = following_slot(next_slot, loop.time(), 1.0 / self.pacing.per_second)
             try:
                 await self._handle(job)
             except Throttled as exc:
@@ -177,3 +177,17 @@ class PacedSender(Generic[K]):
             else:
                 self.done += 1
             self._queued.discard(job)
+
+
+CATCH_UP = 1.0
+"""Seconds of lateness the queue makes up for by starting the next jobs at once (a job
+that took longer than its slot, a slow wake-up); later than that (idle, paused) it starts
+its count afresh, so a whole second's worth of jobs at most ever leaves in a rush."""
+
+
+def following_slot(slot: float, now: float, interval: float) -> float:
+    """The slot after the one a job starts in. Counted from that slot, not from `now`, so
+    moments the loop wakes late or a job runs long do not add up and the queue keeps its
+    rate; a job that starts more than `CATCH_UP` (or one slot) late counts afresh."""
+    start = slot if now - slot <= max(interval, CATCH_UP) else now
+    return start + interval

@@ -15,6 +15,13 @@ any statement can hold it while waiting for another program stays well inside th
 click that opens a form (which cannot be acknowledged first) has to answer in. Background
 work that meets a busy database simply fails its run and is retried (timers retry in a
 minute), so it may wait as long as it needs without holding the connection.
+
+Reads that are not part of the caller's own transaction go to a second, read-only
+connection: under WAL it sees every committed write and never waits for the writer, so a
+member's `/checkin history` does not queue behind a whole cohort's check-ins being written.
+A transaction's own reads stay on the writer (they must see its uncommitted rows), and so
+do `PRAGMA`s (some write, e.g. a checkpoint). An in-memory database has no second
+connection: everything goes through the one.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -145,6 +152,23 @@ def _read_only(path: Path) -> DatabaseUnusable:
     )
 
 
+async def _open_reader(path: Path | str) -> aiosqlite.Connection:
+    """The second connection, for reads outside a transaction; it can never write."""
+    reader = await aiosqlite.connect(str(path), isolation_level=None)
+    try:
+        reader.row_factory = sqlite3.Row
+        await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await reader.execute("PRAGMA query_only = ON")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
+
+
+def _is_pragma(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "PRAGMA"
+
+
 def _identity(path: Path) -> tuple[int, int]:
     found = path.stat()
     return found.st_dev, found.st_ino
@@ -153,8 +177,19 @@ def _identity(path: Path) -> tuple[int, int]:
 class Database:
     """Owns the connection; created in `setup_hook`, closed by `Bot.close`."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        path: Path | None = None,
+        reader: aiosqlite.Connection | None = None,
+    ) -> None:
         self._conn = connection
+        # Committed state for reads outside a transaction (see the module docstring).
+        self._reader = reader
+        # One read at a time on the reader: statements open side by side on one
+        # connection share one snapshot, so a read could miss a write committed
+        # meanwhile; alone, each read sees everything committed before it began.
+        self._read_lock = asyncio.Lock()
         # The file the connection opened, by device and inode: a file deleted or replaced
         # under the running bot keeps serving the connection, so its path alone cannot tell.
         self.path = path
@@ -163,6 +198,7 @@ class Database:
         # The task inside `transaction()`: its statements run under the lock it holds;
         # every other task's statements wait for the transaction to finish.
         self._owner: asyncio.Task[Any] | None = None
+        self._after_commit: list[Callable[[], object]] = []
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -181,7 +217,14 @@ class Database:
             # An unclosed connection's worker thread would keep the process from exiting.
             await conn.close()
             raise
-        return cls(conn, None if str(path) == ":memory:" else Path(path))
+        if str(path) == ":memory:":
+            return cls(conn)
+        try:
+            reader = await _open_reader(path)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, Path(path), reader)
 
     def file_fault(self) -> Literal["deleted", "replaced"] | None:
         """Whether the path still names the file this connection opened."""
@@ -199,7 +242,13 @@ class Database:
 
     async def close(self) -> None:
         """Close once a transaction in progress (e.g. a handler still running at shutdown)
-        has committed or rolled back, never between its statements."""
+        has committed or rolled back, never between its statements; the reader once the
+        reads in progress have their rows. The writer closes last, so it is the one that
+        folds the write-ahead log back into the file."""
+        reader, self._reader = self._reader, None  # later reads wait for the writer's lock
+        if reader is not None:
+            async with self._read_lock:
+                await reader.close()
         async with self._lock:
             await self._conn.close()
 
@@ -217,11 +266,29 @@ class Database:
                 with _storage_errors(self):
                     await self._conn.execute("COMMIT")
             except BaseException:
+                self._after_commit.clear()
                 if self._conn.in_transaction:  # SQLite may have rolled back already
-                    await self._conn.execute("ROLLBACK")
+                    try:
+                        await self._conn.execute("ROLLBACK")
+                    except sqlite3.OperationalError:
+                        # Cancelled while COMMIT ran on the worker thread: it committed.
+                        if self._conn.in_transaction:
+                            raise
                 raise
             finally:
                 self._owner = None
+            done, self._after_commit = self._after_commit, []
+        for callback in done:
+            callback()
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the calling task's transaction has committed (never if it
+        rolls back): e.g. wake whoever reads what it wrote, since reads outside the
+        transaction see its rows only from then on. Outside a transaction: at once."""
+        if self._owns_transaction():
+            self._after_commit.append(callback)
+        else:
+            callback()
 
     def in_transaction(self) -> bool:
         """Whether the calling task is inside `transaction()` (its statements join it)."""
@@ -252,13 +319,30 @@ class Database:
         async with self._turn():
             await self._conn.executemany(sql, rows)
 
+    @asynccontextmanager
+    async def _read(self, sql: str) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection a read runs on: the reader, unless the read belongs to this
+        task's transaction, is a `PRAGMA`, or there is no reader (in memory, closing)."""
+        if self._reader is None or self._owns_transaction() or _is_pragma(sql):
+            async with self._turn():
+                yield self._conn
+            return
+        async with self._read_lock:
+            reader = self._reader
+            if reader is None:  # closed while this read waited
+                async with self._turn():
+                    yield self._conn
+                return
+            with _storage_errors(self):
+                yield reader
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._turn(), self._conn.execute(sql, params) as cursor:
+        async with self._read(sql) as conn, conn.execute(sql, params) as cursor:
             row: sqlite3.Row | None = await cursor.fetchone()
             return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._turn(), self._conn.execute(sql, params) as cursor:
+        async with self._read(sql) as conn, conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:

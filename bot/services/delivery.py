@@ -140,9 +140,19 @@ class CheckinDelivery:
         Returns the next time there is work. Safe to run twice or concurrently: rows are
         unique per period and the sender ignores jobs already queued.
         """
-        await self.service.materialise(now)  # at-risk changes record their own log lines
+        # Prompts are queued as each batch of periods is written (the first leave at once);
+        # at-risk changes record their own log lines.
+        queued: set[int] = set()
+
+        def queue(period_ids: list[int]) -> None:
+            for period_id in period_ids:
+                queued.add(period_id)
+                self._enqueue(("prompt", period_id))
+
+        await self.service.materialise(now, queue)
         for period_id in await self.service.unsent_due(now):
-            self._enqueue(("prompt", period_id))
+            if period_id not in queued:
+                self._enqueue(("prompt", period_id))
         for period_id in await self.service.due_reminders(now):
             self._enqueue(("reminder", period_id))
         return await self.service.next_due(now)

@@ -85,8 +85,8 @@ class DirectorLog:
 
     def on_record(self, callback: Callable[[int], object] | None) -> None:
         """Told the id of each line as it is recorded, so the poster can post it at once.
-        It is called before the event's transaction commits: the poster's read of the line
-        waits for the commit (and finds nothing if it rolled back)."""
+        It is called once the event's transaction has committed (never if it rolled back),
+        when the poster's read can find the line."""
         self._on_record = callback
 
     async def record(self, guild_id: int, text: str) -> int:
@@ -98,8 +98,9 @@ class DirectorLog:
             "INSERT INTO director_log_lines (guild_id, text, created_at) VALUES (?, ?, ?)",
             (guild_id, text, to_db(now)),
         )
-        if self._on_record is not None:
-            self._on_record(line_id)
+        on_record = self._on_record
+        if on_record is not None:
+            self._db.after_commit(lambda: on_record(line_id))
         return line_id
 
     async def record_alone(self, guild_id: int, text: str) -> int:

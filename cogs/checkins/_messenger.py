@@ -17,6 +17,7 @@ import discord
 
 from bot.dm import TOO_FAST, UNKNOWN_CHANNEL, DirectMessages
 from bot.domain.wallclock import discord_timestamp
+from bot.members import find_member
 from bot.sender import Throttled
 from bot.services.checkins import MentorAlert, Prompt, ReminderPlan
 from bot.services.contacts import DmResult
@@ -109,7 +110,7 @@ class DiscordMessenger:
         parent = guild.get_channel(parent_id) if guild is not None else None
         if guild is None or not isinstance(parent, discord.TextChannel):
             raise CannotPost(UNKNOWN_CHANNEL)
-        member = guild.get_member(user_id)
+        member = await _quietly_find(guild, user_id)
         name = member.display_name if member is not None else str(user_id)
         try:
             thread = await parent.create_thread(
@@ -151,7 +152,7 @@ class DiscordMessenger:
 
     async def alert_mentor(self, alert: MentorAlert) -> DmResult:
         guild = self.bot.get_guild(alert.guild_id)
-        member = guild.get_member(alert.mentee_id) if guild is not None else None
+        member = await _quietly_find(guild, alert.mentee_id) if guild is not None else None
         name = member.display_name if member is not None else "Your mentee"
         embed = _screens.mentor_alert(alert, name, self._guild_name(alert.guild_id))
         return await self.dms.send(alert.guild_id, alert.mentor_id, embed=embed)
@@ -202,3 +203,11 @@ def _custom_ids(components: list[Any]) -> list[str]:
             found.append(custom_id)
         found.extend(_custom_ids(list(getattr(component, "children", []))))
     return found
+
+
+async def _quietly_find(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    """A member for their name only: a failure to look them up shows their id instead."""
+    try:
+        return await find_member(guild, user_id)
+    except (discord.HTTPException, TimeoutError):
+        return None

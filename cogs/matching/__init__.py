@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.checks import guild_member_of, is_director
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
+from bot.members import remember
 from bot.services.matching import END_REASON_LABELS, EndReason
 from cogs.matching import _components, _flow, _screens, _threads
 
@@ -106,6 +107,7 @@ class Matching(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         if mentee is not None:
             found = await matching.suggest(guild.id, mentee.id)
+            await remember(guild, [mentee.id, *(s.mentor.member_id for s in found)])
             embed, view = _screens.suggestions(guild, mentee.id, found)
             await _send_pages(interaction, [embed], view)
         else:

@@ -26,6 +26,7 @@ from bot import threads
 from bot.checks import guild_member_of, missing_thread_permissions, require_director
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
+from bot.members import find_member
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
 from cogs.matching import _screens
 
@@ -57,13 +58,10 @@ async def director_of(
 
 
 async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
-    member = guild.get_member(user_id)
-    if member is not None:
-        return member
-    try:
-        return await guild.fetch_member(user_id)
-    except discord.NotFound:
-        raise UserError(f"<@{user_id}> is no longer a member of this server.") from None
+    member = await find_member(guild, user_id)
+    if member is None:
+        raise UserError(f"<@{user_id}> is no longer a member of this server.")
+    return member
 
 
 def arm_followups(bot: MentorBot, due: datetime | None) -> None:

@@ -14,6 +14,7 @@ import discord
 from bot.domain import questionnaire as qn
 from bot.domain import wallclock
 from bot.errors import UserError
+from bot.members import find_member
 from bot.roles import give_programme_role
 from bot.services.onboarding import OnboardingService, Screen
 from cogs.onboarding import _screens
@@ -42,12 +43,9 @@ async def member_of(
     guild = bot.get_guild(guild_id)
     if guild is None:
         raise UserError("I'm no longer in that server, so I can't continue this sign-up.")
-    member = guild.get_member(user_id)
+    member = await find_member(guild, user_id)
     if member is None:
-        try:
-            member = await guild.fetch_member(user_id)
-        except discord.NotFound:
-            raise UserError(f"You're no longer a member of {guild.name}.") from None
+        raise UserError(f"You're no longer a member of {guild.name}.")
     return guild, member
 
 

@@ -30,6 +30,7 @@ import discord
 from bot.domain import sessions as rules
 from bot.domain.sessions import ThreadProblem
 from bot.domain.settings import GuildSettings
+from bot.members import find_member
 from bot.sender import Throttled
 from bot.services.sessions import Reflection, ReminderDelivery, ReminderPlan, Session
 from cogs.sessions import _screens
@@ -82,13 +83,11 @@ def sessions_channel(guild: discord.Guild, settings: GuildSettings) -> discord.T
 
 
 async def display_name(guild: discord.Guild, user_id: int) -> str:
-    member = guild.get_member(user_id)
-    if member is None:
-        try:
-            member = await guild.fetch_member(user_id)
-        except discord.HTTPException:
-            return "member"
-    return member.display_name
+    try:
+        member = await find_member(guild, user_id)
+    except discord.HTTPException:
+        member = None
+    return member.display_name if member is not None else "member"
 
 
 async def _existing_thread(guild: discord.Guild, thread_id: int) -> discord.Thread | None:

@@ -602,3 +602,31 @@ async def test_pausing_after_a_prompt_cancels_its_reminder(stack: Stack) -> None
     # The prompt itself stays answerable.
     goal = (await stack.checkins.prompt(period_id)).goals[0].goal_id
     await stack.checkins.record_answer(period_id, MENTEE, goal, "on_track")
+
+
+async def test_each_batch_of_pending_periods_is_handed_on_once_written(stack: Stack) -> None:
+    """A cohort due at once: prompts are queued batch by batch, each once it is committed,
+    so the first go out while the rest are still being written."""
+    members = [700_000 + n for n in range(25)]
+    for user_id in members:
+        await add_member(stack.db, stack.clock, user_id)
+    due = None
+    for user_id in members:
+        view = await stack.checkins.set_schedule(GUILD, user_id, day="monday", at="10:00")
+        due = view.next_due_at
+    assert due is not None
+    stack.clock.set(due)
+    handed: list[list[int]] = []
+    committed: list[int] = []
+
+    def queue(period_ids: list[int]) -> None:
+        handed.append(period_ids)
+        committed.append(len(period_ids))
+        assert not stack.db.in_transaction()
+
+    await stack.checkins.materialise(stack.clock.now(), queue)
+    assert len(handed) > 1  # more than one batch, each handed on by itself
+    assert sorted(i for batch in handed for i in batch) == sorted(
+        await stack.checkins.unsent_due(stack.clock.now())
+    )
+    assert sum(committed) == len(members)

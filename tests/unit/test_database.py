@@ -131,3 +131,92 @@ async def test_the_connection_knows_when_its_file_is_deleted_or_replaced(tmp_pat
         assert db.file_fault() == "deleted"
     finally:
         await db.close()
+
+
+async def test_a_read_outside_a_transaction_does_not_wait_for_one(tmp_path: Path) -> None:
+    """Another task's transaction holds the writer: a read goes on, and sees what was
+    committed before it (not the transaction's rows); the transaction's own reads see
+    its rows."""
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    await db.execute("INSERT INTO notes (text) VALUES ('committed')")
+    inside, release = asyncio.Event(), asyncio.Event()
+    own: list[int] = []
+
+    async def writer() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO notes (text) VALUES ('not yet')")
+            own.append(await db.fetchval("SELECT count(*) FROM notes"))
+            inside.set()
+            await release.wait()
+
+    work = asyncio.create_task(writer())
+    await inside.wait()
+    try:
+        seen = await asyncio.wait_for(db.fetchval("SELECT count(*) FROM notes"), 2)
+    finally:
+        release.set()
+        await work
+    assert seen == 1
+    assert own == [2]
+    assert await db.fetchval("SELECT count(*) FROM notes") == 2
+    await db.close()
+
+
+async def test_the_reader_cannot_write(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    with pytest.raises(sqlite3.OperationalError):
+        await db.fetchall("INSERT INTO notes (text) VALUES ('through a read') RETURNING id")
+    assert await db.fetchval("SELECT count(*) FROM notes") == 0
+    await db.close()
+
+
+async def test_after_commit_waits_for_the_commit_and_never_follows_a_rollback(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    seen: list[int] = []
+
+    async def count() -> None:
+        seen.append(await db.fetchval("SELECT count(*) FROM notes"))
+
+    woken: list[asyncio.Task[None]] = []
+    async with db.transaction():
+        await db.execute("INSERT INTO notes (text) VALUES ('one')")
+        db.after_commit(lambda: woken.append(asyncio.create_task(count())))
+        assert woken == []
+    await asyncio.gather(*woken)
+    assert seen == [1]
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await db.execute("INSERT INTO notes (text) VALUES ('two')")
+            db.after_commit(lambda: seen.append(-1))
+            raise RuntimeError("rolled back")
+    assert seen == [1]
+    await db.close()
+
+
+async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Path) -> None:
+    """Reads side by side on the reader must not share a snapshot taken before a commit."""
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    await db.executemany("INSERT INTO notes (text) VALUES (?)", [(f"n{n}",) for n in range(3000)])
+    done = asyncio.Event()
+
+    async def keep_reading() -> None:
+        while not done.is_set():
+            await db.fetchone("SELECT * FROM notes ORDER BY text")
+
+    readers = [asyncio.create_task(keep_reading()) for _ in range(3)]
+    try:
+        for n in range(100):
+            async with db.transaction():
+                await db.execute("INSERT INTO notes (text) VALUES (?)", (f"mark {n}",))
+            found = await db.fetchval("SELECT count(*) FROM notes WHERE text = ?", (f"mark {n}",))
+            assert found == 1, f"the read after commit {n} did not see it"
+    finally:
+        done.set()
+        await asyncio.gather(*readers)
+    await db.close()

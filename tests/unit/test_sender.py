@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.sender import PacedSender, SendPacing, Throttled
+from bot.sender import CATCH_UP, PacedSender, SendPacing, Throttled, following_slot
 
 FAST = SendPacing(per_second=10_000, throttle_pause=0.01)
 
@@ -127,3 +127,16 @@ async def test_a_failing_job_does_not_stop_the_worker() -> None:
 def test_pacing_must_make_sense(pacing: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         SendPacing(**pacing)
+
+
+def test_slots_are_counted_from_the_previous_slot_not_from_when_a_job_starts() -> None:
+    # Woken 3 ms late: the next slot stays on the schedule, the lateness is not carried.
+    assert following_slot(10.0, 10.003, 0.05) == pytest.approx(10.05)
+    # A job that ran past its slot: the next one starts at once, to catch up.
+    assert following_slot(10.0, 10.4, 0.05) == pytest.approx(10.05)
+    # Idle or paused for longer than the catch-up allowance: counted afresh from now.
+    assert following_slot(10.0, 10.0 + CATCH_UP + 0.5, 0.05) == pytest.approx(
+        10.0 + CATCH_UP + 0.55
+    )
+    # At one a second, a second late is still within one slot.
+    assert following_slot(10.0, 11.0, 1.0) == pytest.approx(11.0)

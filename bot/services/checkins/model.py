@@ -20,8 +20,9 @@ AT_RISK_WINDOW = 4
 """At-risk is judged on the mentee's last few prompted periods, so it clears once they are
 back on track instead of flagging them for the rest of the cohort."""
 
-MATERIALISE_BATCH = 50
-"""Members written per transaction when periods come due, so the lock is held briefly."""
+MATERIALISE_BATCH = 10
+"""Members written per transaction when periods come due: about 15 ms of holding the
+writer's lock, the longest a click or a prompt's own write then waits during a burst."""
 
 RETRY_UNSENT = timedelta(minutes=1)
 """How soon the timer looks again at a prompt that is due but not sent (throttled, failed)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -31,7 +32,9 @@ _PERIOD_TAKES_PART = taking_part_sql("checkin_periods.guild_id", "checkin_period
 class Periods(AtRisk):
     """The rows `CheckinDelivery` works through: each period written once, sent once."""
 
-    async def materialise(self, now: datetime) -> list[RiskChange]:
+    async def materialise(
+        self, now: datetime, on_pending: Callable[[list[int]], object] | None = None
+    ) -> list[RiskChange]:
         """Write a row for every period due by `now`: pending (to send) or missed.
 
         Inside the guild's grace window a period is pending and goes out now; older ones
@@ -39,6 +42,9 @@ class Periods(AtRisk):
         member's previous unanswered one as missed. Idempotent: rows are unique per period.
         Members are handled in small transactions, each re-reading its member's row, so a
         whole cohort due at once never holds the database away from interactions.
+
+        `on_pending` gets the ids of each transaction's new pending periods once it has
+        committed, so the first prompts go out while the rest of the cohort is written.
         """
         # Who is still a mentee is filtered in the same query (a join on `members`, read
         # only): the timer looks at the whole cohort at once.
@@ -53,10 +59,15 @@ class Periods(AtRisk):
         touched: list[tuple[int, int]] = []
         for start in range(0, len(due_members), MATERIALISE_BATCH):
             batch = due_members[start : start + MATERIALISE_BATCH]
+            pending: list[int] = []
             async with self._db.transaction():
                 for member in batch:
-                    if await self._materialise_member(member["guild_id"], member["user_id"], now):
-                        touched.append((member["guild_id"], member["user_id"]))
+                    guild_id, user_id = member["guild_id"], member["user_id"]
+                    if await self._materialise_member(guild_id, user_id, now, pending):
+                        touched.append((guild_id, user_id))
+            if on_pending is not None and pending:
+                on_pending(pending)
+            await asyncio.sleep(0)  # a click waiting for the writer goes before the next batch
         changes = []
         for guild_id, user_id in touched:
             change = await self._evaluate_risk(guild_id, user_id)
@@ -64,9 +75,12 @@ class Periods(AtRisk):
                 changes.append(change)
         return changes
 
-    async def _materialise_member(self, guild_id: int, user_id: int, now: datetime) -> bool:
-        """One member's due periods, inside the caller's transaction. True when a prompt
-        they received and left unanswered became missed (which may change their risk)."""
+    async def _materialise_member(
+        self, guild_id: int, user_id: int, now: datetime, pending: list[int]
+    ) -> bool:
+        """One member's due periods, inside the caller's transaction; the ids of new pending
+        ones are added to `pending`. True when a prompt they received and left unanswered
+        became missed (which may change their risk)."""
         row = await self._db.fetchone(
             "SELECT * FROM checkin_members WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
@@ -100,7 +114,7 @@ class Periods(AtRisk):
                 "AND user_id = ? AND status = 'pending' AND due_at < ?",
                 (guild_id, user_id, to_db(due)),
             )
-            await self._db.execute(
+            period_id = await self._db.execute(
                 "INSERT INTO checkin_periods (guild_id, user_id, period_key, "
                 "kind, due_at, status, created_at) VALUES (?, ?, ?, 'scheduled', ?, ?, ?)",
                 (
@@ -112,6 +126,8 @@ class Periods(AtRisk):
                     to_db(now),
                 ),
             )
+            if verdict == "send_now":
+                pending.append(period_id)
             upcoming = next_period(schedule, due) if schedule else None
             key = upcoming.key if upcoming else None
             due = upcoming.due_at if upcoming else None
