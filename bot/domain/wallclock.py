@@ -174,7 +174,7 @@ def parse_weekday_time(text: str) -> tuple[int, time]:
     parts = text.strip().split(None, 1)
     if len(parts) < 2:
         raise WallClockError("Please give a day and a time, like Monday 09:00 or Thu 6pm.")
-    return parse_day(parts[0]), parse_time(parts[1].lstrip(", "))
+    return parse_day(parts[0]), parse_time(parts[1])
 
 
 def format_weekday_time(weekday: int, at: time) -> str:

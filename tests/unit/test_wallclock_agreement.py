@@ -333,3 +333,13 @@ def test_today_is_a_goal_date_but_not_the_end_of_a_pause(world: World) -> None:
     assert checkin_pause(world, "today") == refused(
         "Pick a date after today for your check-ins to start again."
     )
+
+
+@pytest.mark.parametrize("at", [",", ",0", ", 9am"])
+def test_a_stray_comma_before_the_time_is_read_the_same_everywhere(world: World, at: str) -> None:
+    """Found by the property above: the one-line form once dropped a comma the two-input
+    form and /checkin schedule refuse."""
+    modal = signup_checkin(["Mon", at])
+    assert modal[0] == "refused"
+    assert signup_checkin(f"Mon {at}") == modal
+    assert checkin_schedule(world, "Mon", at) == modal
