@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import discord
 from discord import app_commands
 
+from bot.errors import UserError
 from bot.tree import DirectorOnly
+
+if TYPE_CHECKING:
+    from bot.app import MentorBot
 
 
 def guild_of(interaction: discord.Interaction) -> discord.Guild:
@@ -50,3 +56,17 @@ def missing_thread_permissions(channel: discord.TextChannel) -> list[str]:
         )
         if not granted
     ]
+
+
+async def director_of(
+    interaction: discord.Interaction, guild_id: int | None = None
+) -> tuple[discord.Guild, discord.Member]:
+    """The server and the director acting in it (a director subcommand or button); a button
+    that carries its server's id must be clicked in that server."""
+    guild, member = guild_member_of(interaction)
+    if guild_id is not None and guild.id != guild_id:
+        raise UserError("This button belongs to another server.")
+    bot = cast("MentorBot", interaction.client)
+    settings = await bot.services.settings.get(guild.id)
+    require_director(member, settings.director_role_id)
+    return guild, member

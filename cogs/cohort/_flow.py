@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.checks import guild_member_of, require_director
+from bot.checks import director_of
 from bot.domain.cohort_status import MemberFilter
 from bot.errors import UserError
 from bot.reports.export import cohort_csv, export_filename
@@ -28,18 +28,6 @@ log = logging.getLogger(__name__)
 
 def bot_of(interaction: discord.Interaction) -> MentorBot:
     return cast("MentorBot", interaction.client)
-
-
-async def director_of(
-    interaction: discord.Interaction, guild_id: int | None = None
-) -> tuple[discord.Guild, discord.Member]:
-    """The server and the director acting in it; a button must be clicked in its own server."""
-    guild, member = guild_member_of(interaction)
-    if guild_id is not None and guild.id != guild_id:
-        raise UserError("This button belongs to another server.")
-    settings = await bot_of(interaction).services.settings.get(guild.id)
-    require_director(member, settings.director_role_id)
-    return guild, member
 
 
 async def cohort_id_of(bot: MentorBot, guild_id: int, picked: str | None) -> int | None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 import discord
 
 from bot import threads
-from bot.checks import guild_member_of, missing_thread_permissions, require_director
+from bot.checks import director_of, missing_thread_permissions
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
 from bot.members import find_member
@@ -43,18 +43,6 @@ _PERMISSION_CODES = (50001, 50013)
 
 def bot_of(interaction: discord.Interaction) -> MentorBot:
     return cast("MentorBot", interaction.client)
-
-
-async def director_of(
-    interaction: discord.Interaction, guild_id: int | None = None
-) -> tuple[discord.Guild, discord.Member]:
-    """The server and the director acting in it; a button must be clicked in its own server."""
-    guild, member = guild_member_of(interaction)
-    if guild_id is not None and guild.id != guild_id:
-        raise UserError("This button belongs to another server.")
-    settings = await bot_of(interaction).services.settings.get(guild.id)
-    require_director(member, settings.director_role_id)
-    return guild, member
 
 
 async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:

@@ -20,6 +20,9 @@ from bot.errors import UserError
 from bot.roles import remove_programme_roles
 from bot.services.matching import Match
 from bot.threads import DiscordDidNotAnswer, archive, send_quietly, thread_of
+
+# A match ended by a deletion is told like any other ending (the reason is never said).
+from cogs.matching import _screens as match_screens
 from cogs.privacy import _screens
 
 if TYPE_CHECKING:
@@ -122,7 +125,7 @@ async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, memb
     partner_id = match.partner_of(member_id)
     role = "mentee" if partner_id == match.mentee_id else "mentor"
     sent = await bot.delivery.dms.send(
-        guild.id, partner_id, embed=_screens.match_ended_dm(guild, role, member_id)
+        guild.id, partner_id, embed=match_screens.ended_dm(guild, role, member_id)
     )
     if not sent.delivered:
         log.info("Match-ended DM not delivered (guild=%s match=%s)", guild.id, match.id)
@@ -132,6 +135,6 @@ async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, memb
         log.warning("Discord did not answer; thread %s left open", match.intro_thread_id)
         thread = None
     if thread is not None:
-        await send_quietly(thread, _screens.THREAD_CLOSING)
+        await send_quietly(thread, match_screens.THREAD_CLOSING)
         await archive(thread)
     await bot.delivery.director_log.add(guild.id, _screens.director_line(match, partner_id))

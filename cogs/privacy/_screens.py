@@ -168,26 +168,6 @@ def deleted(
     return embed
 
 
-def match_ended_dm(guild: discord.Guild, partner_role: str, member_id: int) -> discord.Embed:
-    """To the partner of a member who deleted their data: the match ended, not why."""
-    text = (
-        f"Your mentoring match with <@{member_id}> in **{guild.name}** has come to an end. "
-        "Thank you for the time and care you gave. Your introduction thread is archived; "
-        "nothing in it is deleted."
-    )
-    if partner_role == "mentee":
-        text += "\n\nIf you'd like a new mentor, let a programme director know."
-    return discord.Embed(
-        title=clip(f"Your match has ended · {guild.name}", 256), description=text, colour=COLOUR
-    )
-
-
-THREAD_CLOSING = (
-    "This match has now ended. Thank you both for the time you gave each other. "
-    "I'm archiving this thread; nothing in it is deleted."
-)
-
-
 def director_line(match: Match, partner_id: int) -> str:
     role = "mentee" if partner_id == match.mentee_id else "mentor"
     return (
