@@ -45,12 +45,14 @@ from bot.services.contacts import Contacts
 from bot.services.delivery import CheckinDelivery, Job
 from bot.services.director_log import DirectorLog
 from bot.services.goals import GoalService
+from bot.services.languages import LanguageService
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.privacy import PrivacyService
 from bot.services.sessions import SessionService
 from bot.services.settings import SettingsService
 from bot.tasks import spawn
+from bot.translator import CommandTranslator
 from bot.tree import MentorTree
 from bot.ui.persistent import PersistentComponents
 from cogs.checkins._messenger import DiscordMessenger
@@ -77,6 +79,7 @@ class Services:
     audit: AuditService
     cohorts: CohortService
     cohort_status: CohortStatusService
+    languages: LanguageService
 
 
 @dataclass(frozen=True)
@@ -240,12 +243,14 @@ class MentorBot(commands.Bot):
             audit=audit,
             cohorts=cohorts,
             cohort_status=CohortStatusService(self._db, self.clock, cohorts),
+            languages=LanguageService(self._db),
         )
         self._delivery = self._build_delivery(self._services)
         self._delivery.start()
         poster = self._delivery.director_log
         self.timers.add(DIRECTOR_LOG, poster.run_due, on_start=poster.on_start)
         self.scheduler.start()
+        await self.tree.set_translator(CommandTranslator())
         for name in extension_names():
             await self.load_extension(name)
         self._timers_start = spawn(self._start_timers(), name="timers-start")
@@ -345,7 +350,7 @@ class MentorBot(commands.Bot):
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         scope = f"guild:{guild.id}" if guild is not None else "global"
-        digest = command_tree_hash(self.tree, guild)
+        digest = await command_tree_hash(self.tree, guild)
         key = f"command_tree_hash:{scope}"
         stored = await self.db.fetchval("SELECT value FROM app_state WHERE key = ?", (key,))
         if stored == digest and not force:
@@ -362,9 +367,17 @@ class MentorBot(commands.Bot):
         return True
 
 
-def command_tree_hash(tree: discord.app_commands.CommandTree[Any], guild: Any = None) -> str:
+async def command_tree_hash(tree: discord.app_commands.CommandTree[Any], guild: Any = None) -> str:
+    """A digest of what a sync would send, translations included (a new catalogue entry
+    syncs again)."""
+    translator = tree.translator
     payload = sorted(
-        (command.to_dict(tree) for command in tree.get_commands(guild=guild)),
+        [
+            await command.get_translated_payload(tree, translator)
+            if translator is not None
+            else command.to_dict(tree)
+            for command in tree.get_commands(guild=guild)
+        ],
         key=lambda c: (c.get("type", 1), c["name"]),
     )
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

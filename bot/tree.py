@@ -18,6 +18,7 @@ from discord import app_commands
 
 from bot.db.database import StorageBusy
 from bot.errors import UserError
+from bot.translator import answer_in_their_language
 from bot.ui.acknowledge import acknowledge_command
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ class MentorTree(app_commands.CommandTree[discord.Client]):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if interaction.type is not discord.InteractionType.application_command:
+            await answer_in_their_language(interaction)
             return True  # autocomplete answers with choices, never with a defer
         try:
             await acknowledge_command(interaction)
@@ -165,6 +167,7 @@ class MentorTree(app_commands.CommandTree[discord.Client]):
                 exc.code,
             )
             return False
+        await answer_in_their_language(interaction)
         return True
 
     async def on_error(

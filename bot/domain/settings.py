@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.matching import MatchWeights
+from bot.i18n import Language
 
 DEFAULT_MATCH_FOLLOWUP_DAYS = 7
 MATCH_FOLLOWUP_DAYS_RANGE = (1, 60)
@@ -29,6 +30,8 @@ class GuildSettings:
     match_weight_area: float = _DEFAULT_WEIGHTS.area
     match_weight_timezone: float = _DEFAULT_WEIGHTS.timezone
     match_weight_capacity: float = _DEFAULT_WEIGHTS.capacity
+    language: Language = "en"
+    """Directors' screens and the director log: "en" or "zh-CN" (`/setup language`)."""
 
     @property
     def roles_configured(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 import discord
 
+from bot.translator import answer_in_their_language
 from bot.tree import handle_interaction_error
 
 
@@ -34,6 +35,7 @@ async def guarded(
 ) -> None:
     """Run a DynamicItem callback; discord.py only logs their errors, so answer the member."""
     try:
+        await answer_in_their_language(interaction)
         await action()
     except Exception as exc:
         await handle_interaction_error(interaction, exc, where=where)

@@ -409,6 +409,7 @@ def validate_commands(commands: Sequence[Mapping[str, Any]]) -> None:
                 Length(1, COMMAND_DESCRIPTION_MAX, required=True),
             )
             form.length((i, "options"), cmd.get("options"), Length(0, COMMAND_OPTIONS_MAX))
+            _check_localizations(form, (i,), cmd, COMMAND_DESCRIPTION_MAX)
             for j, option in enumerate(cmd.get("options") or []):
                 _check_option(form, (i, "options", j), option)
         else:
@@ -432,6 +433,57 @@ def validate_commands(commands: Sequence[Mapping[str, Any]]) -> None:
     form.raise_if_invalid()
 
 
+LOCALES = frozenset(
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
+)
+"""Discord's locales (a localisation under any other key is refused)."""
+
+
+def _check_localizations(form: Form, path: Path, owner: Mapping[str, Any], maximum: int) -> None:
+    for field in ("name_localizations", "description_localizations"):
+        values = owner.get(field) or {}
+        for locale, text in values.items():
+            if locale not in LOCALES:
+                form.add((*path, field, locale), "INVALID_LOCALE", f"Invalid locale {locale}")
+            limit = (
+                32 if field == "name_localizations" and owner.get("type") != "choice" else maximum
+            )
+            form.length((*path, field, locale), text, Length(1, limit, required=True))
+
+
 def _check_name(form: Form, path: Path, name: Any) -> None:
     if not isinstance(name, str) or not COMMAND_NAME_RE.match(name) or name != name.lower():
         form.add(path, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
@@ -440,6 +492,7 @@ def _check_name(form: Form, path: Path, name: Any) -> None:
 def _check_option(form: Form, path: Path, option: Mapping[str, Any]) -> None:
     _check_name(form, (*path, "name"), option.get("name"))
     form.check(path, option, COMMAND_OPTION_RULES)
+    _check_localizations(form, path, option, COMMAND_DESCRIPTION_MAX)
     choices = option.get("choices") or []
     if choices and option.get("autocomplete"):
         form.add(
@@ -453,6 +506,7 @@ def _check_option(form: Form, path: Path, option: Mapping[str, Any]) -> None:
             choice.get("name"),
             Length(1, CHOICE_NAME_MAX, required=True),
         )
+        _check_localizations(form, (*path, "choices", k), {**choice, "type": "choice"}, 100)
         if isinstance(choice.get("value"), str):
             form.length(
                 (*path, "choices", k, "value"), choice["value"], Length(1, CHOICE_STRING_VALUE_MAX)

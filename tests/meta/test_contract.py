@@ -60,7 +60,7 @@ async def test_commands_follow_the_contract(loaded_bot: MentorBot) -> None:
 
 
 async def test_command_tree_hash_is_stable(loaded_bot: MentorBot) -> None:
-    assert command_tree_hash(loaded_bot.tree) == command_tree_hash(loaded_bot.tree)
+    assert await command_tree_hash(loaded_bot.tree) == await command_tree_hash(loaded_bot.tree)
 
 
 async def test_dynamic_custom_id_templates_are_unique_and_short(loaded_bot: MentorBot) -> None:
