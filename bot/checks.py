@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
+from bot.i18n import set_language
 from bot.tree import DirectorOnly
 
 if TYPE_CHECKING:
@@ -69,4 +70,6 @@ async def director_of(
     bot = cast("MentorBot", interaction.client)
     settings = await bot.services.settings.get(guild.id)
     require_director(member, settings.director_role_id)
+    # Directors' screens are in the server's language (`/setup`), not each director's.
+    set_language(settings.language)
     return guild, member

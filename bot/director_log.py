@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.db.database import StorageBusy
+from bot.i18n import Text
 from bot.sender import Throttled
 from bot.services.director_log import DirectorLog, DropReason, Line
 
@@ -49,7 +50,7 @@ class DirectorLogPoster:
     async def stop(self) -> None:
         self._lines.on_record(None)
 
-    async def add(self, guild_id: int, text: str) -> None:
+    async def add(self, guild_id: int, text: Text | str) -> None:
         """Record a line for an event already done on Discord (an introduction, a role
         Discord refused): a database another program holds locked costs only the line,
         logged, never the answer to the member who acted."""

@@ -22,6 +22,8 @@ from typing import Literal
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import to_db
+from bot.i18n import Text, language
+from bot.services.languages import LanguageService
 
 DropReason = Literal["no_channel", "channel_missing", "forbidden", "server_gone"]
 
@@ -81,6 +83,7 @@ class DirectorLog:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._languages = LanguageService(db)
         self._on_record: Callable[[int], object] | None = None
 
     def on_record(self, callback: Callable[[int], object] | None) -> None:
@@ -89,10 +92,14 @@ class DirectorLog:
         when the poster's read can find the line."""
         self._on_record = callback
 
-    async def record(self, guild_id: int, text: str) -> int:
-        """Record a line inside the caller's transaction, the one recording its event."""
+    async def record(self, guild_id: int, text: Text | str) -> int:
+        """Record a line inside the caller's transaction, the one recording its event. A
+        `Text` (`N_(...)`) is written in the server's language, whoever's action it reports."""
         if not self._db.in_transaction():
             raise RuntimeError("record a director-log line in its event's transaction")
+        if isinstance(text, Text):
+            with language(await self._languages.of_server(guild_id)):
+                text = str(text)
         now = self._clock.now()
         line_id = await self._db.execute(
             "INSERT INTO director_log_lines (guild_id, text, created_at) VALUES (?, ?, ?)",
@@ -103,7 +110,7 @@ class DirectorLog:
             self._db.after_commit(lambda: on_record(line_id))
         return line_id
 
-    async def record_alone(self, guild_id: int, text: str) -> int:
+    async def record_alone(self, guild_id: int, text: Text | str) -> int:
         """Record a line whose event has no transaction of its own (a member left, a role
         Discord refused)."""
         async with self._db.transaction():
