@@ -192,7 +192,7 @@ def base_payload(
         "type": kind,
         "token": token,
         "version": 1,
-        "locale": "en-US",
+        "locale": user.locale,
         "entitlements": [],
         "entitlement_sku_ids": [],
         "attachment_size_limit": 10 * 1024 * 1024,
@@ -205,8 +205,8 @@ def base_payload(
         perms = guild.permissions_in(user.id, channel)
         data |= {
             "guild_id": str(guild.id),
-            "guild_locale": "en-US",
-            "guild": {"id": str(guild.id), "locale": "en-US", "features": guild.features},
+            "guild_locale": guild.locale,
+            "guild": {"id": str(guild.id), "locale": guild.locale, "features": guild.features},
             "member": payloads.member(member, permissions=perms),
             "app_permissions": str(guild.permissions_in(world.bot.id, channel)),
             "channel": payloads.channel(channel, permissions=perms),

@@ -158,7 +158,7 @@ def guild(g: Guild, *, members: list[Member], with_channels: bool = True) -> JSO
         "nsfw_level": 0,
         "premium_tier": 0,
         "premium_subscription_count": 0,
-        "preferred_locale": "en-US",
+        "preferred_locale": g.locale,
         "system_channel_id": None,
         "system_channel_flags": 0,
         "rules_channel_id": None,

@@ -112,6 +112,8 @@ class User:
     bot: bool = False
     dms_closed: bool = False
     global_name: str | None = None
+    locale: str = "en-US"
+    """The language of the member's Discord client, sent with each of their interactions."""
 
     @property
     def mention(self) -> str:
@@ -378,6 +380,8 @@ class Guild:
     threads: dict[int, Thread] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     features: list[str] = field(default_factory=list)
+    locale: str = "en-US"
+    """The server's preferred locale (Community servers set one)."""
 
     # -- builders ---------------------------------------------------------------------------
     @property
