@@ -145,7 +145,8 @@ async def test_close_thanks_members_and_is_audited(
     assert closed.members == (Enrolled(ANA, "mentee"),), "who left is not messaged"
     assert not closed.cohort.is_open and closed.cohort.closed_at == clock.now()
     assert closed.audit.action == AuditAction.COHORT_CLOSE
-    assert closed.audit.line.endswith(f"<@{DIRECTOR + 1}> closed a cohort — Spring; 1 member(s)")
+    assert closed.audit.line.endswith(f"<@{DIRECTOR + 1}> closed a cohort — Spring; 1 member")
+    assert closed.audit.detail == "Spring; 1 member(s)", "the stored record is unchanged"
     assert await cohorts.open_cohort(GUILD) is None
     assert not await cohorts.is_open(opened.cohort.id)
     with pytest.raises(UserError, match="no open cohort to close"):
