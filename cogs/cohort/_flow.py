@@ -21,7 +21,7 @@ from bot.domain.cohort_status import MemberFilter
 from bot.errors import UserError
 from bot.i18n import _, current_language, language
 from bot.reports.export import cohort_csv, export_filename
-from cogs.cohort import _screens
+from cogs.cohort import _screens, _status
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -76,18 +76,18 @@ async def status(interaction: discord.Interaction, picked: str | None) -> None:
     cohort_id = await cohort_id_of(bot, guild.id, picked)
     figures = await bot.services.cohort_status.status(guild.id, cohort_id)
     await interaction.followup.send(
-        _screens.chart_coming(), embed=_screens.status_embed(figures, chart=False), ephemeral=True
+        _status.chart_coming(), embed=_status.status_embed(figures, chart=False), ephemeral=True
     )
     try:
         png = await bot.delivery.charts.render(figures, current_language())
     except Exception:
         log.exception("Could not draw the cohort chart (guild=%s)", guild.id)
-        await interaction.edit_original_response(content=_screens.chart_failed())
+        await interaction.edit_original_response(content=_status.chart_failed())
         return
     await interaction.edit_original_response(
         content=None,
-        embed=_screens.status_embed(figures, chart=True),
-        attachments=[_screens.chart_file(png)],
+        embed=_status.status_embed(figures, chart=True),
+        attachments=[_status.chart_file(png)],
     )
 
 

@@ -20,6 +20,10 @@ from tests.e2e.support.waiting import wait_for_change
 from tests.fakediscord import FakeDiscord, Guild, User
 from tests.support import FakeClock
 
+CHART_WAIT = 30.0
+"""Seconds: the first chart starts its worker process, which loads matplotlib and a font
+with Chinese characters (a few seconds on a busy machine)."""
+
 
 async def server_speaks(bot: MentorBot, guild: Guild, lang: Language) -> None:
     """The server's language for directors, as `/setup` stores it."""
@@ -67,6 +71,7 @@ async def test_a_chinese_server_runs_its_cohort_in_chinese(
     assert answer.ephemeral
     status = await fake.wait_until(
         lambda: (m := fake.world.find_message(answer.id)) and m.attachments and m,
+        timeout=CHART_WAIT,
         what="the chart",
     )
     text = status.text

@@ -19,7 +19,7 @@ from bot.domain.cohort_status import (
 )
 from bot.i18n import LANGUAGES, Language, language
 from bot.ui.embeds import FIELD_VALUE_LIMIT, TOTAL_LIMIT
-from cogs.cohort import _ids, _screens
+from cogs.cohort import _ids, _screens, _status
 from tests.unit.cohort_env import bare_cohort, bare_status
 
 GUILD = 1300000000000000100
@@ -56,20 +56,20 @@ MORE = {"en": "…and {n} more — see /cohort members", "zh-CN": "…还有 {n}
 @pytest.mark.parametrize("at_risk", [0, 1, 15, 16, 5000])
 def test_status_fits_discord_at_any_size(at_risk: int, lang: Language) -> None:
     with language(lang):
-        embed = _screens.status_embed(big_status(at_risk), chart=True)
+        embed = _status.status_embed(big_status(at_risk), chart=True)
     check_limits(len(embed), [f.value or "" for f in embed.fields])
     title = RISK_TITLE[lang].format(n=at_risk)
     risk = next(f for f in embed.fields if f.name == title)
     shown = (risk.value or "").count("<@")
-    assert shown == min(at_risk, _screens.RISK_SHOWN)
-    if at_risk > _screens.RISK_SHOWN:
+    assert shown == min(at_risk, _status.RISK_SHOWN)
+    if at_risk > _status.RISK_SHOWN:
         assert (risk.value or "").endswith(MORE[lang].format(n=at_risk - shown))
     assert embed.image.url == "attachment://cohort-status.png"
 
 
 def test_status_in_chinese_shows_the_same_numbers() -> None:
     with language("zh-CN"):
-        embed = _screens.status_embed(big_status(3), chart=False)
+        embed = _status.status_embed(big_status(3), chart=False)
     text = "\n".join(f"{f.name}\n{f.value}" for f in embed.fields)
     assert "**4800** 人完成报名 · 占加入人数的 96%" in text
     assert "**3000** 人已匹配 · 3600 位学员中 3000 位" in text
@@ -81,7 +81,7 @@ def test_status_in_chinese_shows_the_same_numbers() -> None:
 
 
 def test_status_shows_numbers_with_their_denominators() -> None:
-    embed = _screens.status_embed(big_status(0), chart=False)
+    embed = _status.status_embed(big_status(0), chart=False)
     text = "\n".join(f"{f.name}\n{f.value}" for f in embed.fields)
     assert "**4800** onboarded · 96 % of joined" in text
     assert "**3000** matched · 3000 of 3600 mentees" in text
@@ -96,7 +96,7 @@ def test_a_closed_cohort_says_so() -> None:
     closed = dataclasses.replace(
         big_status(3), cohort=bare_cohort(closed_at=bare_status(Ratio(0, 0), Ratio(0, 0)).as_of)
     )
-    embed = _screens.status_embed(closed, chart=True)
+    embed = _status.status_embed(closed, chart=True)
     assert "⚪ Closed" in (embed.description or "")
     assert any(f.value == "Not tracked for a closed cohort." for f in embed.fields)
 
