@@ -67,6 +67,10 @@ async def test_a_chinese_server_runs_its_cohort_in_chinese(
     )
 
     await introduce(fake, guild, director, alice, bob)
+    choices = await fake.autocomplete(
+        director, guild, "cohort status", option="cohort", value="aut"
+    )
+    assert [c["name"] for c in choices] == ["Autumn 2026 · 进行中 · 自 Mon 2 Nov 2026 起"]
     answer = await (await fake.slash(director, guild, "cohort status")).answer()
     assert answer.ephemeral
     status = await fake.wait_until(
