@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from discord.ext import commands
 
 from bot.db.backup import DailyBackups
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -23,11 +24,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIMER = "backups"
-FAILING_LINE = (
+FAILING_LINE = N_(
     "⚠️ The daily database backup failed. The bot keeps running and tries again within the "
     "hour; whoever runs the bot finds the reason in its log."
 )
-WORKING_LINE = "✅ Database backups work again."
+WORKING_LINE = N_("✅ Database backups work again.")
+"""Director-log lines, written in each server's language."""
 
 
 class Backups(commands.Cog):

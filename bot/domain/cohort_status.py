@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Final, Literal
 
 from bot.domain.cohorts import Cohort
+from bot.i18n import _, n_
 
 __all__ = [
     "ACTIVE_WINDOW",
@@ -166,15 +167,17 @@ class AtRisk:
 
     @property
     def label(self) -> str:
+        """The reason as directors read it, in the current language (their server's)."""
         if self.reason is RiskReason.MISSED_CHECKINS:
-            return "missed 2 check-ins"
+            return _("missed 2 check-ins")
         if self.reason is RiskReason.STUCK_TWICE:
-            return "stuck twice on the same goal"
+            return _("stuck twice on the same goal")
+        days = self.days if self.days is not None else NO_SESSION_AFTER.days
         if self.reason is RiskReason.NOT_MET:
-            return f"introduced {self.days} days ago, not met"
-        if self.days is None:
-            return "no session in 30 days"
-        return f"no session in {self.days} days"
+            return n_(
+                "introduced {count} day ago, not met", "introduced {count} days ago, not met", days
+            )
+        return n_("no session in {count} day", "no session in {count} days", days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,14 +291,19 @@ class MemberFilter(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "all": "Everyone",
-            "not_onboarded": "Not onboarded",
-            "unmatched": "Unmatched mentees",
-            "at_risk": "At risk",
-            "mentors_with_capacity": "Mentors with capacity",
-            "rematch_asked": "Re-match asked",
-        }[self.value]
+        """The list's name in the current language (English when the commands are declared:
+        Discord gets the Chinese choice names through the command translator)."""
+        if self is MemberFilter.NOT_ONBOARDED:
+            return _("Not onboarded")
+        if self is MemberFilter.UNMATCHED:
+            return _("Unmatched mentees")
+        if self is MemberFilter.AT_RISK:
+            return _("At risk")
+        if self is MemberFilter.MENTORS_WITH_CAPACITY:
+            return _("Mentors with capacity")
+        if self is MemberFilter.REMATCH_ASKED:
+            return _("Re-match asked")
+        return _("Everyone")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal
 
+from bot.i18n import N_
+
 __all__ = [
     "NAME_MAX",
     "Cohort",
@@ -30,7 +32,8 @@ NAME_MAX: Final = 40
 
 
 class CohortInputError(ValueError):
-    """A name or date a director gave that cannot make a cohort; `str()` says what to do."""
+    """A name or date a director gave that cannot make a cohort; `str()` says what to do, in
+    the language current when it is shown (the message is a `Text`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +58,23 @@ def clean_name(text: str) -> str:
     (they would break the lines it appears in), at most `NAME_MAX` characters."""
     name = " ".join(text.split())
     if not name:
-        raise CohortInputError("Give the cohort a name, like Spring 2026.")
+        raise CohortInputError(N_("Give the cohort a name, like Spring 2026."))
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        raise CohortInputError("Use letters, digits and spaces in the cohort's name.")
+        raise CohortInputError(N_("Use letters, digits and spaces in the cohort's name."))
     if any(ch in "`*_~|<>@#" for ch in name):
         raise CohortInputError(
-            "Keep the cohort's name plain: no `, *, _, ~, |, <, >, @ or #, which Discord "
-            "would turn into formatting or mentions."
+            N_(
+                "Keep the cohort's name plain: no `, *, _, ~, |, <, >, @ or #, which Discord "
+                "would turn into formatting or mentions."
+            )
         )
     if len(name) > NAME_MAX:
         raise CohortInputError(
-            f"That name is {len(name)} characters long; keep it to {NAME_MAX}, like Spring 2026."
+            N_(
+                "That name is {length} characters long; keep it to {most}, like Spring 2026.",
+                length=len(name),
+                most=NAME_MAX,
+            )
         )
     return name
 
@@ -83,6 +92,8 @@ def check_dates(starts_on: date, ends_on: date | None, today: date) -> None:
     if ends_on is None:
         return
     if ends_on <= starts_on:
-        raise CohortInputError("The end date must come after the start date.")
+        raise CohortInputError(N_("The end date must come after the start date."))
     if ends_on < today:
-        raise CohortInputError("That end date has passed: a new cohort must end today or later.")
+        raise CohortInputError(
+            N_("That end date has passed: a new cohort must end today or later.")
+        )

@@ -3,7 +3,8 @@
 `/privacy export` gives a member one JSON file of everything the bot holds about them in one
 server. It is written for a person, not a program: keys are plain words, every part starts
 with what it is, ids are strings (a JSON reader would round a Discord id as a number), and
-instants are UTC in ISO 8601.
+instants are UTC in ISO 8601. The keys are the same in every language (a program reading
+the file can rely on them); the notes that say what each part is are in the member's.
 
 `/privacy delete` erases a member's words and personal details; what directors count
 (check-in statuses, session dates and lengths, matches) stays, with the member's id replaced
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
+from bot.i18n import N_, Text, translated
+
 __all__ = [
     "ABOUT_THE_FILE",
     "ExportPart",
@@ -34,14 +37,14 @@ __all__ = [
     "next_anonymous_id",
 ]
 
-ABOUT_THE_FILE: Final = (
+ABOUT_THE_FILE: Final = N_(
     "Everything mentorbot holds about you in one server, as of the moment this file was "
     "made. Each part starts with what it is and who can see it. Times are in UTC "
     "(ISO 8601); Discord ids are written as text. Your partner's private words are not "
     "here: they belong to them. `/privacy delete` in that server erases your words and "
     "personal details."
 )
-NOTHING: Final = "Nothing"
+NOTHING: Final = N_("Nothing")
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,14 @@ class ExportPart:
     """One part of the export, built by the service that owns the data.
 
     `content` is plain JSON (dicts, lists, strings, numbers, None) with keys in plain words;
-    empty content is shown as "Nothing". `counts` names what the part holds for the
-    deletion screen ("goals": 3); a kind with zero is left out there.
+    empty content is shown as "Nothing". `title` is the part's key in the file (the same in
+    every language); `about` is written in the member's language when the file is made (a
+    `Text`, or a plain string). `counts` names what the part holds for the deletion screen
+    ("goals": 3); a kind with zero is left out there.
     """
 
     title: str
-    about: str
+    about: Text | str
     content: object
     counts: Mapping[str, int] = field(default_factory=dict)
 
@@ -78,9 +83,10 @@ def export_document(
     exported_at: datetime,
     parts: Iterable[ExportPart],
 ) -> dict[str, object]:
-    """The whole export as one JSON object, in the order the parts were given."""
+    """The whole export as one JSON object, in the order the parts were given; its notes in
+    the current language."""
     document: dict[str, object] = {
-        "About this file": ABOUT_THE_FILE,
+        "About this file": str(ABOUT_THE_FILE),
         "Server": server_name,
         "Server id": str(server_id),
         "Your Discord id": str(member_id),
@@ -88,8 +94,8 @@ def export_document(
     }
     for part in parts:
         document[part.title] = {
-            "What this is": part.about,
-            "What we hold": NOTHING if part.empty else part.content,
+            "What this is": translated(part.about),
+            "What we hold": str(NOTHING) if part.empty else part.content,
         }
     return document
 

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from bot.domain.cohort_status import CohortStatus
+from bot.i18n import DEFAULT, Language
 from bot.reports.chart import render_chart
 
 __all__ = ["ChartRenderer"]
@@ -24,14 +25,15 @@ class ChartRenderer:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def render(self, status: CohortStatus) -> bytes:
-        """The chart's PNG bytes. A worker that died is replaced on the next chart."""
+    async def render(self, status: CohortStatus, lang: Language = DEFAULT) -> bytes:
+        """The chart's PNG bytes, its words in `lang` (the worker does not share the bot's
+        current language: it is passed). A worker that died is replaced on the next chart."""
         if self._pool is None:
             # "spawn": a fresh interpreter, never a fork of the bot's threads and sockets.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, render_chart, status)
+            return await loop.run_in_executor(self._pool, render_chart, status, lang)
         except BrokenProcessPool:
             self._pool = None
             raise

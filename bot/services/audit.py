@@ -12,15 +12,15 @@ member wrote (PRODUCT §5): callers pass only such values.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
 
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.domain.wallclock import discord_timestamp
+from bot.i18n import N_, Text
 
 __all__ = ["DETAIL_MAX", "AuditAction", "AuditEntry", "AuditService"]
 
@@ -42,16 +42,27 @@ class AuditAction(StrEnum):
     SETTINGS_CHANGE = "settings.change"
 
 
-# Per action: what the line says the director did, and what `target_id` names.
-_PHRASES: dict[str, tuple[str, Literal["member", "cohort", "none"]]] = {
-    AuditAction.MATCH_CREATE: ("introduced a mentor to", "member"),
-    AuditAction.MATCH_END: ("ended the match of", "member"),
-    AuditAction.MATCH_FLAG: ("answered a follow-up that flagged the pair of", "member"),
-    AuditAction.ONBOARDING_RESET: ("reset the sign-up of", "member"),
-    AuditAction.COHORT_CREATE: ("opened a cohort", "cohort"),
-    AuditAction.COHORT_CLOSE: ("closed a cohort", "cohort"),
-    AuditAction.SETTINGS_CHANGE: ("changed the settings", "none"),
-}
+def _deed(action: str, actor: str, target: str) -> Text:
+    """What the line says the director did (to `target`, a mention, for a member action)."""
+    if action == AuditAction.MATCH_CREATE:
+        return N_("{actor} introduced a mentor to {target}", actor=actor, target=target)
+    if action == AuditAction.MATCH_END:
+        return N_("{actor} ended the match of {target}", actor=actor, target=target)
+    if action == AuditAction.MATCH_FLAG:
+        return N_(
+            "{actor} answered a follow-up that flagged the pair of {target}",
+            actor=actor,
+            target=target,
+        )
+    if action == AuditAction.ONBOARDING_RESET:
+        return N_("{actor} reset the sign-up of {target}", actor=actor, target=target)
+    if action == AuditAction.COHORT_CREATE:
+        return N_("{actor} opened a cohort", actor=actor)
+    if action == AuditAction.COHORT_CLOSE:
+        return N_("{actor} closed a cohort", actor=actor)
+    if action == AuditAction.SETTINGS_CHANGE:
+        return N_("{actor} changed the settings", actor=actor)
+    return N_("{actor} did {action}", actor=actor, action=action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +74,28 @@ class AuditEntry:
     target_id: int | None
     detail: str
     created_at: datetime
+    shown: Text | None = field(default=None, compare=False)
+    """`detail` worded for directors, when the caller gave it (not stored)."""
 
     @property
-    def line(self) -> str:
-        """The director log line: when (each reader's own time), who, what, on whom.
+    def text(self) -> Text:
+        """The director log line: when (each reader's own time), who, what, on whom, in
+        whichever language is current when it is shown (the director log: the server's).
 
         Mentions in it are meant to be shown, not to ping: the caller sends it with
         mentions disabled."""
-        phrase, target_kind = _PHRASES.get(self.action, (f"did {self.action}", "none"))
-        text = f"{discord_timestamp(self.created_at, 'f')} <@{self.actor_id}> {phrase}"
-        if target_kind == "member" and self.target_id is not None:
-            text += f" <@{self.target_id}>"
-        if self.detail:
-            text += f" — {self.detail}"
-        return text
+        when = discord_timestamp(self.created_at, "f")
+        target = f"<@{self.target_id}>" if self.target_id is not None else "?"
+        deed = _deed(self.action, f"<@{self.actor_id}>", target)
+        detail = self.shown if self.shown is not None else self.detail
+        if detail:
+            return N_("{when} {deed} — {detail}", when=when, deed=deed, detail=detail)
+        return N_("{when} {deed}", when=when, deed=deed)
+
+    @property
+    def line(self) -> str:
+        """`text` in the current language."""
+        return str(self.text)
 
 
 class AuditService:
@@ -92,11 +111,12 @@ class AuditService:
         *,
         target_id: int | None = None,
         detail: str = "",
+        shown: Text | None = None,
         at: datetime | None = None,
     ) -> AuditEntry:
-        """Write one entry and return it (with its director log line). Runs inside the
-        caller's transaction when there is one, so the action and its record commit
-        together."""
+        """Write one entry and return it (with its director log line, which says `shown`
+        instead of `detail` when given). Runs inside the caller's transaction when there is
+        one, so the action and its record commit together."""
         when = at or self._clock.now()
         detail = " ".join(detail.split())[:DETAIL_MAX]
         entry_id = await self._db.execute(
@@ -104,7 +124,9 @@ class AuditService:
             "VALUES (?, ?, ?, ?, ?, ?)",
             (guild_id, actor_id, action.value, target_id, detail, to_db(when)),
         )
-        return AuditEntry(entry_id, guild_id, actor_id, action.value, target_id, detail, when)
+        return AuditEntry(
+            entry_id, guild_id, actor_id, action.value, target_id, detail, when, shown
+        )
 
     async def recent(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
         """The server's latest entries, newest first."""

@@ -22,6 +22,7 @@ from bot.db.instants import from_db, to_db
 from bot.domain import wallclock
 from bot.domain.cohorts import Cohort, CohortInputError, check_dates, clean_name, same_name
 from bot.errors import UserError
+from bot.i18n import Nn_, Text, _
 from bot.services.audit import AuditAction, AuditEntry, AuditService
 
 __all__ = [
@@ -144,11 +145,11 @@ class CohortService:
         if cohort_id is not None:
             cohort = await self.get(guild_id, cohort_id)
             if cohort is None:
-                raise UserError("I can't find that cohort here: pick one from the list.")
+                raise UserError(_("I can't find that cohort here: pick one from the list."))
             return cohort
         cohorts = await self.list_cohorts(guild_id)
         if not cohorts:
-            raise UserError("There is no cohort yet: open one with `/cohort create`.")
+            raise UserError(_("There is no cohort yet: open one with `/cohort create`."))
         return cohorts[0]
 
     async def waiting(self, guild_id: int) -> list[Enrolled]:
@@ -190,16 +191,22 @@ class CohortService:
             current = await self.open_cohort(guild_id)
             if current is not None:
                 raise UserError(
-                    f"{current.name} is still open: close it with `/cohort close` before "
-                    "opening the next one."
+                    _(
+                        "{cohort} is still open: close it with `/cohort close` before "
+                        "opening the next one.",
+                        cohort=current.name,
+                    )
                 )
             names = await self._db.fetchall(
                 "SELECT name FROM cohorts WHERE guild_id = ?", (guild_id,)
             )
             if any(same_name(row["name"], clean) for row in names):
                 raise UserError(
-                    f"This server already had a cohort called {clean}: pick another name, "
-                    f"like {clean} (2)."
+                    _(
+                        "This server already had a cohort called {cohort}: pick another name, "
+                        "like {cohort} (2).",
+                        cohort=clean,
+                    )
                 )
             try:
                 cohort_id = await self._db.execute(
@@ -216,7 +223,7 @@ class CohortService:
                 )
             except sqlite3.IntegrityError:
                 raise UserError(
-                    "Another director just opened a cohort: run `/cohort status` to see it."
+                    _("Another director just opened a cohort: run `/cohort status` to see it.")
                 ) from None
             enrolled = await self.waiting(guild_id)
             await self._db.execute(
@@ -240,6 +247,7 @@ class CohortService:
                 AuditAction.COHORT_CREATE,
                 target_id=cohort_id,
                 detail=detail,
+                shown=_opened_detail(clean, start, end, len(enrolled)),
                 at=now,
             )
         return CohortOpened(cohort, tuple(enrolled), entry)
@@ -258,12 +266,12 @@ class CohortService:
             )
             if cohort is None:
                 raise UserError(
-                    "There is no open cohort to close."
+                    _("There is no open cohort to close.")
                     if cohort_id is None
-                    else "I can't find that cohort here: pick one from the list."
+                    else _("I can't find that cohort here: pick one from the list.")
                 )
             if not cohort.is_open:
-                raise UserError(f"{cohort.name} is already closed.")
+                raise UserError(_("{cohort} is already closed.", cohort=cohort.name))
             await self._db.execute(
                 "UPDATE cohorts SET status = 'closed', closed_at = ? WHERE id = ?",
                 (to_db(now), cohort.id),
@@ -281,12 +289,38 @@ class CohortService:
                 AuditAction.COHORT_CLOSE,
                 target_id=cohort.id,
                 detail=f"{cohort.name}; {len(members)} member(s)",
+                shown=Nn_(
+                    "{name}; {count} member",
+                    "{name}; {count} members",
+                    len(members),
+                    name=cohort.name,
+                ),
                 at=now,
             )
             closed = await self.get(guild_id, cohort.id)
         if closed is None:  # pragma: no cover - the row is never deleted
             raise LookupError(cohort.id)
         return CohortClosed(closed, members, entry)
+
+
+def _opened_detail(name: str, start: date, end: date | None, enrolled: int) -> Text:
+    """The opening's detail as directors read it (the stored detail stays the record)."""
+    if end is None:
+        return Nn_(
+            "{name}, from {start}; {count} waiting member enrolled",
+            "{name}, from {start}; {count} waiting members enrolled",
+            enrolled,
+            name=name,
+            start=start.isoformat(),
+        )
+    return Nn_(
+        "{name}, from {start} to {end}; {count} waiting member enrolled",
+        "{name}, from {start} to {end}; {count} waiting members enrolled",
+        enrolled,
+        name=name,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
 
 
 def _date(value: date | str, today: date) -> date:

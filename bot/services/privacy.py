@@ -41,6 +41,7 @@ from bot.domain.privacy import (
     next_anonymous_id,
 )
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.services.checkins import CheckinService
 from bot.services.contacts import Contacts
 from bot.services.director_log import DirectorLog
@@ -335,11 +336,14 @@ class PrivacyService:
         return [
             ExportPart(
                 "Director actions",
-                "Programme actions a director took that concern you (a match made or ended, a "
-                "sign-up reset), or that you took as a director. Directors see these.",
+                N_(
+                    "Programme actions a director took that concern you (a match made or "
+                    "ended, a sign-up reset), or that you took as a director. Directors see "
+                    "these."
+                ),
                 actions,
             ),
-            ExportPart("Cohorts you created", "Cohorts you opened as a director.", cohorts),
+            ExportPart("Cohorts you created", N_("Cohorts you opened as a director."), cohorts),
         ]
 
     async def _erase_director_actions(

@@ -8,17 +8,21 @@ in code, since a server admin can change who sees a command.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.cohort_status import MemberFilter
+from bot.i18n import language
 from cogs.cohort import _components, _flow, _screens
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
+
+T = TypeVar("T")
 
 _FILTERS = [
     app_commands.Choice(name=f.label, value=f.value)
@@ -31,7 +35,14 @@ _FILTERS = [
         MemberFilter.REMATCH_ASKED,
     )
 ]
-_COHORT_HELP = "Which cohort (the open one, else the latest, when left out)"
+
+
+def _describe_cohort() -> Callable[[T], T]:
+    """The `cohort:` option's description (a new decorator each time: discord.py keeps the
+    descriptions it is given)."""
+    return app_commands.describe(
+        cohort="Which cohort (the open one, else the latest, when left out)"
+    )
 
 
 class Cohorts(commands.Cog):
@@ -67,12 +78,13 @@ class Cohorts(commands.Cog):
         await _flow.create(interaction, name, start, end)
 
     @cohort.command(name="status", description="Directors: how the cohort is doing, with a chart")
-    @app_commands.describe(cohort=_COHORT_HELP)
+    @_describe_cohort()
     async def status(self, interaction: discord.Interaction, cohort: str | None = None) -> None:
         await _flow.status(interaction, cohort)
 
     @cohort.command(name="members", description="Directors: list the cohort's members")
-    @app_commands.describe(filter="Which members (everyone when left out)", cohort=_COHORT_HELP)
+    @app_commands.describe(filter="Which members (everyone when left out)")
+    @_describe_cohort()
     @app_commands.choices(filter=_FILTERS)
     async def members(
         self,
@@ -84,7 +96,7 @@ class Cohorts(commands.Cog):
         await _flow.members(interaction, chosen, cohort)
 
     @cohort.command(name="export", description="Directors: the cohort's numbers as a CSV file")
-    @app_commands.describe(cohort=_COHORT_HELP)
+    @_describe_cohort()
     async def export(self, interaction: discord.Interaction, cohort: str | None = None) -> None:
         await _flow.export(interaction, cohort)
 
@@ -103,10 +115,12 @@ class Cohorts(commands.Cog):
         if interaction.guild_id is None:
             return []
         found = await self.bot.services.cohorts.search(interaction.guild_id, current)
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in _screens.cohort_choices(found)
-        ]
+        # Directors' screens are in the server's language; so are the cohorts they pick from.
+        with language(await self.bot.services.languages.of_server(interaction.guild_id)):
+            return [
+                app_commands.Choice(name=name, value=value)
+                for name, value in _screens.cohort_choices(found)
+            ]
 
 
 async def setup(bot: MentorBot) -> None:

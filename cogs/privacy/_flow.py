@@ -17,6 +17,7 @@ import discord
 
 from bot.checks import guild_member_of
 from bot.errors import UserError
+from bot.i18n import _, language
 from bot.roles import remove_programme_roles
 from bot.services.matching import Match
 from bot.threads import DiscordDidNotAnswer, archive, send_quietly, thread_of
@@ -73,7 +74,7 @@ async def ask_delete(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     preview = await bot.services.privacy.preview(guild.id, member.id)
     if not preview.holds_anything:
-        await interaction.followup.send(_screens.NOTHING_TO_DELETE, ephemeral=True)
+        await interaction.followup.send(_screens.nothing_to_delete(), ephemeral=True)
         return
     embed, view = _screens.confirm_delete(
         guild,
@@ -87,12 +88,12 @@ async def ask_delete(interaction: discord.Interaction) -> None:
 
 def _check_asker(interaction: discord.Interaction, user_id: int) -> None:
     if interaction.user.id != user_id:
-        raise UserError("This confirmation belongs to someone else: nothing was changed.")
+        raise UserError(_("This confirmation belongs to someone else: nothing was changed."))
 
 
 async def keep(interaction: discord.Interaction, user_id: int) -> None:
     _check_asker(interaction, user_id)
-    await interaction.response.edit_message(content=_screens.KEPT, embed=None, view=None)
+    await interaction.response.edit_message(content=_screens.kept(), embed=None, view=None)
 
 
 async def erase(interaction: discord.Interaction, guild_id: int, user_id: int, asked: int) -> None:
@@ -100,19 +101,19 @@ async def erase(interaction: discord.Interaction, guild_id: int, user_id: int, a
     _check_asker(interaction, user_id)
     guild, member = guild_member_of(interaction)
     if guild.id != guild_id:
-        raise UserError("This button belongs to another server: nothing was changed.")
+        raise UserError(_("This button belongs to another server: nothing was changed."))
     if bot.clock.now().timestamp() - asked > CONFIRM_FOR.total_seconds():
-        await interaction.response.edit_message(content=_screens.EXPIRED, embed=None, view=None)
+        await interaction.response.edit_message(content=_screens.expired(), embed=None, view=None)
         return
     # The buttons go at once, so a second click cannot start a second deletion.
-    await interaction.response.edit_message(content=_screens.DELETING, embed=None, view=None)
+    await interaction.response.edit_message(content=_screens.deleting(), embed=None, view=None)
     deletion = await bot.services.privacy.delete(guild.id, member.id)
     if not deletion.log_truncated:
         log.warning("Write-ahead log not truncated after a deletion (guild=%s)", guild.id)
     settings = await bot.services.settings.get(guild.id)
-    await remove_programme_roles(
-        guild, member, settings, reason="Deleted their mentoring data with /privacy delete"
-    )
+    with language(settings.language):  # the server's audit log: the server's language
+        reason = _("Deleted their mentoring data with /privacy delete")
+    await remove_programme_roles(guild, member, settings, reason=reason)
     for match in deletion.ended:
         await _tell_partner(bot, guild, match, member.id)
     await interaction.edit_original_response(
@@ -124,9 +125,11 @@ async def erase(interaction: discord.Interaction, guild_id: int, user_id: int, a
 async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, member_id: int) -> None:
     partner_id = match.partner_of(member_id)
     role = "mentee" if partner_id == match.mentee_id else "mentor"
-    sent = await bot.delivery.dms.send(
-        guild.id, partner_id, embed=match_screens.ended_dm(guild, role, member_id)
-    )
+    # The partner reads about it in their own language (the thread is theirs alone now).
+    with language(await bot.services.languages.for_member(guild.id, partner_id)):
+        embed = match_screens.ended_dm(guild, role, member_id)
+        closing = str(match_screens.THREAD_CLOSING)
+    sent = await bot.delivery.dms.send(guild.id, partner_id, embed=embed)
     if not sent.delivered:
         log.info("Match-ended DM not delivered (guild=%s match=%s)", guild.id, match.id)
     try:
@@ -135,6 +138,6 @@ async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, memb
         log.warning("Discord did not answer; thread %s left open", match.intro_thread_id)
         thread = None
     if thread is not None:
-        await send_quietly(thread, match_screens.THREAD_CLOSING)
+        await send_quietly(thread, closing)
         await archive(thread)
     await bot.delivery.director_log.add(guild.id, _screens.director_line(match, partner_id))

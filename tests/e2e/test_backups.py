@@ -66,7 +66,7 @@ async def test_the_bot_backs_up_daily_and_tells_directors_when_it_cannot(
     clock.advance(RETRY)
     await bot.timers[TIMER].fire()
     await until(
-        lambda: director_log(fake, guild).count(FAILING_LINE) == 1,
+        lambda: director_log(fake, guild).count(str(FAILING_LINE)) == 1,
         "one director-log line saying backups fail",
     )
     assert not bot.is_closed()
@@ -77,10 +77,10 @@ async def test_the_bot_backs_up_daily_and_tells_directors_when_it_cannot(
     assert await bot.timers[TIMER].fire() == clock.now() + INTERVAL
     assert len(list_backups(database, folder)) == 3
     await until(
-        lambda: director_log(fake, guild)[-1:] == [WORKING_LINE],
+        lambda: director_log(fake, guild)[-1:] == [str(WORKING_LINE)],
         "a director-log line saying backups work again",
     )
-    assert director_log(fake, guild).count(FAILING_LINE) == 1, "told once, not every retry"
+    assert director_log(fake, guild).count(str(FAILING_LINE)) == 1, "told once, not every retry"
 
 
 def note(database: Path, value: str | None = None) -> str | None:

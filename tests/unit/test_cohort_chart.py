@@ -1,5 +1,6 @@
 """The `/cohort status` chart: a PNG that decodes, opaque (readable on either Discord theme),
-drawn from the status, and matplotlib loaded only when a chart is asked for."""
+drawn from the status, its words in the server's language when a font can draw them, and
+matplotlib loaded only when a chart is asked for."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from PIL import Image
 
 from bot.db.database import Database
 from bot.domain.cohort_status import Ratio
-from bot.reports.chart import CHART_DPI, CHART_SIZE, render_chart
+from bot.reports import chart
+from bot.reports.chart import CHART_DPI, CHART_SIZE, chart_words, render_chart
+from bot.reports.fonts import BASE_FONT, cjk_font, font_holds
 from bot.reports.renderer import ChartRenderer
 from tests.support import FakeClock
 from tests.unit.cohort_env import GUILD, CohortEnv, bare_status, seed
@@ -78,3 +81,41 @@ async def test_the_renderer_draws_in_a_worker_process() -> None:
     finally:
         renderer.close()
     renderer.close()  # closing twice is harmless
+
+
+def test_the_charts_words_follow_the_language() -> None:
+    status = bare_status(Ratio(3, 4), Ratio(1, 2))
+    english = chart_words(status, "en")
+    chinese = chart_words(status, "zh-CN")
+    assert english.title == "Spring — week by week" and english.today == "today"
+    assert chinese.title == "Spring — 每周概况" and chinese.today == "今天"
+    assert chinese.ticks[0] == "2026年1月5日" and english.ticks[0] == "5 Jan 2026"
+    assert "进行中" in chinese.subtitle
+
+
+def test_a_chinese_chart_without_a_chinese_font_is_drawn_in_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Never boxes where characters should be: without a font for them, the words stay
+    English."""
+    status = bare_status(Ratio(3, 4), Ratio(1, 2))
+    monkeypatch.setattr(chart, "cjk_font", lambda: None)
+    assert render_chart(status, "zh-CN") == render_chart(status, "en")
+
+
+def test_a_chinese_chart_with_a_chinese_font_is_drawn_in_chinese() -> None:
+    if cjk_font() is None:
+        pytest.skip("no font with Chinese characters on this machine (see README)")
+    status = bare_status(Ratio(3, 4), Ratio(1, 2))
+    chinese = render_chart(status, "zh-CN")
+    assert chinese != render_chart(status, "en")
+    assert decode(chinese).size == decode(render_chart(status, "en")).size
+
+
+def test_the_font_check_knows_matplotlibs_font_has_no_chinese() -> None:
+    assert font_holds([BASE_FONT], "Check-ins answered (% of prompts sent) — ↗ 5 Jan")
+    assert not font_holds([BASE_FONT], "打卡回复率")
+    assert not font_holds(["No Such Font"], "a")
+    found = cjk_font()
+    if found is not None:
+        assert font_holds([BASE_FONT, found], "打卡回复率 — 每周概况")

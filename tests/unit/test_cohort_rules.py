@@ -19,6 +19,7 @@ from bot.domain.cohort_status import (
     week_starts,
 )
 from bot.domain.cohorts import CohortInputError, check_dates, clean_name, same_name
+from bot.i18n import language
 from tests.unit.cohort_env import NOW, bare_cohort, bare_status
 
 
@@ -119,3 +120,16 @@ def test_filters_and_pages() -> None:
     assert page.has_previous and not page.has_next
     first = MemberPage(MemberFilter.ALL, 0, 5, 6, (*rows, None))  # type: ignore[arg-type]
     assert first.has_next and not first.has_previous
+
+
+def test_labels_and_refusals_are_written_in_the_language_they_are_read_in() -> None:
+    with language("zh-CN"):
+        assert AtRisk(1, RiskReason.NOT_MET, 14).label == "14 天前已介绍，仍未会面"
+        assert AtRisk(1, RiskReason.NO_SESSION).label == "30 天内没有会面"
+        assert MemberFilter("at_risk").label == "需要关注"
+    with pytest.raises(CohortInputError) as raised:
+        clean_name("x" * 41)
+    # Raised where the reader is not known; worded when shown.
+    assert str(raised.value) == "That name is 41 characters long; keep it to 40, like Spring 2026."
+    with language("zh-CN"):
+        assert str(raised.value) == "这个名称有 41 个字符，请控制在 40 个以内，例如 2026 春季。"

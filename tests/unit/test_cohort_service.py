@@ -10,6 +10,7 @@ import pytest
 from bot.db.database import Database
 from bot.db.instants import to_db
 from bot.errors import UserError
+from bot.i18n import language
 from bot.services.audit import AuditAction, AuditService
 from bot.services.cohorts import (
     CohortService,
@@ -145,7 +146,8 @@ async def test_close_thanks_members_and_is_audited(
     assert closed.members == (Enrolled(ANA, "mentee"),), "who left is not messaged"
     assert not closed.cohort.is_open and closed.cohort.closed_at == clock.now()
     assert closed.audit.action == AuditAction.COHORT_CLOSE
-    assert closed.audit.line.endswith(f"<@{DIRECTOR + 1}> closed a cohort — Spring; 1 member(s)")
+    assert closed.audit.line.endswith(f"<@{DIRECTOR + 1}> closed a cohort — Spring; 1 member")
+    assert closed.audit.detail == "Spring; 1 member(s)", "the stored record is unchanged"
     assert await cohorts.open_cohort(GUILD) is None
     assert not await cohorts.is_open(opened.cohort.id)
     with pytest.raises(UserError, match="no open cohort to close"):
@@ -259,3 +261,23 @@ async def test_audit_records_any_director_action(db: Database, clock: FakeClock)
     )
     latest = (await audit.recent(GUILD, 1))[0]
     assert latest.line.endswith(f"introduced a mentor to <@{CAL}> — match 9 mentor 5")
+
+
+async def test_a_cohort_line_is_worded_in_the_language_it_is_shown_in(
+    cohorts: CohortService, db: Database, clock: FakeClock
+) -> None:
+    await member(db, ANA, "mentee")
+    opened = await cohorts.create(GUILD, DIRECTOR, "Spring", "2026-11-02", "2027-01-25")
+    assert opened.audit.line.endswith(
+        f"<@{DIRECTOR}> opened a cohort — Spring, from 2026-11-02 to 2027-01-25; "
+        "1 waiting member enrolled"
+    )
+    with language("zh-CN"):
+        assert opened.audit.line.endswith(
+            f"<@{DIRECTOR}> 开启了新一期 — Spring，2026-11-02 至 2027-01-25；1 位等待中的成员已加入"
+        )
+    assert opened.audit.detail == (
+        "Spring, from 2026-11-02 to 2027-01-25; 1 waiting member(s) enrolled"
+    ), "the stored record is the same in every language"
+    with language("zh-CN"), pytest.raises(UserError, match="Spring 仍在进行中"):
+        await cohorts.create(GUILD, DIRECTOR, "Summer", "today")
