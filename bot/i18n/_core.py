@@ -76,8 +76,8 @@ def translations(lang: Language) -> NullTranslations:
         for message in list(catalog):
             # An entry still to translate falls back to the English in the code: Babel leaves
             # out an empty msgstr, but would compile a plural one with empty forms as "".
-            plural = isinstance(message.string, tuple | list)
-            if message.id and plural and not all(message.string):
+            forms = message.string
+            if message.id and isinstance(forms, tuple | list) and not all(forms):
                 catalog.delete(message.id)
         compiled = BytesIO()
         write_mo(compiled, catalog)
