@@ -160,7 +160,6 @@ def _setup_findings(facts: ServerFacts) -> list[Finding]:
                 _("Roles"),
                 _("The Director, Mentor and Mentee roles are not set."),
                 _("Run `/setup roles` and pick the three roles."),
-                topic="role",
             )
         )
     if not facts.channels_configured:
@@ -173,7 +172,6 @@ def _setup_findings(facts: ServerFacts) -> list[Finding]:
                     "Run `/setup channels` and pick at least the introductions and sessions "
                     "channels."
                 ),
-                topic="channel",
             )
         )
     return findings
