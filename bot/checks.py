@@ -79,7 +79,9 @@ async def director_of(
 async def use_server_language(interaction: discord.Interaction) -> None:
     """Answer the rest of this interaction in the server's language (`/setup language`): a
     director's screen, once the check that they may see it has passed (a refusal is in the
-    member's own language). Outside a server, nothing changes."""
+    member's own language). Outside a server, nothing changes. Call it in the command's
+    body, not in an `interaction_check`: discord.py lets a storage error raised in a check
+    escape the error path."""
     if interaction.guild_id is None:
         return
     bot = cast("MentorBot", interaction.client)

@@ -60,7 +60,6 @@ class Setup(commands.Cog):
             raise app_commands.NoPrivateMessage()
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
-        await use_server_language(interaction)
         return True
 
     @setup.command(name="roles", description="Choose the Director, Mentor and Mentee roles")
@@ -77,6 +76,7 @@ class Setup(commands.Cog):
         mentee: discord.Role,
     ) -> None:
         guild = guild_of(interaction)
+        await use_server_language(interaction)
         for role, refusal in (
             (
                 mentor,
@@ -131,6 +131,7 @@ class Setup(commands.Cog):
         director_log: discord.TextChannel | None = None,
     ) -> None:
         guild = guild_of(interaction)
+        await use_server_language(interaction)
         for purpose, channel in (
             (ChannelPurpose.INTRODUCTIONS, introductions),
             (ChannelPurpose.SESSIONS, sessions),
@@ -184,6 +185,7 @@ class Setup(commands.Cog):
     )
     async def language(self, interaction: discord.Interaction, language: str) -> None:
         guild = guild_of(interaction)
+        await use_server_language(interaction)
         if not is_language(language):
             raise UserError(
                 _("Pick one of the languages offered: {languages}.", languages=_LANGUAGE_LIST)
@@ -214,6 +216,7 @@ class Setup(commands.Cog):
     @setup.command(name="show", description="Show the configuration and check what the bot needs")
     async def show(self, interaction: discord.Interaction) -> None:
         guild = guild_of(interaction)
+        await use_server_language(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         undeliverable = await self.bot.services.checkins.undeliverable_members(guild.id)
         facts = replace(
