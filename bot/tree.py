@@ -18,45 +18,63 @@ from discord import app_commands
 
 from bot.db.database import StorageBusy
 from bot.errors import UserError
+from bot.i18n import N_, Text, _, number, translated
 from bot.translator import answer_in_their_language
 from bot.ui.acknowledge import acknowledge_command
 
 log = logging.getLogger(__name__)
 
-APOLOGY = (
+APOLOGY = N_(
     "Sorry, something went wrong on our side and your request was not completed. "
     "It has been logged; please try again in a moment."
 )
-STORAGE_BUSY = (
+STORAGE_BUSY = N_(
     "I couldn't save that just now: my storage is busy with another program. Nothing was "
     "changed; please try again in a moment."
 )
-MISSING_BOT_PERMISSION = (
+MISSING_BOT_PERMISSION = N_(
     "I don't have the Discord permission I need for that. A server admin can run "
     "`/setup show` to see exactly what to fix."
+)
+NOT_A_DIRECTOR = N_(
+    "Only programme directors can use this. Ask a server admin to give you the "
+    "Director role (see `/setup roles`)."
 )
 
 _MEMBER_OPTIONS = (
     discord.AppCommandOptionType.user,
     discord.AppCommandOptionType.mentionable,
 )
-_PERMISSION_NAMES = {
-    "manage_guild": "Manage Server",
-    "manage_roles": "Manage Roles",
-    "manage_threads": "Manage Threads",
-    "administrator": "Administrator",
+_PERMISSION_NAMES: dict[str, Text] = {
+    # As Discord's own settings name them in each language.
+    "manage_guild": N_("Manage Server"),
+    "manage_roles": N_("Manage Roles"),
+    "manage_threads": N_("Manage Threads"),
+    "administrator": N_("Administrator"),
+    "send_messages": N_("Send Messages"),
+    "send_messages_in_threads": N_("Send Messages in Threads"),
+    "create_private_threads": N_("Create Private Threads"),
+    "view_channel": N_("View Channel"),
+    "embed_links": N_("Embed Links"),
 }
 
 
-class DirectorOnly(app_commands.CheckFailure):
-    """The member is not a programme director (or the Director role is not set up)."""
+def permission_name(permission: str) -> str:
+    """A Discord permission as the member's Discord settings name it."""
+    known = _PERMISSION_NAMES.get(permission)
+    return str(known) if known is not None else permission.replace("_", " ").title()
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "Only programme directors can use this. Ask a server admin to give you the "
-            "Director role (see `/setup roles`)."
-        )
+
+class DirectorOnly(app_commands.CheckFailure):
+    """The member is not a programme director (or the Director role is not set up). The
+    message is translated when shown, in the language of the member refused."""
+
+    def __init__(self, message: str | Text | None = None) -> None:
+        self.text: str | Text = message or NOT_A_DIRECTOR
+        super().__init__(self.text)
+
+    def __str__(self) -> str:
+        return translated(self.text)
 
 
 def friendly_message(error: BaseException) -> str | None:
@@ -66,29 +84,32 @@ def friendly_message(error: BaseException) -> str | None:
     if isinstance(error, UserError):
         return error.message
     if isinstance(error, StorageBusy):
-        return STORAGE_BUSY
+        return str(STORAGE_BUSY)
     if isinstance(error, DirectorOnly):
         return str(error)
     if isinstance(error, app_commands.MissingPermissions):
-        names = " and ".join(
-            f"**{_PERMISSION_NAMES.get(p, p.replace('_', ' ').title())}**"
-            for p in error.missing_permissions
-        )
-        return f"You need the {names} permission to use this command."
+        names = _(" and ").join(f"**{permission_name(p)}**" for p in error.missing_permissions)
+        return _("You need the {permissions} permission to use this command.", permissions=names)
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I'm missing the {names} permission here. A server admin can fix it."
+        names = _(", ").join(permission_name(p) for p in error.missing_permissions)
+        return _(
+            "I'm missing the {permissions} permission here. A server admin can fix it.",
+            permissions=names,
+        )
     if isinstance(error, app_commands.TransformerError) and error.type in _MEMBER_OPTIONS:
         # Discord still offers people who left the server in a member option.
-        return "That person isn't a member of this server any more, so I can't do that for them."
+        return _("That person isn't a member of this server any more, so I can't do that for them.")
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works only inside the server, not in DMs."
+        return _("This command works only inside the server, not in DMs.")
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+        return _(
+            "Slow down a little: try again in {seconds} s.",
+            seconds=number(error.retry_after, digits=0),
+        )
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return _("You can't use this command here.")
     if isinstance(error, discord.Forbidden) and error.code in (50001, 50013):
-        return MISSING_BOT_PERMISSION
+        return str(MISSING_BOT_PERMISSION)
     return None
 
 
@@ -114,7 +135,7 @@ async def handle_interaction_error(
             interaction.user.id,
             exc_info=original,
         )
-        message = APOLOGY
+        message = str(APOLOGY)
     await send_ephemeral(interaction, message)
 
 

@@ -1,4 +1,6 @@
-"""`/setup`: which roles and channels the programme uses, and a health check of both."""
+"""`/setup`: which roles and channels the programme uses, the language directors read, and a
+health check of it all. Every answer is in the server's language: `/setup` is a directors'
+screen (a member refused for lacking Manage Server is answered in their own)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import MentorBot
-from bot.checks import guild_of
+from bot.checks import guild_of, use_server_language
 from bot.domain.health import (
+    CHANNEL_LABELS,
+    ROLE_LABELS,
     ChannelFacts,
     ChannelPurpose,
+    Finding,
     HealthReport,
     RoleFacts,
     RolePurpose,
@@ -22,6 +27,8 @@ from bot.domain.health import (
 )
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
+from bot.i18n import LANGUAGES, N_, Language, Text, _, is_language, language_name, n_, set_language
+from bot.tree import permission_name
 from bot.ui.embeds import (
     COLOUR_OK,
     COLOUR_PROBLEM,
@@ -69,12 +76,27 @@ class Setup(commands.Cog):
         mentee: discord.Role,
     ) -> None:
         guild = guild_of(interaction)
-        for purpose, role in (("Mentor", mentor), ("Mentee", mentee)):
+        await use_server_language(interaction)
+        for role, refusal in (
+            (
+                mentor,
+                N_(
+                    "@{role} belongs to an integration, so nobody can assign it. Pick an "
+                    "ordinary role for Mentors.",
+                    role=mentor.name,
+                ),
+            ),
+            (
+                mentee,
+                N_(
+                    "@{role} belongs to an integration, so nobody can assign it. Pick an "
+                    "ordinary role for Mentees.",
+                    role=mentee.name,
+                ),
+            ),
+        ):
             if role.managed:
-                raise UserError(
-                    f"@{role.name} belongs to an integration, so nobody can assign it. "
-                    f"Pick an ordinary role for {purpose}s."
-                )
+                raise UserError(refusal)
         settings = await self.bot.services.settings.set_roles(
             guild.id,
             director=director.id,
@@ -83,14 +105,14 @@ class Setup(commands.Cog):
             actor_id=interaction.user.id,
         )
         report = check_health(server_facts(self.bot, guild, settings))
-        role_problems = [f for f in report.problems if "role" in f.subject]
+        role_problems = [f for f in report.problems if f.topic == "role"]
         lines = [
-            "Saved. Programme roles:",
-            f"• Director: {director.mention}",
-            f"• Mentor: {mentor.mention}",
-            f"• Mentee: {mentee.mention}",
+            _("Saved. Programme roles:"),
+            _("• Director: {role}", role=director.mention),
+            _("• Mentor: {role}", role=mentor.mention),
+            _("• Mentee: {role}", role=mentee.mention),
         ]
-        lines += [f"❌ {f.subject}: {f.message} **Fix:** {f.fix}" for f in role_problems]
+        lines += [_problem_line(f) for f in role_problems]
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @setup.command(name="channels", description="Choose the channels the programme uses")
@@ -109,15 +131,20 @@ class Setup(commands.Cog):
         director_log: discord.TextChannel | None = None,
     ) -> None:
         guild = guild_of(interaction)
-        for label, channel in (
-            ("introductions", introductions),
-            ("sessions", sessions),
-            ("check-in fallback", checkin_fallback),
+        await use_server_language(interaction)
+        for purpose, channel in (
+            (ChannelPurpose.INTRODUCTIONS, introductions),
+            (ChannelPurpose.SESSIONS, sessions),
+            (ChannelPurpose.CHECKIN_FALLBACK, checkin_fallback),
         ):
             if channel is not None and channel.is_news():
                 raise UserError(
-                    f"{channel.mention} is an announcement channel, where Discord allows no "
-                    f"private threads: pick an ordinary text channel for {label}."
+                    _(
+                        "{channel} is an announcement channel, where Discord allows no "
+                        "private threads: pick an ordinary text channel for {purpose}.",
+                        channel=channel.mention,
+                        purpose=CHANNEL_LABELS[purpose],
+                    )
                 )
         settings = await self.bot.services.settings.set_channels(
             guild.id,
@@ -128,20 +155,68 @@ class Setup(commands.Cog):
             actor_id=interaction.user.id,
         )
         report = check_health(server_facts(self.bot, guild, settings))
-        channel_problems = [f for f in report.problems if f.subject.startswith("#")]
+        channel_problems = [f for f in report.problems if f.topic == "channel"]
         lines = [
-            "Saved. Programme channels:",
-            f"• Introductions: {introductions.mention}",
-            f"• Sessions: {sessions.mention}",
-            f"• Check-in fallback: {checkin_fallback.mention if checkin_fallback else 'none'}",
-            f"• Director log: {director_log.mention if director_log else 'none'}",
+            _("Saved. Programme channels:"),
+            _("• Introductions: {channel}", channel=introductions.mention),
+            _("• Sessions: {channel}", channel=sessions.mention),
+            _(
+                "• Check-in fallback: {channel}",
+                channel=checkin_fallback.mention if checkin_fallback else _("none"),
+            ),
+            _(
+                "• Director log: {channel}",
+                channel=director_log.mention if director_log else _("none"),
+            ),
         ]
-        lines += [f"❌ {f.subject}: {f.message} **Fix:** {f.fix}" for f in channel_problems]
+        lines += [_problem_line(f) for f in channel_problems]
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @setup.command(
+        name="language",
+        description="Choose the language of directors' screens and the director log",
+    )
+    @app_commands.describe(language="Members still each read their own language")
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name="English", value="en"),
+            app_commands.Choice(name="简体中文 (Simplified Chinese)", value="zh-CN"),
+        ]
+    )
+    async def language(self, interaction: discord.Interaction, language: str) -> None:
+        guild = guild_of(interaction)
+        await use_server_language(interaction)
+        if not is_language(language):
+            raise UserError(
+                _("Pick one of the languages offered: {languages}.", languages=_LANGUAGE_LIST)
+            )
+        chosen: Language = language
+        await self.bot.services.settings.set_language(
+            guild.id, chosen, actor_id=interaction.user.id
+        )
+        await self.bot.delivery.director_log.add(
+            guild.id,
+            N_(
+                "🌐 {director} set the language of directors' screens and this log to {language}.",
+                director=interaction.user.mention,
+                language=language_name(chosen),
+            ),
+        )
+        set_language(chosen)  # the answer is a directors' screen: in the language just chosen
+        await interaction.response.send_message(
+            _(
+                "Saved. Directors' screens and the director log are now in {language}. Each "
+                "member still reads the language they chose when signing up (or their "
+                "Discord's).",
+                language=language_name(chosen),
+            ),
+            ephemeral=True,
+        )
 
     @setup.command(name="show", description="Show the configuration and check what the bot needs")
     async def show(self, interaction: discord.Interaction) -> None:
         guild = guild_of(interaction)
+        await use_server_language(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         undeliverable = await self.bot.services.checkins.undeliverable_members(guild.id)
         facts = replace(
@@ -226,11 +301,11 @@ def _thread_readers(
         if bot_role is not None and role.id == bot_role.id:
             continue
         if role.permissions.administrator:
-            readers.append((f"@{role.name}", "Administrator"))
+            readers.append((f"@{role.name}", permission_name("administrator")))
             continue
         perms = channel.permissions_for(role)
         if perms.view_channel and perms.manage_threads:
-            readers.append((f"@{role.name}", "Manage Threads"))
+            readers.append((f"@{role.name}", permission_name("manage_threads")))
     return tuple(readers)
 
 
@@ -239,58 +314,96 @@ def setup_embed(
 ) -> discord.Embed:
     colour = COLOUR_PROBLEM if report.problems else COLOUR_WARNING if report.warnings else COLOUR_OK
     summary = (
-        f"{len(report.problems)} problem(s), {len(report.warnings)} warning(s)."
+        _(
+            "{problems}, {warnings}.",
+            problems=n_("{count} problem", "{count} problems", len(report.problems)),
+            warnings=n_("{count} warning", "{count} warnings", len(report.warnings)),
+        )
         if not report.healthy
-        else "Everything the bot needs is in place."
+        else _("Everything the bot needs is in place.")
     )
     lines = [summary, ""]
     for finding in report.findings:
         line = f"{_ICONS[finding.severity]} **{finding.subject}**: {finding.message}"
         if finding.fix:
-            line += f"\n  ↳ Fix: {finding.fix}"
+            line += "\n  ↳ " + _("Fix: {fix}", fix=finding.fix)
         lines.append(line)
     blocks = chunk_lines(lines, DESCRIPTION_LIMIT)
     embed = discord.Embed(
-        title=f"mentorbot setup for {guild.name}", description=blocks[0], colour=colour
+        title=_("mentorbot setup for {server}", server=guild.name),
+        description=blocks[0],
+        colour=colour,
     )
     add_field(
         embed,
-        "Roles",
+        _("Roles"),
         "\n".join(
-            f"{label}: {_mention_role(role_id)}"
-            for label, role_id in (
-                ("Director", settings.director_role_id),
-                ("Mentor", settings.mentor_role_id),
-                ("Mentee", settings.mentee_role_id),
+            _("{purpose}: {role}", purpose=ROLE_LABELS[purpose], role=_mention_role(role_id))
+            for purpose, role_id in (
+                (RolePurpose.DIRECTOR, settings.director_role_id),
+                (RolePurpose.MENTOR, settings.mentor_role_id),
+                (RolePurpose.MENTEE, settings.mentee_role_id),
             )
         ),
         inline=True,
     )
     add_field(
         embed,
-        "Channels",
+        _("Channels"),
         "\n".join(
-            f"{label}: {_mention_channel(channel_id)}"
+            _("{purpose}: {channel}", purpose=label, channel=_mention_channel(channel_id))
             for label, channel_id in (
-                ("Introductions", settings.introductions_channel_id),
-                ("Sessions", settings.sessions_channel_id),
-                ("Check-in fallback", settings.checkin_fallback_channel_id),
-                ("Director log", settings.director_log_channel_id),
+                (_CHANNEL_TITLES[ChannelPurpose.INTRODUCTIONS], settings.introductions_channel_id),
+                (_CHANNEL_TITLES[ChannelPurpose.SESSIONS], settings.sessions_channel_id),
+                (
+                    _CHANNEL_TITLES[ChannelPurpose.CHECKIN_FALLBACK],
+                    settings.checkin_fallback_channel_id,
+                ),
+                (_CHANNEL_TITLES[ChannelPurpose.DIRECTOR_LOG], settings.director_log_channel_id),
             )
+        ),
+        inline=True,
+    )
+    add_field(
+        embed,
+        _("Language"),
+        _(
+            "{language}: directors' screens and the director log (`/setup language`)",
+            language=language_name(settings.language),
         ),
         inline=True,
     )
     for block in blocks[1:]:
-        add_field(embed, "Health check (continued)", block)
+        add_field(embed, _("Health check (continued)"), block)
     return embed
 
 
+def _problem_line(finding: Finding) -> str:
+    return _(
+        "❌ {subject}: {problem} **Fix:** {fix}",
+        subject=finding.subject,
+        problem=finding.message,
+        fix=finding.fix,
+    )
+
+
+_CHANNEL_TITLES: dict[ChannelPurpose, Text] = {
+    ChannelPurpose.INTRODUCTIONS: N_("Introductions"),
+    ChannelPurpose.SESSIONS: N_("Sessions"),
+    ChannelPurpose.CHECKIN_FALLBACK: N_("Check-in fallback"),
+    ChannelPurpose.DIRECTOR_LOG: N_("Director log"),
+}
+"""A channel's purpose as a heading names it."""
+
+_LANGUAGE_LIST = ", ".join(language_name(lang) for lang in LANGUAGES)
+
+
 def _mention_role(role_id: int | None) -> str:
-    return f"<@&{role_id}>" if role_id else "not set"
+    return f"<@&{role_id}>" if role_id else _("not set")
 
 
 def _mention_channel(channel_id: int | None) -> str:
-    return f"<#{channel_id}>" if channel_id else "not set"
+    return f"<#{channel_id}>" if channel_id else _("not set")
 
 
 async def setup(bot: MentorBot) -> None:

@@ -2,13 +2,17 @@
 
 The Discord layer turns the live server into the plain facts below; the rules that decide
 what is a problem, and the one-sentence fix for each, live here so they are tested without
-Discord.
+Discord. The report is written in the current language (the server's: `/setup` is a
+directors' screen); permission names are Discord's own, as its settings show them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
+
+from bot.i18n import N_, Text, _, n_
 
 
 class Severity(StrEnum):
@@ -28,6 +32,31 @@ class RolePurpose(StrEnum):
     DIRECTOR = "Director"
     MENTOR = "Mentor"
     MENTEE = "Mentee"
+
+
+CHANNEL_LABELS: dict[ChannelPurpose, Text] = {
+    ChannelPurpose.INTRODUCTIONS: N_("introductions"),
+    ChannelPurpose.SESSIONS: N_("sessions"),
+    ChannelPurpose.CHECKIN_FALLBACK: N_("check-in fallback"),
+    ChannelPurpose.DIRECTOR_LOG: N_("director log"),
+}
+"""How a channel's purpose is named in a sentence."""
+
+ROLE_LABELS: dict[RolePurpose, Text] = {
+    RolePurpose.DIRECTOR: N_("Director"),
+    RolePurpose.MENTOR: N_("Mentor"),
+    RolePurpose.MENTEE: N_("Mentee"),
+}
+"""How a programme role is named."""
+
+_PERMISSIONS: dict[str, Text] = {
+    "View Channel": N_("View Channel"),
+    "Send Messages": N_("Send Messages"),
+    "Embed Links": N_("Embed Links"),
+    "Create Private Threads": N_("Create Private Threads"),
+    "Send Messages in Threads": N_("Send Messages in Threads"),
+}
+"""Discord's permission names, as its channel settings show them in each language."""
 
 
 # Channels where the bot opens private threads; the director log only receives posts.
@@ -80,12 +109,17 @@ class ServerFacts:
     undeliverable_member_ids: tuple[int, ...] = ()
 
 
+Topic = Literal["setup", "intent", "channel", "role", "delivery"]
+
+
 @dataclass(frozen=True)
 class Finding:
     severity: Severity
     subject: str
     message: str
     fix: str = ""
+    topic: Topic = "setup"
+    """What the finding is about, whatever language its words are in."""
 
 
 @dataclass(frozen=True)
@@ -123,46 +157,61 @@ def _setup_findings(facts: ServerFacts) -> list[Finding]:
         findings.append(
             Finding(
                 Severity.PROBLEM,
-                "Roles",
-                "The Director, Mentor and Mentee roles are not set.",
-                "Run `/setup roles` and pick the three roles.",
+                _("Roles"),
+                _("The Director, Mentor and Mentee roles are not set."),
+                _("Run `/setup roles` and pick the three roles."),
             )
         )
     if not facts.channels_configured:
         findings.append(
             Finding(
                 Severity.PROBLEM,
-                "Channels",
-                "The introductions and sessions channels are not set.",
-                "Run `/setup channels` and pick at least the introductions and sessions channels.",
+                _("Channels"),
+                _("The introductions and sessions channels are not set."),
+                _(
+                    "Run `/setup channels` and pick at least the introductions and sessions "
+                    "channels."
+                ),
             )
         )
     return findings
 
 
 def _intent_findings(facts: ServerFacts) -> list[Finding]:
+    subject = _("Server Members intent")
     if facts.members_intent:
-        return [Finding(Severity.OK, "Server Members intent", "Enabled: new members are greeted.")]
+        return [
+            Finding(Severity.OK, subject, _("Enabled: new members are greeted."), topic="intent")
+        ]
     return [
         Finding(
             Severity.PROBLEM,
-            "Server Members intent",
-            "The bot is not receiving member joins, so new members are not greeted.",
-            "In the Discord Developer Portal open your app → Bot → Privileged Gateway Intents, "
-            "turn on Server Members Intent, then restart the bot.",
+            subject,
+            _("The bot is not receiving member joins, so new members are not greeted."),
+            _(
+                "In the Discord Developer Portal open your app → Bot → Privileged Gateway "
+                "Intents, turn on Server Members Intent, then restart the bot."
+            ),
+            topic="intent",
         )
     ]
 
 
 def _channel_findings(channel: ChannelFacts) -> list[Finding]:
-    subject = f"#{channel.name} ({channel.purpose})" if channel.name else str(channel.purpose)
+    purpose = str(CHANNEL_LABELS[channel.purpose])
+    subject = (
+        _("#{channel} ({purpose})", channel=channel.name, purpose=purpose)
+        if channel.name
+        else purpose
+    )
     if channel.name is None:
         return [
             Finding(
                 Severity.PROBLEM,
                 subject,
-                "The configured channel no longer exists.",
-                "Run `/setup channels` again and pick an existing text channel.",
+                _("The configured channel no longer exists."),
+                _("Run `/setup channels` again and pick an existing text channel."),
+                topic="channel",
             )
         ]
     if not channel.is_text:
@@ -170,8 +219,9 @@ def _channel_findings(channel: ChannelFacts) -> list[Finding]:
             Finding(
                 Severity.PROBLEM,
                 subject,
-                "Private threads can only be created in text channels.",
-                "Run `/setup channels` again and pick a text channel.",
+                _("Private threads can only be created in text channels."),
+                _("Run `/setup channels` again and pick a text channel."),
+                topic="channel",
             )
         ]
     needed = [("View Channel", channel.view), ("Send Messages", channel.send_messages)]
@@ -186,71 +236,96 @@ def _channel_findings(channel: ChannelFacts) -> list[Finding]:
         Finding(
             Severity.PROBLEM,
             subject,
-            f"The bot is missing **{permission}** here.",
-            f"Edit #{channel.name} → Permissions and allow {permission} for the bot's role.",
+            _("The bot is missing **{permission}** here.", permission=_PERMISSIONS[permission]),
+            _(
+                "Edit #{channel} → Permissions and allow {permission} for the bot's role.",
+                channel=channel.name,
+                permission=_PERMISSIONS[permission],
+            ),
+            topic="channel",
         )
         for permission, granted in needed
         if not granted
     ]
     if not findings:
-        findings.append(Finding(Severity.OK, subject, "The bot has every permission it needs."))
+        findings.append(
+            Finding(
+                Severity.OK, subject, _("The bot has every permission it needs."), topic="channel"
+            )
+        )
     if channel.purpose in CONFIDENTIAL_CHANNELS and channel.thread_readers:
-        readers = ", ".join(f"{name} ({via})" for name, via in channel.thread_readers)
+        readers = _(", ").join(
+            _("{role} ({permission})", role=name, permission=via)
+            for name, via in channel.thread_readers
+        )
         findings.append(
             Finding(
                 Severity.WARNING,
                 subject,
-                f"These roles can read every private thread here: {readers}. "
-                "That breaks the confidentiality a mentoring pair expects.",
-                "Give those roles only to people the pairs have agreed may read them, or deny "
-                f"Manage Threads to them in #{channel.name}.",
+                _(
+                    "These roles can read every private thread here: {roles}. "
+                    "That breaks the confidentiality a mentoring pair expects.",
+                    roles=readers,
+                ),
+                _(
+                    "Give those roles only to people the pairs have agreed may read them, or "
+                    "deny Manage Threads to them in #{channel}.",
+                    channel=channel.name,
+                ),
+                topic="channel",
             )
         )
     return findings
 
 
 def _role_findings(role: RoleFacts, facts: ServerFacts) -> list[Finding]:
-    subject = f"@{role.name} ({role.purpose} role)" if role.name else f"{role.purpose} role"
+    purpose = ROLE_LABELS[role.purpose]
+    subject = (
+        _("@{role} ({purpose} role)", role=role.name, purpose=purpose)
+        if role.name
+        else _("{purpose} role", purpose=purpose)
+    )
+
+    def finding(severity: Severity, message: str, fix: str = "") -> list[Finding]:
+        return [Finding(severity, subject, message, fix, topic="role")]
+
     if role.name is None:
-        return [
-            Finding(
-                Severity.PROBLEM,
-                subject,
-                "The configured role no longer exists.",
-                "Run `/setup roles` again and pick an existing role.",
-            )
-        ]
+        return finding(
+            Severity.PROBLEM,
+            _("The configured role no longer exists."),
+            _("Run `/setup roles` again and pick an existing role."),
+        )
     if role.purpose not in ASSIGNED_ROLES:
-        return [Finding(Severity.OK, subject, "Members with this role can use director commands.")]
+        return finding(Severity.OK, _("Members with this role can use director commands."))
     if role.managed:
-        return [
-            Finding(
-                Severity.PROBLEM,
-                subject,
-                "This role belongs to an integration, so nobody can assign it.",
-                f"Run `/setup roles` again and pick an ordinary role for {role.purpose}s.",
-            )
-        ]
+        return finding(
+            Severity.PROBLEM,
+            _("This role belongs to an integration, so nobody can assign it."),
+            _("Run `/setup roles` again and pick an ordinary role for Mentors.")
+            if role.purpose is RolePurpose.MENTOR
+            else _("Run `/setup roles` again and pick an ordinary role for Mentees."),
+        )
     if not facts.bot_can_manage_roles:
-        return [
-            Finding(
-                Severity.PROBLEM,
-                subject,
-                "The bot lacks **Manage Roles**, so it cannot give this role after onboarding.",
-                "Server Settings → Roles → the bot's role: turn on Manage Roles.",
-            )
-        ]
+        return finding(
+            Severity.PROBLEM,
+            _("The bot lacks **Manage Roles**, so it cannot give this role after onboarding."),
+            _("Server Settings → Roles → the bot's role: turn on Manage Roles."),
+        )
     if role.position >= facts.bot_top_role_position:
-        return [
-            Finding(
-                Severity.PROBLEM,
-                subject,
-                f"This role is above the bot's highest role (@{facts.bot_top_role_name}), so the "
-                "bot cannot give it.",
-                f"Server Settings → Roles: drag @{facts.bot_top_role_name} above @{role.name}.",
-            )
-        ]
-    return [Finding(Severity.OK, subject, "The bot can give this role.")]
+        return finding(
+            Severity.PROBLEM,
+            _(
+                "This role is above the bot's highest role (@{bot_role}), so the bot cannot "
+                "give it.",
+                bot_role=facts.bot_top_role_name,
+            ),
+            _(
+                "Server Settings → Roles: drag @{bot_role} above @{role}.",
+                bot_role=facts.bot_top_role_name,
+                role=role.name,
+            ),
+        )
+    return finding(Severity.OK, _("The bot can give this role."))
 
 
 UNDELIVERABLE_SHOWN = 10
@@ -261,15 +336,25 @@ def _delivery_findings(facts: ServerFacts) -> list[Finding]:
     ids = facts.undeliverable_member_ids
     if not ids:
         return []
-    shown = ", ".join(f"<@{member_id}>" for member_id in ids[:UNDELIVERABLE_SHOWN])
-    more = f" and {len(ids) - UNDELIVERABLE_SHOWN} more" if len(ids) > UNDELIVERABLE_SHOWN else ""
+    shown = _(", ").join(f"<@{member_id}>" for member_id in ids[:UNDELIVERABLE_SHOWN])
+    if len(ids) > UNDELIVERABLE_SHOWN:
+        shown = _("{members} and {count} more", members=shown, count=len(ids) - UNDELIVERABLE_SHOWN)
     return [
         Finding(
             Severity.WARNING,
-            "Check-in delivery",
-            f"{len(ids)} member(s) did not get their last check-in: their DMs are closed and "
-            f"there was no check-in fallback channel: {shown}{more}.",
-            "Run `/setup channels` and pick a check-in fallback channel, or ask them to allow "
-            "direct messages from this server.",
+            _("Check-in delivery"),
+            n_(
+                "{count} member did not get their last check-in: their DMs are closed and "
+                "there was no check-in fallback channel: {members}.",
+                "{count} members did not get their last check-in: their DMs are closed and "
+                "there was no check-in fallback channel: {members}.",
+                len(ids),
+                members=shown,
+            ),
+            _(
+                "Run `/setup channels` and pick a check-in fallback channel, or ask them to "
+                "allow direct messages from this server."
+            ),
+            topic="delivery",
         )
     ]

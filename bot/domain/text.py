@@ -11,16 +11,23 @@ prompt and profile that shows it:
 * nothing visible counts as empty: a required field refuses it with a message naming the
   field, an optional one stores nothing. Zero-width joiners *inside* the text are kept: they
   build emoji and some scripts.
+
+The messages are in the current language (the member's, in an interaction); `field` is the
+caller's name for the field in that language.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Final
+
+from bot.i18n import Text, _, number, translated
 
 __all__ = [
     "MemberTextError",
+    "TooLong",
     "clean_member_text",
     "clean_optional_text",
     "has_visible_text",
@@ -86,25 +93,39 @@ def normalise(raw: str, *, one_line: bool) -> str:
     return text if has_visible_text(text) else ""
 
 
-def _blank_message(raw: str, field: str, empty: str | None) -> str:
+def _blank_message(raw: str, field: str, empty: str | Text | None) -> str:
     if raw.strip():
-        return (
-            f"What you wrote for “{field}” shows nothing: it has only invisible characters "
-            "(such as zero-width spaces). Please write it in words."
+        return _(
+            "What you wrote for “{field}” shows nothing: it has only invisible characters "
+            "(such as zero-width spaces). Please write it in words.",
+            field=field,
         )
-    return empty or f"Please write something for “{field}”."
+    return translated(empty) if empty else _("Please write something for “{field}”.", field=field)
 
 
-_TOO_LONG: Final = (
-    "Your answer to “{field}” is {length:,} characters; please keep it under {max_len:,}."
-)
+TooLong = str | Callable[[str, str], str]
+"""The message for an over-long value: a function of the length and the limit, both given
+as numbers written for the current language (it returns e.g. `_("… {length} … {max_len}",
+length=length, max_len=max_len)`), or an untranslated template with `{field}`, `{length}`
+and `{max_len}`."""
 
 
-def _check_length(text: str, field: str, max_len: int, too_long: str | None) -> str:
-    if len(text) > max_len:
-        message = (too_long or _TOO_LONG).format(field=field, length=len(text), max_len=max_len)
-        raise MemberTextError(message, field)
-    return text
+def _check_length(text: str, field: str, max_len: int, too_long: TooLong | None) -> str:
+    if len(text) <= max_len:
+        return text
+    length, limit = number(len(text), digits=0), number(max_len, digits=0)
+    if too_long is None:
+        message = _(
+            "Your answer to “{field}” is {length} characters; please keep it under {max_len}.",
+            field=field,
+            length=length,
+            max_len=limit,
+        )
+    elif isinstance(too_long, str):
+        message = too_long.format(field=field, length=len(text), max_len=max_len)
+    else:
+        message = too_long(length, limit)
+    raise MemberTextError(message, field)
 
 
 def clean_member_text(
@@ -113,15 +134,14 @@ def clean_member_text(
     field: str,
     max_len: int,
     one_line: bool = True,
-    empty: str | None = None,
-    too_long: str | None = None,
+    empty: str | Text | None = None,
+    too_long: TooLong | None = None,
 ) -> str:
     """A required field as stored: normalised, with something visible, at most `max_len`.
 
     Raises `MemberTextError` naming `field`. `empty` replaces the message for a field left
-    empty (or only spaces); `too_long` the one for an over-long value (a template with
-    `{field}`, `{length}` and `{max_len}`). Text with only invisible characters always gets
-    the message that says so.
+    empty (or only spaces); `too_long` the one for an over-long value (see `TooLong`). Text
+    with only invisible characters always gets the message that says so.
     """
     text = normalise(raw or "", one_line=one_line)
     if not text:
@@ -135,7 +155,7 @@ def clean_optional_text(
     field: str,
     max_len: int,
     one_line: bool = True,
-    too_long: str | None = None,
+    too_long: TooLong | None = None,
 ) -> str:
     """An optional field as stored: "" when nothing visible was written, else as
     `clean_member_text` cleans it."""

@@ -73,6 +73,12 @@ def translations(lang: Language) -> NullTranslations:
     for path in sorted((LOCALES / FOLDERS[lang]).glob("*.po")):
         with path.open("rb") as source:
             catalog = read_po(source, locale=BABEL_LOCALES[lang])
+        for message in list(catalog):
+            # An entry still to translate falls back to the English in the code: Babel leaves
+            # out an empty msgstr, but would compile a plural one with empty forms as "".
+            forms = message.string
+            if message.id and isinstance(forms, tuple | list) and not all(forms):
+                catalog.delete(message.id)
         compiled = BytesIO()
         write_mo(compiled, catalog)
         compiled.seek(0)

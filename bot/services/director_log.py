@@ -22,7 +22,7 @@ from typing import Literal
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import to_db
-from bot.i18n import Text, language
+from bot.i18n import N_, Text, language
 from bot.services.languages import LanguageService
 
 DropReason = Literal["no_channel", "channel_missing", "forbidden", "server_gone"]
@@ -37,31 +37,40 @@ KEEP = timedelta(days=30)
 # ---------------------------------------------------------------------- the lines
 
 
-FORMER_MEMBER = "a former member"
+FORMER_MEMBER = N_("a former member")
+"""What a line names instead of a member who erased their data (in the server's language)."""
 
 
 def mention(user_id: int) -> str:
     return f"<@{int(user_id)}>"
 
 
-def signed_up(user_id: int, role: Literal["mentee", "mentor"]) -> str:
-    return f"✅ {mention(user_id)} signed up as a {role}."
+def signed_up(user_id: int, role: Literal["mentee", "mentor"]) -> Text:
+    if role == "mentor":
+        return N_("✅ {member} signed up as a mentor.", member=mention(user_id))
+    return N_("✅ {member} signed up as a mentee.", member=mention(user_id))
 
 
-def pair_flagged(mentee_id: int, mentor_id: int, reason: Literal["need_help", "not_met"]) -> str:
-    why = (
-        "asked for help with their first meeting"
-        if reason == "need_help"
-        else "still haven't met after two follow-ups"
+def pair_flagged(mentee_id: int, mentor_id: int, reason: Literal["need_help", "not_met"]) -> Text:
+    pair = {"mentee": mention(mentee_id), "mentor": mention(mentor_id)}
+    if reason == "need_help":
+        return N_(
+            "🚩 The pair {mentee} (mentee) and {mentor} (mentor) asked for help with their "
+            "first meeting.",
+            **pair,
+        )
+    return N_(
+        "🚩 The pair {mentee} (mentee) and {mentor} (mentor) still haven't met after two "
+        "follow-ups.",
+        **pair,
     )
-    return f"🚩 The pair {mention(mentee_id)} (mentee) and {mention(mentor_id)} (mentor) {why}."
 
 
-def risk_changed(user_id: int, reason: str | None) -> str:
+def risk_changed(user_id: int, reason: Text | str | None) -> Text:
     """`reason`: the domain's fixed at-risk reasons (`at_risk_reason`), or None when cleared."""
     if reason is None:
-        return f"✅ {mention(user_id)} is no longer flagged at risk."
-    return f"⚠️ {mention(user_id)} is at risk: {reason}."
+        return N_("✅ {member} is no longer flagged at risk.", member=mention(user_id))
+    return N_("⚠️ {member} is at risk: {reason}.", member=mention(user_id), reason=reason)
 
 
 # ------------------------------------------------------------------- the service
@@ -196,10 +205,13 @@ class DirectorLog:
             "SELECT id, text FROM director_log_lines WHERE guild_id = ? AND instr(text, ?) > 0",
             (guild_id, mention_text),
         )
+        if rows:
+            with language(await self._languages.of_server(guild_id)):
+                former = str(FORMER_MEMBER)
         for row in rows:
             await self._db.execute(
                 "UPDATE director_log_lines SET text = ? WHERE id = ?",
-                (str(row["text"]).replace(mention_text, FORMER_MEMBER), row["id"]),
+                (str(row["text"]).replace(mention_text, former), row["id"]),
             )
         return {"director-log lines naming you": len(rows)} if rows else {}
 

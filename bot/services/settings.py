@@ -12,6 +12,7 @@ from bot.domain.matching import MatchWeights
 from bot.domain.privacy import ExportPart, instant
 from bot.domain.settings import MATCH_FOLLOWUP_DAYS_RANGE, GuildSettings
 from bot.errors import UserError
+from bot.i18n import N_, Language
 from bot.services.audit import AuditAction, AuditService
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
@@ -42,9 +43,11 @@ class SettingsService:
         self, guild_id: int, *, director: int, mentor: int, mentee: int, actor_id: int
     ) -> GuildSettings:
         if mentor == mentee:
-            raise UserError("The Mentor and Mentee roles must be two different roles.")
+            raise UserError(N_("The Mentor and Mentee roles must be two different roles."))
         if guild_id in (director, mentor, mentee):
-            raise UserError("@everyone can't be a programme role: pick or create a dedicated role.")
+            raise UserError(
+                N_("@everyone can't be a programme role: pick or create a dedicated role.")
+            )
         return await self._update(
             guild_id,
             actor_id,
@@ -72,6 +75,10 @@ class SettingsService:
             director_log_channel_id=director_log,
         )
 
+    async def set_language(self, guild_id: int, lang: Language, *, actor_id: int) -> GuildSettings:
+        """The language of directors' screens and the director log (`/setup language`)."""
+        return await self._update(guild_id, actor_id, language=lang)
+
     async def set_matching(
         self,
         guild_id: int,
@@ -81,13 +88,18 @@ class SettingsService:
         actor_id: int,
     ) -> GuildSettings:
         """Change the follow-up delay and/or the matching weights; None keeps a value."""
-        values: dict[str, int | float | None] = {}
+        values: dict[str, int | float | str | None] = {}
         if followup_days is not None:
             low, high = MATCH_FOLLOWUP_DAYS_RANGE
             if not low <= followup_days <= high:
                 raise UserError(
-                    f"The follow-up delay must be between {low} and {high} days; "
-                    f"{followup_days} is outside that range."
+                    N_(
+                        "The follow-up delay must be between {low} and {high} days; "
+                        "{days} is outside that range.",
+                        low=low,
+                        high=high,
+                        days=followup_days,
+                    )
                 )
             values["match_followup_days"] = followup_days
         if weights is not None:
@@ -101,7 +113,7 @@ class SettingsService:
         return await self._update(guild_id, actor_id, **values)
 
     async def _update(
-        self, guild_id: int, actor_id: int, **values: int | float | None
+        self, guild_id: int, actor_id: int, **values: int | float | str | None
     ) -> GuildSettings:
         assignments = ", ".join(f"{name} = excluded.{name}" for name in values)
         columns = ", ".join(values)
@@ -148,7 +160,7 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
     return GuildSettings(**{name: row[name] for name in _COLUMNS if row[name] is not None})
 
 
-def _shown(value: int | float | None) -> str:
+def _shown(value: int | float | str | None) -> str:
     if value is None:
         return "none"
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -25,7 +25,7 @@ async def test_bot_logs_in_and_registers_its_commands(fake: FakeDiscord, bot: Me
     assert fake.command_syncs == 1
     setup = next(c for c in fake.commands() if c["name"] == "setup")
     assert int(setup["default_member_permissions"]) == 1 << 5  # Manage Server
-    assert {o["name"] for o in setup["options"]} == {"roles", "channels", "show"}
+    assert {o["name"] for o in setup["options"]} == {"roles", "channels", "show", "language"}
     assert bot.members_intent
 
 

@@ -98,6 +98,10 @@ class GatewayConnection:
         self.identified = False
         self.received: list[dict[str, Any]] = []
         self._barriers: list[asyncio.Future[None]] = []
+        self._asked_seq = -1
+        """The last event a heartbeat request (op 1) was sent after."""
+        self._synced_seq = -1
+        """The last event the client is known to have parsed (it answered a request after it)."""
 
     async def send(self, payload: dict[str, Any]) -> None:
         if self.ws.closed:
@@ -110,10 +114,19 @@ class GatewayConnection:
 
     async def barrier(self, timeout: float = 2.0) -> None:
         """Ask for a heartbeat (op 1) and wait for it: discord.py handles frames in order, so
-        once it answers, everything sent before has been parsed."""
+        once it answers, everything sent before has been parsed.
+
+        discord.py answers through its gateway rate limiter (110 frames a minute), so a
+        request is sent only when an event was sent since the last one: with nothing new,
+        the client has already parsed everything; with a request already on its way after
+        the latest event, this barrier waits for that answer."""
+        if self._synced_seq >= self.seq:
+            return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._barriers.append(future)
-        await self.send({"op": 1, "d": self.seq, "s": None, "t": None})
+        if self._asked_seq < self.seq:
+            self._asked_seq = self.seq
+            await self.send({"op": 1, "d": self.seq, "s": None, "t": None})
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(future, timeout)
 
@@ -170,6 +183,9 @@ class GatewayConnection:
         op, d = payload.get("op"), payload.get("d")
         if op == 1:
             await self.send({"op": 11, "d": None, "s": None, "t": None})
+            if self._barriers and isinstance(d, int):
+                # The client's heartbeat carries the last event it received.
+                self._synced_seq = max(self._synced_seq, min(d, self._asked_seq))
             for future in self._barriers:
                 if not future.done():
                     future.set_result(None)

@@ -140,3 +140,25 @@ async def test_reconnect_resumes(fake: FakeDiscord, bot: HarnessBot) -> None:
     assert any(p["op"] == 6 for p in resumed.received)
     h = await fake.slash(fake.world.user("alice"), fake.world.guild("Mentoring Circle"), "ping")
     assert (await h.answer()).content == "pong"
+
+
+async def test_a_barrier_asks_the_client_only_after_a_new_event(
+    fake: FakeDiscord, bot: HarnessBot
+) -> None:
+    """discord.py answers a heartbeat request through its gateway rate limiter: a barrier
+    with nothing sent since the last answer asks nothing."""
+    [conn] = [c for c in fake.connections if c.identified]
+
+    def heartbeats() -> int:
+        return sum(1 for frame in conn.received if frame.get("op") == 1)
+
+    guild = fake.world.guild("Mentoring Circle")
+    await fake.member_join(guild, fake.world.add_user("carol"))
+    asked = heartbeats()
+    await conn.barrier()
+    await conn.barrier()
+    assert heartbeats() == asked
+    await fake.member_join(guild, fake.world.add_user("dave"))
+    assert heartbeats() == asked + 1
+    cached = bot.get_guild(guild.id)
+    assert cached is not None and {m.name for m in cached.members} >= {"carol", "dave"}

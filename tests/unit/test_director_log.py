@@ -11,7 +11,14 @@ import pytest
 from bot.db.database import Database
 from bot.domain import questionnaire as qn
 from bot.domain.schedule import MISSED_TWICE_REASON
-from bot.services.director_log import KEEP, RETRY_UNSENT, DirectorLog
+from bot.services.director_log import (
+    KEEP,
+    RETRY_UNSENT,
+    DirectorLog,
+    pair_flagged,
+    risk_changed,
+    signed_up,
+)
 from bot.services.matching import MatchingService
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
@@ -125,3 +132,23 @@ async def test_an_at_risk_change_records_its_line_and_no_goal(
         clock.advance(timedelta(weeks=1))
     await stack.checkins.materialise(clock.now())
     assert await lines(db) == [f"⚠️ <@{MENTEE}> is at risk: {MISSED_TWICE_REASON}."]
+
+
+async def test_lines_are_written_in_the_servers_language(db: Database, clock: FakeClock) -> None:
+    log = DirectorLog(db, clock)
+    settings = SettingsService(db, clock)
+    await log.record_alone(GUILD, signed_up(MENTEE, "mentee"))
+    await settings.set_language(GUILD, "zh-CN", actor_id=DIRECTOR)
+    await log.record_alone(GUILD, signed_up(MENTOR, "mentor"))
+    await log.record_alone(GUILD, pair_flagged(MENTEE, MENTOR, "not_met"))
+    await log.record_alone(GUILD, risk_changed(MENTEE, None))
+    assert await lines(db) == [
+        f"✅ <@{MENTEE}> signed up as a mentee.",
+        f"✅ <@{MENTOR}> 已报名成为导师。",
+        f"🚩 <@{MENTEE}>（学员）和 <@{MENTOR}>（导师）这一组在两次跟进后仍未见面。",
+        f"✅ <@{MENTEE}> 已不再需要关注。",
+    ]
+    # An erased member is named "a former member" in the server's language.
+    await log.erase_member(GUILD, MENTEE)
+    assert (await lines(db))[0] == "✅ 一位已退出的成员 signed up as a mentee."
+    assert (await lines(db))[2].startswith("🚩 一位已退出的成员（学员）和")

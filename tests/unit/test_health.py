@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -15,6 +16,7 @@ from bot.domain.health import (
     Severity,
     check_health,
 )
+from bot.i18n import language
 
 
 def facts(**changes: object) -> ServerFacts:
@@ -173,3 +175,28 @@ def test_every_problem_has_a_one_sentence_fix() -> None:
     for finding in (*report.problems, *report.warnings):
         assert finding.fix, finding
         assert finding.fix.rstrip(".").count(". ") == 0, finding.fix
+
+
+def test_the_report_is_written_in_the_current_language() -> None:
+    base = facts(bot_can_manage_roles=False, members_intent=False)
+    readers = (("@Mods", "管理子区"),)
+    channels = tuple(
+        dataclasses.replace(c, send_messages=False, thread_readers=readers) for c in base.channels
+    )
+    with language("zh-CN"):
+        report = check_health(dataclasses.replace(base, channels=channels))
+    assert report.problems and report.warnings
+    for finding in report.findings:
+        for text in (finding.subject, finding.message, finding.fix):
+            # Names the server chose and Discord's developer settings (English only) aside.
+            rest = re.sub(
+                r"[#@][\w-]+|Server Members Intent|Discord Developer Portal|Bot|"
+                r"Privileged Gateway Intents|mentorbot",
+                "",
+                text,
+            )
+            assert not re.search(r"[A-Za-z]{3,}", rest), text
+        if finding.fix:
+            assert finding.fix.endswith("。") and finding.fix.count("。") == 1, finding.fix
+    [subject] = {f.subject for f in report.findings if f.topic == "channel" and "会面" in f.subject}
+    assert subject == "#sessions（会面）"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from bot.i18n import (
     N_,
     Nn_,
     _,
+    _core,
     current_language,
     duration,
     from_locale,
@@ -110,3 +112,28 @@ async def test_only_our_two_languages_can_be_stored(db: Database, clock: FakeClo
     await add_member(db, clock, MENTEE)
     with pytest.raises(Exception, match="CHECK"):
         await db.execute("UPDATE members SET language = 'fr' WHERE user_id = ?", (MENTEE,))
+
+
+def test_an_entry_still_to_translate_falls_back_to_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "zh_CN"
+    folder.mkdir()
+    (folder / "common.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+        'msgid "{count} apple"\nmsgid_plural "{count} apples"\nmsgstr[0] ""\n\n'
+        'msgid "Hello"\nmsgstr ""\n\n'
+        'msgid "Bye"\nmsgstr "再见"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(_core, "LOCALES", tmp_path)
+    translations.cache_clear()
+    try:
+        with language("zh-CN"):
+            assert n_("{count} apple", "{count} apples", 3) == "3 apples"
+            assert _("Hello") == "Hello"
+            assert _("Bye") == "再见"
+    finally:
+        monkeypatch.undo()
+        translations.cache_clear()
