@@ -101,4 +101,4 @@ def test_goal_list_says_how_many_goals_it_could_not_show() -> None:
     embed = goals_embed(many, "Mentoring Circle")
     assert len(embed) <= 6000 and len(embed.fields) <= 25
     shown = len(embed.fields)
-    assert embed.footer.text == f"…and {40 - shown} more goal(s) not shown here."
+    assert embed.footer.text == f"…and {40 - shown} more goals not shown here."
