@@ -49,7 +49,7 @@ from bot.domain.wallclock.zones import (
     tzdata_links,
     zone,
 )
-from bot.i18n import N_, _, current_language
+from bot.i18n import _, current_language
 from bot.i18n._core import BABEL_LOCALES
 
 __all__ = [
@@ -107,7 +107,6 @@ _DAY_ALIASES: Final = (
 )
 """Other names of days: Chinese weekdays in their three usual forms (Sunday is 日 or 天)."""
 _ZH_DAY_RE: Final = re.compile(r"(每?(?:周|星期|礼拜)[一二三四五六日天])\s*(.+)")
-_DAY_EXAMPLE: Final = N_("Try a day like Monday, Tue or Weds.")
 
 
 def day_name(weekday: int) -> str:
@@ -137,7 +136,10 @@ def parse_day(text: str) -> int:
         if len(matches) == 1:
             return matches[0]
     raise WallClockError(
-        _("I couldn't read '{text}' as a day of the week.", text=_shown(text)) + f" {_DAY_EXAMPLE}"
+        _(
+            "I couldn't read '{text}' as a day of the week. Try a day like Monday, Tue or Weds.",
+            text=_shown(text),
+        )
     )
 
 
@@ -150,7 +152,6 @@ _TIME_RE: Final = re.compile(
     re.ASCII,
 )
 _NAMED_TIMES: Final = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
-_TIME_EXAMPLE: Final = N_("Try 09:00, 9am, 9:30 pm or 21:30.")
 
 
 def parse_time(text: str) -> time:
@@ -166,27 +167,42 @@ def parse_time(text: str) -> time:
         raise WallClockError(_("Please give a time, like 09:00, 9am or 21:30."))
     if cleaned in _NAMED_TIMES:
         return _NAMED_TIMES[cleaned]
-    unreadable = _("I couldn't read '{text}' as a time.", text=_shown(text))
+    shown = _shown(text)
     match = _TIME_RE.fullmatch(cleaned)
     if match is None:
-        raise WallClockError(f"{unreadable} " + str(_TIME_EXAMPLE))
+        raise WallClockError(
+            _("I couldn't read '{text}' as a time. Try 09:00, 9am, 9:30 pm or 21:30.", text=shown)
+        )
     hour = int(match["hour"])
     minutes = match["minute"] or match["packed"]
     minute = int(minutes) if minutes else 0
     meridiem = match["meridiem"]
     if minute > 59:
         raise WallClockError(
-            f"{unreadable} " + _("Minutes go from 00 to 59; try something like 9:30.")
+            _(
+                "I couldn't read '{text}' as a time. Minutes go from 00 to 59; try something "
+                "like 9:30.",
+                text=shown,
+            )
         )
     if meridiem is None:
         if hour > 23:
             raise WallClockError(
-                f"{unreadable} "
-                + _("Hours go from 0 to 23 on a 24-hour clock; try something like 21:30.")
+                _(
+                    "I couldn't read '{text}' as a time. Hours go from 0 to 23 on a 24-hour "
+                    "clock; try something like 21:30.",
+                    text=shown,
+                )
             )
         return time(hour, minute)
     if not 1 <= hour <= 12:
-        raise WallClockError(f"{unreadable} " + _("With am or pm, hours go from 1 to 12; try 9am."))
+        raise WallClockError(
+            _(
+                "I couldn't read '{text}' as a time. With am or pm, hours go from 1 to 12; "
+                "try 9am.",
+                text=shown,
+            )
+        )
     return time(hour % 12 + (12 if meridiem == "p" else 0), minute)
 
 
@@ -299,6 +315,16 @@ def _next_on_or_after(shown: str, month: int, day: int, today: date) -> date:
     )
 
 
+def _chinese_date(shown: str, match: re.Match[str], today: date) -> date:
+    """``2027年1月12日``, or ``1月12日`` (``号``, or nothing after the day) for the next one."""
+    month, day = int(match["m"]), int(match["d"])
+    if match["y"]:
+        return _real_date(shown, int(match["y"]), month, day)
+    if not 1 <= month <= 12:
+        return _real_date(shown, today.year, month, day)  # refuses it, naming months
+    return _next_on_or_after(shown, month, day, today)
+
+
 def parse_date(text: str, today: date) -> date:
     """A calendar date from what a member typed (see the module docstring for the forms).
 
@@ -319,13 +345,8 @@ def parse_date(text: str, today: date) -> date:
         return today + timedelta(days=_NAMED_DAYS[cleaned])
     if match := _ISO_RE.fullmatch(cleaned):
         return _real_date(shown, int(match["y"]), int(match["m"]), int(match["d"]))
-    if match := _ZH_DATE_RE.fullmatch(cleaned.replace(" ", "")):
-        month, day = int(match["m"]), int(match["d"])
-        if match["y"]:
-            return _real_date(shown, int(match["y"]), month, day)
-        if not 1 <= month <= 12:
-            return _real_date(shown, today.year, month, day)  # refuses it, naming months
-        return _next_on_or_after(shown, month, day, today)
+    if chinese := _ZH_DATE_RE.fullmatch(cleaned.replace(" ", "")):
+        return _chinese_date(shown, chinese, today)
     for pattern in (_DAY_MONTH_RE, _MONTH_DAY_RE):
         match = pattern.fullmatch(cleaned)
         month = _month(match["month"]) if match else None

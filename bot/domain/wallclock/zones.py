@@ -13,7 +13,7 @@ from typing import Final, TypeGuard
 
 from bot.domain.wallclock._errors import ZONE_SHOWN_MAX, WallClockError
 from bot.domain.wallclock._errors import shown as _shown
-from bot.i18n import N_, _
+from bot.i18n import _
 
 # The regions canonical zone names start with; names under others (US/, Etc/) rank lower.
 _PRIMARY_REGIONS: Final = frozenset(
@@ -28,7 +28,15 @@ _COMMON_ZONES: Final = (  # offered before the member types anything
     *("Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "Africa/Lagos"),
     "Africa/Johannesburg",
 )
-_ZONE_EXAMPLE: Final = N_("Use a name like Europe/London or America/New_York.")
+
+
+def _unknown(shown: str) -> str:
+    return _(
+        "I don't know the time zone '{zone}'. Use a name like Europe/London or America/New_York.",
+        zone=shown,
+    )
+
+
 TZDATA_LINKS_FILE: Final = "zoneinfo/tzdata.zi"
 
 
@@ -107,10 +115,7 @@ def is_timezone(name: object) -> TypeGuard[str]:
 def zone(name: str) -> zoneinfo.ZoneInfo:
     """The zone for a stored IANA name; :class:`WallClockError` if it is not one."""
     if not is_timezone(name):
-        raise WallClockError(
-            _("I don't know the time zone '{zone}'.", zone=_shown(name, ZONE_SHOWN_MAX))
-            + f" {_ZONE_EXAMPLE}"
-        )
+        raise WallClockError(_unknown(_shown(name, ZONE_SHOWN_MAX)))
     return zoneinfo.ZoneInfo(name)
 
 
@@ -164,9 +169,7 @@ def resolve_timezone(raw: str) -> str:
                 suggestion=suggestion,
             )
         )
-    raise WallClockError(
-        _("I don't know the time zone '{zone}'.", zone=shown) + f" {_ZONE_EXAMPLE}"
-    )
+    raise WallClockError(_unknown(shown))
 
 
 def search_timezones(query: str, limit: int = 25) -> list[str]:
