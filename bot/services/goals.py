@@ -297,7 +297,8 @@ class GoalService:
     # ---------------------------------------------------------------- privacy
 
     async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
-        """Every goal of the member, open and done, for `/privacy export`."""
+        """Every goal of the member, open and done, for `/privacy export`: the keys stay the
+        same in every language (a data file), what a person reads is in the member's."""
         rows = await self._db.fetchall(
             "SELECT * FROM goals WHERE guild_id = ? AND user_id = ? ORDER BY id",
             (guild_id, user_id),
@@ -308,7 +309,9 @@ class GoalService:
                 "Goal": row["title"],
                 "Target date": row["target_date"],
                 "Status": row["status"],
-                "Written": "in the sign-up" if row["source"] == "onboarding" else "with /goal",
+                "Written": _("in the sign-up")
+                if row["source"] == "onboarding"
+                else _("with /goal"),
                 "Added at": instant(from_db(row["created_at"])),
                 "Done at": instant(from_db(row["completed_at"])),
             }
