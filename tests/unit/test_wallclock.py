@@ -439,3 +439,35 @@ def test_days_and_dates_are_shown_in_the_current_language() -> None:
         # What is shown is read back: a day shown in Chinese is accepted as typed.
         assert parse_weekday_time(show_weekday_time(6, time(21, 30))) == (6, time(21, 30))
     assert [day_name(n) for n in range(7)] == list(DAY_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9点", time(9, 0)),
+        ("9点半", time(9, 30)),
+        ("9点05分", time(9, 5)),
+        ("21点", time(21, 0)),
+        ("上午 9 点", time(9, 0)),
+        ("下午6点", time(18, 0)),
+        ("下午6点半", time(18, 30)),
+        ("晚上9点15分", time(21, 15)),
+        ("下午6:30", time(18, 30)),
+        ("中午", time(12, 0)),
+        ("中午1点", time(13, 0)),
+        ("凌晨12点", time(0, 0)),
+    ],
+)
+def test_chinese_times_are_read(text: str, expected: time) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["25点", "9点61", "晚上", "下午abc", "9:5", "9:"])
+def test_not_quite_a_chinese_time_is_refused(text: str) -> None:
+    with pytest.raises(WallClockError, match="as a time"):
+        parse_time(text)
+
+
+def test_a_chinese_day_and_time_in_one_line() -> None:
+    assert parse_weekday_time("周三下午6点") == (2, time(18, 0))
+    assert parse_weekday_time("星期五 晚上8点半") == (4, time(20, 30))

@@ -8,8 +8,9 @@ Where an earlier reading was stricter, the friendlier one was kept (a bare ``9``
 
 Refusals raise :class:`WallClockError`, whose ``str()`` is written for the member in the
 current language (`bot.i18n`); callers turn it into their own error type without rewording
-it. Day and month names are read in English and Chinese (``Monday``, ``周一``, ``星期一``,
-``礼拜一``) and shown in the current language, from Babel's CLDR data. Rules about *which* date is
+it. Days, times and dates are read in English and Chinese (``Monday``, ``周一``, ``星期一``,
+``礼拜一``; ``下午6点半``; ``1月12日``), and day, month and date names are shown in the
+current language, from Babel's CLDR data. Rules about *which* date is
 acceptable (not in the past, after today) belong to each caller: this module only reads.
 
 Pure: no Discord, no database, and it never reads the clock (callers pass ``today``).
@@ -151,12 +152,22 @@ _TIME_RE: Final = re.compile(
     r"(?:\s*(?P<meridiem>[ap])\.?\s*m\.?)?",
     re.ASCII,
 )
-_NAMED_TIMES: Final = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
+_NAMED_TIMES: Final = {
+    **{"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)},
+    **{"中午": time(12, 0), "正午": time(12, 0), "午夜": time(0, 0)},
+}
+_ZH_TIME_RE: Final = re.compile(
+    r"(?P<hour>[0-9]{1,2})[点點时](?:(?P<half>半)|(?P<minute>[0-9]{1,2})分?)?"
+)
+_ZH_PART_RE: Final = re.compile(r"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)(?P<rest>.+)")
+_ZH_AFTERNOON: Final = frozenset(("中午", "下午", "傍晚", "晚上"))
+"""Parts of the day whose hours 1–11 are after noon (``下午6点`` is 18:00)."""
 
 
 def parse_time(text: str) -> time:
     """A wall time from ``09:00``, ``9:00``, ``9``, ``0930``, ``9h30``, ``9h``, ``21.30``,
-    ``9am``, ``9:30 p.m.``, ``noon``, ``midday`` or ``midnight``, optionally after ``at``.
+    ``9am``, ``9:30 p.m.``, ``noon``, ``midday`` or ``midnight``, optionally after ``at``;
+    in Chinese ``9点``, ``下午6点半``, ``晚上9点15分``, ``中午``.
 
     Without am/pm the clock is 24-hour, so a bare ``9`` is 09:00 and ``21`` is 21:00.
     """
@@ -168,6 +179,12 @@ def parse_time(text: str) -> time:
     if cleaned in _NAMED_TIMES:
         return _NAMED_TIMES[cleaned]
     shown = _shown(text)
+    if chinese := _ZH_PART_RE.fullmatch(cleaned.replace(" ", "")):
+        return _part_of_day(text, chinese["part"], chinese["rest"])
+    if chinese := _ZH_TIME_RE.fullmatch(cleaned.replace(" ", "")):
+        minute = 30 if chinese["half"] else int(chinese["minute"] or 0)
+        if int(chinese["hour"]) <= 23 and minute <= 59:
+            return time(int(chinese["hour"]), minute)
     match = _TIME_RE.fullmatch(cleaned)
     if match is None:
         raise WallClockError(
@@ -204,6 +221,24 @@ def parse_time(text: str) -> time:
             )
         )
     return time(hour % 12 + (12 if meridiem == "p" else 0), minute)
+
+
+def _part_of_day(text: str, part: str, rest: str) -> time:
+    """A time after a Chinese part of the day: ``上午9点``, ``下午6点半``, ``晚上9:30``."""
+    try:
+        at = parse_time(rest)
+    except WallClockError:
+        raise WallClockError(
+            _(
+                "I couldn't read '{text}' as a time. Try 09:00, 9am, 9:30 pm or 21:30.",
+                text=_shown(text),
+            )
+        ) from None
+    if part in _ZH_AFTERNOON and at.hour < 12:
+        return at.replace(hour=at.hour + 12)
+    if part not in _ZH_AFTERNOON and at.hour == 12:
+        return at.replace(hour=0)  # 凌晨12点: midnight
+    return at
 
 
 def show_time(at: time) -> str:
