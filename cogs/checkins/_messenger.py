@@ -9,8 +9,9 @@ or a locked thread means the fallback cannot be used.
 
 Each message is written in its reader's language, looked up as it is built (one read per
 message, inside the sender's job): the member's stored choice, else the server's language;
-a prompt the member just asked for with `/checkin now` follows their interaction's language
-when they have not chosen one. A mentor alert is in the mentor's language.
+a prompt DM the member just asked for with `/checkin now` follows their interaction's
+language when they have not chosen one. A mentor alert is in the mentor's language, the
+audit-log reason for a fallback thread in the server's.
 """
 
 from __future__ import annotations
