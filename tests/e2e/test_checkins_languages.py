@@ -148,6 +148,12 @@ async def test_a_chinese_client_schedules_by_chinese_weekday_and_is_refused_in_c
     h = await fake.slash(lin, guild, "checkin resume")
     assert "▶️ 欢迎回来！" in (await h.answer()).text
 
+    # A check-in she asks for follows her client, as the answer to her command does.
+    h = await fake.slash(lin, guild, "checkin now")
+    assert "📬 你的打卡已发到你的私信" in (await h.answer()).text
+    asked = await fake.wait_for_dm(lin, is_prompt_zh)
+    assert "你的目标进展如何？" in asked.text and "How are" not in asked.text
+
     # A date she can't have meant, a date in the past: refused in Chinese.
     h = await fake.slash(lin, guild, "goal add", title="学会 SQL", target_date="2月30日")
     refusal = (await h.answer()).text
