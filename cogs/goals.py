@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.app import MentorBot
 from bot.checks import guild_of
 from bot.domain.wallclock import discord_timestamp, show_date
+from bot.i18n import _, n_
 from bot.services.goals import Goal
 from bot.ui.embeds import COLOUR, add_field, clip
 
@@ -17,31 +18,45 @@ OMITTED_FOOTER_ROOM = 60
 
 
 def _described(goal: Goal) -> str:
-    target = f" (target {show_date(goal.target_date)})" if goal.target_date else ""
-    return f"“{clip(goal.title, 300)}”{target}"
+    title = clip(goal.title, 300)
+    if goal.target_date:
+        return _("“{goal}” (target {date})", goal=title, date=show_date(goal.target_date))
+    return _("“{goal}”", goal=title)
 
 
 def goals_embed(goals: list[Goal], guild_name: str) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Your goals · {guild_name}", 256), colour=COLOUR)
+    embed = discord.Embed(
+        title=clip(_("Your goals · {server}", server=guild_name), 256), colour=COLOUR
+    )
     opened = [g for g in goals if g.status == "open"]
     done = [g for g in goals if g.status == "done"]
     if not goals:
-        embed.description = "You have no goals yet. Add one with `/goal add`."
+        embed.description = _("You have no goals yet. Add one with `/goal add`.")
         return embed
-    embed.description = (
-        f"{len(opened)} open goal(s). Your mentor can see them; directors only see how many."
+    embed.description = n_(
+        "{count} open goal. Your mentor can see it; directors only see how many.",
+        "{count} open goals. Your mentor can see them; directors only see how many.",
+        len(opened),
     )
     rows = [
         (
             f"🎯 {goal.title}",
-            (f"Target: {show_date(goal.target_date)}" if goal.target_date else "No target date")
-            + f" · added {discord_timestamp(goal.created_at, 'D')}",
+            (
+                _("Target: {date}", date=show_date(goal.target_date))
+                if goal.target_date
+                else _("No target date")
+            )
+            + " · "
+            + _("added {when}", when=discord_timestamp(goal.created_at, "D")),
         )
         for goal in opened
     ] + [
         (
             f"✅ {goal.title}",
-            f"Done {discord_timestamp(goal.completed_at, 'D') if goal.completed_at else '—'}",
+            _(
+                "Done {when}",
+                when=discord_timestamp(goal.completed_at, "D") if goal.completed_at else "—",
+            ),
         )
         for goal in done
     ]
@@ -51,7 +66,13 @@ def goals_embed(goals: list[Goal], guild_name: str) -> discord.Embed:
             break
         shown += 1
     if shown < len(rows):
-        embed.set_footer(text=f"…and {len(rows) - shown} more goal(s) not shown here.")
+        embed.set_footer(
+            text=n_(
+                "…and {count} more goal not shown here.",
+                "…and {count} more goals not shown here.",
+                len(rows) - shown,
+            )
+        )
     return embed
 
 
@@ -86,7 +107,10 @@ class Goals(commands.Cog):
         guild = guild_of(interaction)
         goal = await self.bot.services.goals.add(guild.id, interaction.user.id, title, target_date)
         await interaction.response.send_message(
-            f"🎯 Added your goal {_described(goal)}. It will be in your next check-in.",
+            _(
+                "🎯 Added your goal {goal}. It will be in your next check-in.",
+                goal=_described(goal),
+            ),
             ephemeral=True,
         )
 
@@ -109,7 +133,7 @@ class Goals(commands.Cog):
         chosen = await goals.resolve(guild.id, interaction.user.id, goal)
         completed = await goals.complete(guild.id, interaction.user.id, chosen.id)
         await interaction.response.send_message(
-            f"🎉 Well done! {_described(completed)} is marked done.", ephemeral=True
+            _("🎉 Well done! {goal} is marked done.", goal=_described(completed)), ephemeral=True
         )
 
     @goal.command(name="edit", description="Change one of your goals")
@@ -130,7 +154,9 @@ class Goals(commands.Cog):
         await goals.require_mentee(guild.id, interaction.user.id)
         chosen = await goals.resolve(guild.id, interaction.user.id, goal)
         edited = await goals.edit(guild.id, interaction.user.id, chosen.id, title, target_date)
-        await interaction.response.send_message(f"✏️ Saved: {_described(edited)}.", ephemeral=True)
+        await interaction.response.send_message(
+            _("✏️ Saved: {goal}.", goal=_described(edited)), ephemeral=True
+        )
 
     done.autocomplete("goal")(goal_choices)
     edit.autocomplete("goal")(goal_choices)

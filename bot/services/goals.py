@@ -25,6 +25,7 @@ from bot.domain.privacy import ExportPart, instant
 from bot.domain.questionnaire import GOAL_LINE_MAX
 from bot.domain.wallclock import WallClockError, local_date, parse_date
 from bot.errors import UserError
+from bot.i18n import _, number
 
 TITLE_MAX = GOAL_LINE_MAX
 # Autocomplete offers at most 25 choices; capping open goals there keeps every open goal
@@ -35,6 +36,9 @@ CACHE_SECONDS = 30.0
 GOAL_ID_MAX = 2**63 - 1
 
 GoalState = Literal["open", "done"]
+
+_NO_DATE = ("none", "clear", "-", "无", "没有", "清除")
+"""What `/goal edit target_date:` takes to remove a goal's date, in either language."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +55,24 @@ class Goal:
 
 def clean_title(raw: str) -> str:
     """One line, NFC, trimmed; refuses a title with nothing visible or an over-long one with a
-    message for the member."""
+    message for the member (the length is checked here so its message is translated with
+    the numbers in it)."""
+    length = len(member_text.normalise(raw or "", one_line=True))
+    if length > TITLE_MAX:
+        raise UserError(
+            _(
+                "That goal is {length} characters; please keep it to {max_len} "
+                "(you can describe the details to your mentor).",
+                length=number(length, digits=0),
+                max_len=TITLE_MAX,
+            )
+        )
     try:
         return member_text.clean_member_text(
             raw,
-            field="your goal",
+            field=_("your goal"),
             max_len=TITLE_MAX,
-            empty="Please write your goal in a few words, e.g. *Lead my first team*.",
-            too_long="That goal is {length:,} characters; please keep it to {max_len} "
-            "(you can describe the details to your mentor).",
+            empty=_("Please write your goal in a few words, e.g. *Lead my first team*."),
         )
     except member_text.MemberTextError as exc:
         raise UserError(exc.message) from None
@@ -74,7 +87,7 @@ def parse_target_date(raw: str, today: date) -> date:
     except WallClockError as exc:
         raise UserError(str(exc)) from None
     if value < today:
-        raise UserError(f"{text} has already passed: pick today or a later date.")
+        raise UserError(_("{date} has already passed: pick today or a later date.", date=text))
     return value
 
 
@@ -101,13 +114,17 @@ class GoalService:
         )
         if row is None or row["status"] != "onboarded":
             raise UserError(
-                "Goals and check-ins are for mentees of the programme: sign up first with "
-                "`/onboarding start`."
+                _(
+                    "Goals and check-ins are for mentees of the programme: sign up first with "
+                    "`/onboarding start`."
+                )
             )
         if row["role"] != "mentee":
             raise UserError(
-                "Goals and check-ins are for mentees. As a mentor you'll hear from your "
-                "mentees when they share a check-in with you."
+                _(
+                    "Goals and check-ins are for mentees. As a mentor you'll hear from your "
+                    "mentees when they share a check-in with you."
+                )
             )
 
     async def open_goals(self, guild_id: int, user_id: int) -> tuple[Goal, ...]:
@@ -141,7 +158,7 @@ class GoalService:
             (goal_id, guild_id, user_id),
         )
         if row is None:
-            raise UserError("I can't find that goal among yours: pick one from the list.")
+            raise UserError(_("I can't find that goal among yours: pick one from the list."))
         return _goal(row)
 
     async def by_ids(self, guild_id: int, user_id: int, ids: list[int]) -> list[Goal]:
@@ -166,7 +183,7 @@ class GoalService:
         for goal in await self.all_goals(guild_id, user_id):
             if wanted and member_text.normalise(goal.title, one_line=True).casefold() == wanted:
                 return goal
-        raise UserError("I can't find that goal among yours: pick one from the list.")
+        raise UserError(_("I can't find that goal among yours: pick one from the list."))
 
     async def suggest(self, guild_id: int, user_id: int, typed: str) -> list[Goal]:
         """Open goals whose title contains what the member typed, for autocomplete."""
@@ -194,8 +211,11 @@ class GoalService:
             )
             if int(count) >= OPEN_GOALS_MAX:
                 raise UserError(
-                    f"You already have {OPEN_GOALS_MAX} open goals. Mark one done with "
-                    "`/goal done` before adding another."
+                    _(
+                        "You already have {count} open goals. Mark one done with "
+                        "`/goal done` before adding another.",
+                        count=OPEN_GOALS_MAX,
+                    )
                 )
             goal_id = await self._db.execute(
                 "INSERT INTO goals (guild_id, user_id, title, target_date, source, created_at) "
@@ -218,7 +238,7 @@ class GoalService:
         goal = await self.get(guild_id, user_id, goal_id)
         clean = clean_title(title)
         target = goal.target_date
-        if target_date is not None and target_date.strip().casefold() in ("none", "clear", "-"):
+        if target_date is not None and target_date.strip().casefold() in _NO_DATE:
             target = None
         elif target_date:
             target = parse_target_date(target_date, await self.member_today(guild_id, user_id))
@@ -234,7 +254,7 @@ class GoalService:
         await self.require_mentee(guild_id, user_id)
         goal = await self.get(guild_id, user_id, goal_id)
         if goal.status == "done":
-            raise UserError("That goal is already marked done. 🎉")
+            raise UserError(_("That goal is already marked done. 🎉"))
         await self.set_status(guild_id, user_id, goal.id, "done")
         return await self.get(guild_id, user_id, goal.id)
 
@@ -277,7 +297,8 @@ class GoalService:
     # ---------------------------------------------------------------- privacy
 
     async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
-        """Every goal of the member, open and done, for `/privacy export`."""
+        """Every goal of the member, open and done, for `/privacy export`: the keys stay the
+        same in every language (a data file), what a person reads is in the member's."""
         rows = await self._db.fetchall(
             "SELECT * FROM goals WHERE guild_id = ? AND user_id = ? ORDER BY id",
             (guild_id, user_id),
@@ -288,13 +309,15 @@ class GoalService:
                 "Goal": row["title"],
                 "Target date": row["target_date"],
                 "Status": row["status"],
-                "Written": "in the sign-up" if row["source"] == "onboarding" else "with /goal",
+                "Written": _("in the sign-up")
+                if row["source"] == "onboarding"
+                else _("with /goal"),
                 "Added at": instant(from_db(row["created_at"])),
                 "Done at": instant(from_db(row["completed_at"])),
             }
             for row in rows
         ]
-        about = (
+        about = _(
             "Your goals, in your words. You and your mentor see them; directors see only "
             "how many you have and whether they are done. Check-ins name goals by number."
         )

@@ -17,6 +17,8 @@ from discord.ext import commands
 
 from bot.checks import guild_of, missing_thread_permissions
 from bot.domain import wallclock
+from bot.i18n import _
+from bot.services.checkins import jump_url
 from cogs.checkins import _components, _screens
 
 if TYPE_CHECKING:
@@ -86,7 +88,7 @@ class Checkins(commands.Cog):
             cadence=cadence.value if cadence else None,
         )
         await interaction.response.send_message(
-            "🗓️ Saved. " + _screens.schedule_summary(view), ephemeral=True
+            _("🗓️ Saved.") + " " + _screens.schedule_summary(view), ephemeral=True
         )
 
     @schedule.autocomplete("timezone")
@@ -111,7 +113,7 @@ class Checkins(commands.Cog):
         guild = guild_of(interaction)
         view = await self.bot.services.checkins.resume(guild.id, interaction.user.id)
         await interaction.response.send_message(
-            "▶️ Welcome back! " + _screens.schedule_summary(view), ephemeral=True
+            _("▶️ Welcome back!") + " " + _screens.schedule_summary(view), ephemeral=True
         )
 
     @checkin.command(name="now", description="Check in on your goals right now")
@@ -121,18 +123,24 @@ class Checkins(commands.Cog):
         delivered = await self.bot.delivery.checkins.checkin_now(guild.id, interaction.user.id)
         if delivered.outcome == "queued":
             await interaction.edit_original_response(
-                content="⏳ Discord asked me to slow down for a moment: your check-in will "
-                "arrive in a few minutes."
+                content=_(
+                    "⏳ Discord asked me to slow down for a moment: your check-in will "
+                    "arrive in a few minutes."
+                )
             )
             return
         if delivered.channel_id is not None and delivered.message_id is not None:
-            link = _link(guild.id, delivered.channel_id, delivered.message_id, delivered.delivery)
-            where = "your private check-in thread" if delivered.delivery == "thread" else "your DMs"
-            content = (
-                f"Your current check-in is still open: {link}"
-                if delivered.outcome == "already"
-                else f"📬 Your check-in is in {where}: {link}"
+            link = jump_url(
+                guild.id, delivered.channel_id, delivered.message_id, delivered.delivery
             )
+            if delivered.outcome == "already":
+                content = _("Your current check-in is still open: {link}", link=link)
+            elif delivered.delivery == "thread":
+                content = _(
+                    "📬 Your check-in is in your private check-in thread: {link}", link=link
+                )
+            else:
+                content = _("📬 Your check-in is in your DMs: {link}", link=link)
             await interaction.edit_original_response(content=content)
             return
         await interaction.edit_original_response(content=await self._undeliverable(guild))
@@ -153,11 +161,6 @@ class Checkins(commands.Cog):
         view = await self.bot.services.checkins.schedule(guild.id, interaction.user.id)
         embed = _screens.history_embed(entries, guild.name, _screens.schedule_footer(view))
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-
-def _link(guild_id: int, channel_id: int, message_id: int, delivery: str | None) -> str:
-    where = guild_id if delivery == "thread" else "@me"
-    return f"https://discord.com/channels/{where}/{channel_id}/{message_id}"
 
 
 async def setup(bot: MentorBot) -> None:

@@ -4,14 +4,16 @@ the directors what needs telling."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, cast
 
 import discord
 
 from bot.domain.schedule import GoalStatus
+from bot.i18n import _
 from bot.services.checkins import AnswerOutcome, CheckinService, Prompt
 from bot.services.delivery import CheckinDelivery
-from cogs.checkins import _screens
+from cogs.checkins import _ids, _screens
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -36,7 +38,7 @@ def render(
     in_thread = isinstance(interaction.channel, discord.Thread)
     return _screens.prompt_message(
         prompt,
-        guild.name if guild is not None else "the mentoring programme",
+        guild.name if guild is not None else _("the mentoring programme"),
         page,
         in_thread=in_thread,
         notice=notice,
@@ -67,9 +69,9 @@ def _stuck_notice(outcome: AnswerOutcome, status: GoalStatus) -> str | None:
     if status != "stuck" or not outcome.changed:
         return None
     if outcome.mentor_alert is not None:
-        return "🤝 Your mentor has been told you're stuck, so they can reach out."
+        return _("🤝 Your mentor has been told you're stuck, so they can reach out.")
     if not outcome.has_mentor:
-        return "You don't have a mentor yet; the programme directors will match you soon."
+        return _("You don't have a mentor yet; the programme directors will match you soon.")
     return None
 
 
@@ -89,24 +91,27 @@ async def submit_note(
     outcome = await service(interaction).save_note(period_id, interaction.user.id, text, share)
     notice = None
     if outcome.mentor_alert is not None:
-        notice = "🤝 Your note was shared with your mentor."
+        notice = _("🤝 Your note was shared with your mentor.")
     elif share and text.strip() and not outcome.has_mentor:
-        notice = "You don't have a mentor yet, so your note is kept for you for now."
+        notice = _("You don't have a mentor yet, so your note is kept for you for now.")
     if interaction.message is not None:
         page = _page_shown(interaction.message)
         await show(interaction, outcome.prompt, page, notice)
     else:
-        await interaction.response.send_message(notice or "📝 Your note is saved.", ephemeral=True)
+        await interaction.response.send_message(
+            notice or _("📝 Your note is saved."), ephemeral=True
+        )
     await delivery(interaction).follow_up(outcome)
 
 
 def _page_shown(message: discord.Message) -> int:
-    """The page the member was looking at: the "Previous" button points one page back."""
+    """The page the member was looking at: the first page button ("Previous", in whatever
+    language the prompt is written) points one page back."""
     for row in message.components:
         for child in getattr(row, "children", []):
-            custom_id = getattr(child, "custom_id", None) or ""
-            if getattr(child, "label", None) == "Previous" and custom_id.count(":") == 4:
-                target = int(custom_id.rsplit(":", 1)[1])
+            found = re.fullmatch(_ids.PAGE, getattr(child, "custom_id", None) or "")
+            if found is not None:
+                target = int(found["page"])
                 return target if getattr(child, "disabled", False) else target + 1
     return 0
 
@@ -114,7 +119,9 @@ def _page_shown(message: discord.Message) -> int:
 async def dms_open(interaction: discord.Interaction, guild_id: int) -> None:
     await bot_of(interaction).delivery.dms.reopen(interaction.user.id, guild_id)
     await interaction.response.send_message(
-        "Thanks! I'll try your DMs for your next check-in. If they are still closed, it will "
-        "come to this thread again.",
+        _(
+            "Thanks! I'll try your DMs for your next check-in. If they are still closed, it "
+            "will come to this thread again."
+        ),
         ephemeral=True,
     )

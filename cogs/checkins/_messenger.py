@@ -6,6 +6,12 @@ applies the closed-DM policy, reuses the stored DM channel and, for the paced se
 answers into the outcomes the service acts on (CONTRACT.md §4): 40003 or a rate limit too
 long to wait out pauses the queue, 10003 means the thread is gone, and a missing permission
 or a locked thread means the fallback cannot be used.
+
+Each message is written in its reader's language, looked up as it is built (one read per
+message, inside the sender's job): the member's stored choice, else the server's language;
+a prompt DM the member just asked for with `/checkin now` follows their interaction's
+language when they have not chosen one. A mentor alert is in the mentor's language, the
+audit-log reason for a fallback thread in the server's.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ import discord
 
 from bot.dm import TOO_FAST, UNKNOWN_CHANNEL, DirectMessages
 from bot.domain.wallclock import discord_timestamp
+from bot.i18n import Language, _, current_language, language
 from bot.members import find_member
 from bot.sender import Throttled
-from bot.services.checkins import MentorAlert, Prompt, ReminderPlan
+from bot.services.checkins import MentorAlert, Prompt, ReminderPlan, jump_url
 from bot.services.contacts import DmResult
 from bot.services.delivery import CannotPost, ChannelGone, Claim, DmClosed
 from bot.ui.embeds import clip
@@ -57,7 +64,15 @@ class DiscordMessenger:
 
     def _guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
-        return guild.name if guild is not None else "the mentoring programme"
+        return guild.name if guild is not None else _("the mentoring programme")
+
+    async def _language(self, guild_id: int, user_id: int, *, asked: bool = False) -> Language:
+        """The reader's language: their choice, else (asked in an interaction) the
+        interaction's, else the server's."""
+        languages = self.bot.services.languages
+        if asked:
+            return await languages.of_member(guild_id, user_id) or current_language()
+        return await languages.for_member(guild_id, user_id)
 
     def _channel(self, channel_id: int) -> discord.PartialMessageable:
         return self.bot.get_partial_messageable(channel_id)
@@ -65,7 +80,10 @@ class DiscordMessenger:
     async def dm_prompt(
         self, guild_id: int, user_id: int, prompt: Prompt, *, nonce: str, asked: bool, claim: Claim
     ) -> DmResult:
-        embed, view = _screens.prompt_message(prompt, self._guild_name(guild_id), in_thread=False)
+        with language(await self._language(guild_id, user_id, asked=asked)):
+            embed, view = _screens.prompt_message(
+                prompt, self._guild_name(guild_id), in_thread=False
+            )
         return await self.dms.send(
             guild_id,
             user_id,
@@ -80,9 +98,10 @@ class DiscordMessenger:
     async def send_prompt(
         self, channel_id: int, prompt: Prompt, *, nonce: str, mention: int
     ) -> int:
-        embed, view = _screens.prompt_message(
-            prompt, self._guild_name(prompt.guild_id), in_thread=True
-        )
+        with language(await self._language(prompt.guild_id, prompt.user_id)):
+            embed, view = _screens.prompt_message(
+                prompt, self._guild_name(prompt.guild_id), in_thread=True
+            )
         return await self._send(
             channel_id,
             content=f"<@{mention}>",
@@ -111,14 +130,18 @@ class DiscordMessenger:
         if guild is None or not isinstance(parent, discord.TextChannel):
             raise CannotPost(UNKNOWN_CHANNEL)
         member = await _quietly_find(guild, user_id)
-        name = member.display_name if member is not None else str(user_id)
+        shown = member.display_name if member is not None else str(user_id)
+        with language(await self._language(guild_id, user_id)):
+            name = clip(_("Check-ins · {name}", name=shown), THREAD_NAME_LIMIT)
+        with language(await self.bot.services.languages.of_server(guild_id)):
+            why = _("Check-in prompts for a member whose DMs are closed")
         try:
             thread = await parent.create_thread(
-                name=clip(f"Check-ins · {name}", THREAD_NAME_LIMIT),
+                name=name,
                 type=discord.ChannelType.private_thread,
                 invitable=False,
                 auto_archive_duration=10080,
-                reason="Check-in prompts for a member whose DMs are closed",
+                reason=why,
             )
             await thread.add_user(discord.Object(id=user_id))
         except (discord.HTTPException, discord.RateLimited) as exc:
@@ -126,19 +149,18 @@ class DiscordMessenger:
         return thread.id
 
     async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None:
-        text, view = _screens.dm_help(self._guild_name(guild_id), guild_id, user_id)
+        with language(await self._language(guild_id, user_id)):
+            text, view = _screens.dm_help(self._guild_name(guild_id), guild_id, user_id)
         await self._send(channel_id, content=text, view=view, nonce=f"ch{user_id}", mention=user_id)
 
     async def send_reminder(self, plan: ReminderPlan, *, nonce: str) -> None:
         prompt_link = None
         if plan.message_id is not None:
-            where = plan.guild_id if plan.delivery == "thread" else "@me"
-            prompt_link = (
-                f"https://discord.com/channels/{where}/{plan.channel_id}/{plan.message_id}"
-            )
+            prompt_link = jump_url(plan.guild_id, plan.channel_id, plan.message_id, plan.delivery)
         in_thread = plan.delivery == "thread"
         mention = plan.user_id if in_thread else None
-        text = _screens.reminder_text(discord_timestamp(plan.due_at, "R"), prompt_link, mention)
+        with language(await self._language(plan.guild_id, plan.user_id)):
+            text = _screens.reminder_text(discord_timestamp(plan.due_at, "R"), prompt_link, mention)
         if in_thread:
             await self._send(plan.channel_id, content=text, nonce=nonce, mention=mention)
             return
@@ -153,8 +175,9 @@ class DiscordMessenger:
     async def alert_mentor(self, alert: MentorAlert) -> DmResult:
         guild = self.bot.get_guild(alert.guild_id)
         member = await _quietly_find(guild, alert.mentee_id) if guild is not None else None
-        name = member.display_name if member is not None else "Your mentee"
-        embed = _screens.mentor_alert(alert, name, self._guild_name(alert.guild_id))
+        with language(await self._language(alert.guild_id, alert.mentor_id)):
+            name = member.display_name if member is not None else _("Your mentee")
+            embed = _screens.mentor_alert(alert, name, self._guild_name(alert.guild_id))
         return await self.dms.send(alert.guild_id, alert.mentor_id, embed=embed)
 
     async def _send(

@@ -8,6 +8,7 @@ import pytest
 
 from bot.db.database import Database
 from bot.errors import UserError
+from bot.i18n import language
 from bot.services.goals import OPEN_GOALS_MAX, GoalService, parse_target_date
 from tests.support import FakeClock
 from tests.unit.support import GUILD, MENTEE, add_member
@@ -139,3 +140,31 @@ async def test_autocomplete_filters_and_sees_writes_at_once(goals: GoalService) 
     sql = (await goals.suggest(GUILD, MENTEE, "sql"))[0]
     await goals.complete(GUILD, MENTEE, sql.id)
     assert [g.title for g in await goals.suggest(GUILD, MENTEE, "")] == ["Lead a team"]
+
+
+async def test_refusals_and_the_export_speak_the_members_language(goals: GoalService) -> None:
+    await goals.add(GUILD, MENTEE, "带领团队", "2026-12-31")
+    with language("zh-CN"):
+        with pytest.raises(UserError) as refused:
+            await goals.add(GUILD, MENTEE, "写" * 201)
+        assert refused.value.message.startswith("这个目标有 201 个字符；请控制在 200 个以内")
+        with pytest.raises(UserError) as refused:
+            await goals.add(GUILD, MENTEE, "\u200b")
+        assert "“你的目标”" in refused.value.message, "the field is named in her language"
+        cleared = await goals.edit(GUILD, MENTEE, 1, "带领团队", "无")
+        assert cleared.target_date is None
+        [part] = await goals.export_member(GUILD, MENTEE)
+    assert part.about.startswith("你用自己的话写下的目标")
+    assert part.content == [
+        {
+            "Number": 1,
+            "Goal": "带领团队",
+            "Target date": None,
+            "Status": "open",
+            "Written": "通过 /goal 添加",
+            "Added at": part.content[0]["Added at"],  # type: ignore[index]
+            "Done at": None,
+        }
+    ]
+    with pytest.raises(UserError, match="That goal is 1,234 characters; please keep it to 200"):
+        await goals.add(GUILD, MENTEE, "x" * 1234)

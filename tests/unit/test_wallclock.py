@@ -16,10 +16,12 @@ from bot.domain.wallclock import (
     DAY_CODES,
     DAY_NAMES,
     WallClockError,
+    day_name,
     discord_timestamp,
     format_weekday_time,
     is_timezone,
     local_date,
+    month_name,
     parse_date,
     parse_day,
     parse_time,
@@ -32,6 +34,7 @@ from bot.domain.wallclock import (
     tzdata_links,
     zone,
 )
+from bot.i18n import language
 
 TODAY = date(2026, 11, 2)  # a Monday
 
@@ -340,3 +343,131 @@ def test_tzdata_of_an_unknown_shape_fails_loudly(monkeypatch: pytest.MonkeyPatch
         monkeypatch.undo()
         tzdata_links.cache_clear()
     assert tzdata_links()["Asia/Calcutta"] == "Asia/Kolkata"
+
+
+# --------------------------------------------------------------------------- in Chinese
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday"),
+    [
+        ("周一", 0),
+        ("星期二", 1),
+        ("礼拜三", 2),
+        ("每周四", 3),
+        ("星期五。", 4),
+        ("周六", 5),
+        ("周日", 6),
+        ("星期天", 6),
+        ("礼拜天", 6),
+    ],
+)
+def test_chinese_weekdays_are_read(text: str, weekday: int) -> None:
+    assert parse_day(text) == weekday
+
+
+@pytest.mark.parametrize("text", ["周八", "星期", "每", "周一二"])
+def test_not_quite_a_chinese_weekday_is_refused(text: str) -> None:
+    with pytest.raises(WallClockError):
+        parse_day(text)
+
+
+def test_a_chinese_weekday_and_time_need_no_space_between() -> None:
+    assert parse_weekday_time("周一9:00") == (0, time(9, 0))
+    assert parse_weekday_time("星期三 6pm") == (2, time(18, 0))
+    assert parse_weekday_time("每周日 21:30") == (6, time(21, 30))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天", TODAY),
+        ("明天", TODAY + timedelta(days=1)),
+        ("1月12日", date(2027, 1, 12)),
+        ("11月2号", TODAY),
+        ("12月25", date(2026, 12, 25)),
+        ("2028年2月29日", date(2028, 2, 29)),
+        ("2027 年 3 月 1 日", date(2027, 3, 1)),
+    ],
+)
+def test_chinese_dates_are_read(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+def test_chinese_dates_that_do_not_exist_are_refused_in_the_readers_language() -> None:
+    with language("zh-CN"):
+        with pytest.raises(WallClockError) as raised:
+            parse_date("2027年2月29日", TODAY)
+        assert str(raised.value) == "“2027年2月29日”不是有效日期：2027年二月只有 28 天。"
+        with pytest.raises(WallClockError) as raised:
+            parse_date("13月1日", TODAY)
+        assert "月份应在 1 到 12 之间" in str(raised.value)
+    with pytest.raises(WallClockError) as raised:
+        parse_date("13月1日", TODAY)
+    assert str(raised.value) == "'13月1日' is not a real date: months go from 1 to 12."
+
+
+def test_refusals_are_in_the_current_language() -> None:
+    with language("zh-CN"):
+        with pytest.raises(WallClockError) as day:
+            parse_day("Funday")
+        with pytest.raises(WallClockError) as at:
+            parse_time("25:00")
+        with pytest.raises(WallClockError) as zone_error:
+            resolve_timezone("Europe/Londn")
+    assert (
+        str(day.value)
+        == "我无法把“Funday”识别为星期几。请试试 Monday、Tue、周一或星期一这样的写法。"
+    )
+    assert str(at.value).startswith("我无法把“25:00”识别为时间。")
+    assert "Europe/London" in str(zone_error.value) and "我不认识时区" in str(zone_error.value)
+    with pytest.raises(WallClockError, match="as a day of the week"):
+        parse_day("Funday")
+
+
+def test_days_and_dates_are_shown_in_the_current_language() -> None:
+    tuesday = date(2027, 1, 12)
+    assert show_date(tuesday) == "Tue 12 Jan 2027"
+    assert show_weekday_time(0, time(9)) == "Monday 09:00"
+    assert split_weekday_time("wed 18:30") == ("Wednesday", "18:30")
+    with language("zh-CN"):
+        assert show_date(tuesday) == "2027年1月12日 周二"
+        assert show_weekday_time(0, time(9)) == "星期一 09:00"
+        assert split_weekday_time("wed 18:30") == ("星期三", "18:30")
+        assert [day_name(n) for n in range(7)][-1] == "星期日"
+        assert month_name(2) == "二月"
+        # What is shown is read back: a day shown in Chinese is accepted as typed.
+        assert parse_weekday_time(show_weekday_time(6, time(21, 30))) == (6, time(21, 30))
+    assert [day_name(n) for n in range(7)] == list(DAY_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9点", time(9, 0)),
+        ("9点半", time(9, 30)),
+        ("9点05分", time(9, 5)),
+        ("21点", time(21, 0)),
+        ("上午 9 点", time(9, 0)),
+        ("下午6点", time(18, 0)),
+        ("下午6点半", time(18, 30)),
+        ("晚上9点15分", time(21, 15)),
+        ("下午6:30", time(18, 30)),
+        ("中午", time(12, 0)),
+        ("中午1点", time(13, 0)),
+        ("凌晨12点", time(0, 0)),
+    ],
+)
+def test_chinese_times_are_read(text: str, expected: time) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["25点", "9点61", "晚上", "下午abc", "9:5", "9:"])
+def test_not_quite_a_chinese_time_is_refused(text: str) -> None:
+    with pytest.raises(WallClockError, match="as a time"):
+        parse_time(text)
+
+
+def test_a_chinese_day_and_time_in_one_line() -> None:
+    assert parse_weekday_time("周三下午6点") == (2, time(18, 0))
+    assert parse_weekday_time("星期五 晚上8点半") == (4, time(20, 30))

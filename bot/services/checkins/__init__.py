@@ -40,6 +40,7 @@ from bot.services.checkins.model import (
     ReminderPlan,
     RiskChange,
     ScheduleView,
+    jump_url,
 )
 from bot.services.checkins.periods import Periods
 from bot.services.checkins.schedules import Schedules
@@ -65,6 +66,7 @@ __all__ = [
     "ReminderPlan",
     "RiskChange",
     "ScheduleView",
+    "jump_url",
 ]
 
 

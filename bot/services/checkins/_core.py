@@ -14,6 +14,7 @@ from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.domain.schedule import Cadence, GoalStatus
 from bot.errors import UserError
+from bot.i18n import _
 from bot.services.checkins.model import Prompt, PromptGoal
 from bot.services.director_log import DirectorLog
 from bot.services.goals import Goal, GoalService
@@ -117,7 +118,7 @@ class CheckinCore:
         once it is sent, so a click that changed an answer re-reads only what it changed."""
         row = await self._period_row(prompt.period_id)
         if row is None:
-            raise UserError("That check-in no longer exists.")
+            raise UserError(_("That check-in no longer exists."))
         answers = await self._answers(prompt.period_id)
         return replace(
             prompt,

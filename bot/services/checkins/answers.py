@@ -8,8 +8,17 @@ from bot.db.instants import from_db, to_db
 from bot.domain import text as member_text
 from bot.domain.schedule import GoalStatus
 from bot.errors import UserError
+from bot.i18n import _, number
 from bot.services.checkins.model import NOTE_MAX, AnswerOutcome, HistoryEntry, MentorAlert, Prompt
 from bot.services.checkins.risk import AtRisk
+
+
+def _replaced() -> str:
+    """Why an older check-in can no longer be answered."""
+    return _(
+        "This check-in has closed because a newer one replaced it; answer the latest "
+        "one instead (`/checkin now` shows it)."
+    )
 
 
 class Answers(AtRisk):
@@ -18,14 +27,14 @@ class Answers(AtRisk):
     async def prompt(self, period_id: int) -> Prompt:
         row = await self._period_row(period_id)
         if row is None:
-            raise UserError("That check-in no longer exists.")
+            raise UserError(_("That check-in no longer exists."))
         return await self._prompt(row)
 
     async def prompt_for(self, period_id: int, user_id: int) -> Prompt:
         """The prompt, for its mentee only."""
         prompt = await self.prompt(period_id)
         if prompt.user_id != user_id:
-            raise UserError("This check-in belongs to someone else.")
+            raise UserError(_("This check-in belongs to someone else."))
         return prompt
 
     async def record_answer(
@@ -37,7 +46,7 @@ class Answers(AtRisk):
         prompt = await self._prompt(row)
         goal = next((g for g in prompt.goals if g.goal_id == goal_id), None)
         if goal is None:
-            raise UserError("That goal isn't part of this check-in.")
+            raise UserError(_("That goal isn't part of this check-in."))
         now = to_db(self._now())
         async with self._db.transaction():
             previous = await self._db.fetchval(
@@ -107,16 +116,18 @@ class Answers(AtRisk):
         """Save (or with nothing visible, remove) the period's note; a shared note goes to
         the mentor, with the goals the mentee is stuck on."""
         row = await self._answerable(period_id, user_id)
-        try:
-            note = member_text.clean_optional_text(
-                text,
-                field="Your note",
-                max_len=NOTE_MAX,
-                one_line=False,
-                too_long="Your note is {length:,} characters; please keep it under {max_len:,}.",
+        length = len(member_text.normalise(text, one_line=False))
+        if length > NOTE_MAX:
+            raise UserError(
+                _(
+                    "Your note is {length} characters; please keep it under {max_len}.",
+                    length=number(length, digits=0),
+                    max_len=number(NOTE_MAX, digits=0),
+                )
             )
-        except member_text.MemberTextError as exc:
-            raise UserError(exc.message) from None
+        note = member_text.clean_optional_text(
+            text, field=_("Your note"), max_len=NOTE_MAX, one_line=False
+        )
         share = share and bool(note)
         now = to_db(self._now())
         changed = (row["note"] or "") != note or bool(row["note_shared"]) != share
@@ -164,17 +175,14 @@ class Answers(AtRisk):
     async def _answerable(self, period_id: int, user_id: int) -> sqlite3.Row:
         row = await self._period_row(period_id)
         if row is None:
-            raise UserError("That check-in no longer exists.")
+            raise UserError(_("That check-in no longer exists."))
         if row["user_id"] != user_id:
-            raise UserError("This check-in belongs to someone else.")
+            raise UserError(_("This check-in belongs to someone else."))
         if row["status"] == "missed":
-            raise UserError(
-                "This check-in has closed because a newer one replaced it; answer the latest "
-                "one instead (`/checkin now` shows it)."
-            )
+            raise UserError(_replaced())
         if row["claimed_at"] is None:
             # Buttons exist only once the prompt is sent; a click can beat `mark_sent`.
-            raise UserError("This check-in hasn't been sent yet.")
+            raise UserError(_("This check-in hasn't been sent yet."))
         newer = await self._db.fetchval(
             "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? AND id <> ? "
             "AND sent_at IS NOT NULL AND (due_at > ? OR (due_at = ? AND id > ?)) LIMIT 1",
@@ -183,10 +191,7 @@ class Answers(AtRisk):
         if newer is not None:
             # Answers can change until the next check-in, as the prompt says: an old one
             # must not tell the mentor "stuck" or move the at-risk flag weeks later.
-            raise UserError(
-                "This check-in has closed because a newer one replaced it; answer the latest "
-                "one instead (`/checkin now` shows it)."
-            )
+            raise UserError(_replaced())
         return row
 
     async def history(self, guild_id: int, user_id: int, limit: int = 8) -> list[HistoryEntry]:

@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from bot.db.instants import from_db
 from bot.domain.privacy import ExportPart, instant
-from bot.domain.wallclock import DAY_NAMES
+from bot.domain.wallclock import day_name
+from bot.i18n import _
 from bot.services.checkins._core import CheckinCore
 from bot.services.checkins.model import GOAL_STATUS_LABELS
-
-_ABOUT_SCHEDULE = (
-    "When your check-ins arrive, whether they are paused, and whether you are flagged as "
-    "at risk (directors see this flag and its reason, never your words)."
-)
-_ABOUT_CHECKINS = (
-    "Every check-in you were sent or asked for: its status, your answer for each goal (by "
-    "goal number), and your note. Your mentor sees a note only if you shared it; directors "
-    "see statuses only."
-)
 
 
 class MemberData(CheckinCore):
     async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
+        """The keys stay the same in every language (a data file); what a person reads —
+        the notes on each part, day names and answers — is in the member's language."""
         key = (guild_id, user_id)
         row = await self._db.fetchone(
             "SELECT * FROM checkin_members WHERE guild_id = ? AND user_id = ?", key
@@ -33,7 +26,7 @@ class MemberData(CheckinCore):
         schedule = None
         if row is not None:
             schedule = {
-                "Day": DAY_NAMES[row["weekday"]] if row["weekday"] is not None else None,
+                "Day": day_name(row["weekday"]) if row["weekday"] is not None else None,
                 "Time": row["local_time"],
                 "Time zone": row["timezone"],
                 "How often": row["cadence"],
@@ -59,7 +52,7 @@ class MemberData(CheckinCore):
                     "Reminder sent at": instant(from_db(period["reminded_at"])),
                     "Answered at": instant(from_db(period["answered_at"])),
                     "Answers": {
-                        f"Goal {goal_id}": GOAL_STATUS_LABELS[status]
+                        f"Goal {goal_id}": str(GOAL_STATUS_LABELS[status])
                         for goal_id, status in sorted(answers.items())
                     },
                     "Note": period["note"],
@@ -67,10 +60,19 @@ class MemberData(CheckinCore):
                 }
             )
         notes = sum(1 for period in periods if period["note"])
+        about_schedule = _(
+            "When your check-ins arrive, whether they are paused, and whether you are flagged "
+            "as at risk (directors see this flag and its reason, never your words)."
+        )
+        about_checkins = _(
+            "Every check-in you were sent or asked for: its status, your answer for each goal "
+            "(by goal number), and your note. Your mentor sees a note only if you shared it; "
+            "directors see statuses only."
+        )
         return [
-            ExportPart("Check-in schedule", _ABOUT_SCHEDULE, schedule),
+            ExportPart("Check-in schedule", about_schedule, schedule),
             ExportPart(
-                "Check-ins", _ABOUT_CHECKINS, checkins, {"check-ins": len(checkins), "notes": notes}
+                "Check-ins", about_checkins, checkins, {"check-ins": len(checkins), "notes": notes}
             ),
         ]
 

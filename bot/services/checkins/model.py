@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot.domain.schedule import Cadence, CheckinSchedule, GoalStatus
+from bot.i18n import N_, Text
 
 PeriodStatus = Literal["pending", "answered", "missed", "undeliverable"]
 PeriodKind = Literal["scheduled", "manual"]
@@ -27,11 +28,18 @@ writer's lock, the longest a click or a prompt's own write then waits during a b
 RETRY_UNSENT = timedelta(minutes=1)
 """How soon the timer looks again at a prompt that is due but not sent (throttled, failed)."""
 
-GOAL_STATUS_LABELS: dict[GoalStatus, str] = {
-    "on_track": "On track",
-    "stuck": "Stuck",
-    "done": "Done",
+GOAL_STATUS_LABELS: dict[GoalStatus, Text] = {
+    "on_track": N_("On track"),
+    "stuck": N_("Stuck"),
+    "done": N_("Done"),
 }
+"""The answers' names, shown in the reader's language (`str(label)`)."""
+
+
+def jump_url(guild_id: int, channel_id: int, message_id: int, delivery: Delivery | None) -> str:
+    """A link to a sent prompt: a DM's lives under `@me`, a fallback thread's under its server."""
+    where = guild_id if delivery == "thread" else "@me"
+    return f"https://discord.com/channels/{where}/{channel_id}/{message_id}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.domain.schedule import (
 )
 from bot.domain.wallclock import WallClockError, parse_date, parse_day, parse_time
 from bot.errors import UserError
+from bot.i18n import _
 from bot.services.checkins._core import CheckinCore
 from bot.services.checkins.model import ScheduleView
 
@@ -110,7 +111,7 @@ class Schedules(CheckinCore):
             signup = await self._signups.facts(guild_id, user_id)
             zone = signup.timezone if signup else None
         if not zone:
-            raise UserError("Please add your time zone, e.g. `timezone: Europe/London`.")
+            raise UserError(_("Please add your time zone, e.g. `timezone: Europe/London`."))
         try:
             zone = qn.resolve_timezone(zone)
         except qn.AnswerError as exc:
@@ -186,14 +187,16 @@ class Schedules(CheckinCore):
             except WallClockError as exc:
                 raise UserError(str(exc)) from None
             if end <= today:
-                raise UserError("Pick a date after today for your check-ins to start again.")
+                raise UserError(_("Pick a date after today for your check-ins to start again."))
         paused = pause(current, end)
         try:
             upcoming = await self._upcoming(guild_id, user_id, paused, self._now())
         except OverflowError:  # e.g. 9999-12-31: no check-in date exists after it
             raise UserError(
-                "That date is too far ahead. To pause until you're back, leave out `until` "
-                "and run `/checkin resume` when you are."
+                _(
+                    "That date is too far ahead. To pause until you're back, leave out `until` "
+                    "and run `/checkin resume` when you are."
+                )
             ) from None
         view = await self._store(guild_id, user_id, paused, upcoming)
         # A prompt that came due but is still waiting in the paced sender's queue (a whole
@@ -217,7 +220,7 @@ class Schedules(CheckinCore):
         await self._goals.require_mentee(guild_id, user_id)
         current = await self._require_schedule(guild_id, user_id)
         if not current.paused_indefinitely and current.paused_until is None:
-            raise UserError("Your check-ins aren't paused.")
+            raise UserError(_("Your check-ins aren't paused."))
         resumed = resume(current, self._now())
         return await self._store(
             guild_id,
@@ -244,7 +247,7 @@ class Schedules(CheckinCore):
         view = await self.schedule(guild_id, user_id)
         if view.schedule is None:
             raise UserError(
-                "You don't have a check-in schedule yet: set one with `/checkin schedule`."
+                _("You don't have a check-in schedule yet: set one with `/checkin schedule`.")
             )
         return view.schedule
 
