@@ -351,7 +351,7 @@ async def test_session_list_for_a_mentee_and_a_mentor_of_two(
     assert "your reflection: not written yet" in mine.text and carl.mention not in mine.text
     theirs = await (await fake.slash(bob, guild, "session list")).answer()
     assert theirs.text.index(alice.mention) < theirs.text.index(carl.mention), "newest first"
-    assert "1 h 30 min" in theirs.text and "2 session(s)" in theirs.text
+    assert "1 h 30 min" in theirs.text and "2 sessions" in theirs.text
     carls = await (await fake.slash(carl, guild, "session list")).answer()
     assert "Portfolio review" not in carls.text
 

@@ -89,7 +89,7 @@ def test_a_large_proposal_shows_every_pair_it_would_apply() -> None:
 
 def test_a_small_proposal_is_one_page() -> None:
     embeds, _view = _screens.proposal(GUILD, 7, cohort(3))
-    assert len(embeds) == 1 and embeds[0].title == "Proposed matches · 3 pair(s)"
+    assert len(embeds) == 1 and embeds[0].title == "Proposed matches · 3 pairs"
 
 
 def test_the_director_list_shows_every_pair() -> None:
@@ -161,4 +161,4 @@ def test_every_follow_up_reply_is_finished_text() -> None:
         reply = _screens.followup_reply(result, answer, 7)
         assert reply and "{" not in reply and "}" not in reply
         if "check in again" in reply:
-            assert due is not None and "7 day(s)" in reply
+            assert due is not None and "7 days" in reply
