@@ -18,7 +18,7 @@ from bot.checks import guild_member_of, is_director
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
 from bot.i18n import N_, Nn_, _, set_language
-from bot.i18n import number as format_number
+from bot.i18n import number as number_in_language
 from bot.members import remember
 from bot.services.matching import END_REASON_LABELS, EndReason
 from cogs.matching import _components, _flow, _screens, _threads
@@ -45,20 +45,6 @@ async def _send_pages(
             await interaction.followup.send(embeds=group, ephemeral=True, **extra)
         else:
             await interaction.response.send_message(embeds=group, ephemeral=True, **extra)
-
-
-class _Weight:
-    """A weight written the way the language in use writes numbers, when it is shown (the
-    director-log line is written later, in the server's language)."""
-
-    def __init__(self, value: float) -> None:
-        self.value = value
-
-    def __str__(self) -> str:
-        return format_number(self.value, digits=6)
-
-    def __format__(self, spec: str) -> str:
-        return str(self)
 
 
 _REASONS = [
@@ -227,9 +213,9 @@ class Matching(commands.Cog):
             "Follow-up after **{count}** days. Weights: areas **{area}**, time zone "
             "**{timezone}**, free places **{capacity}** (only their ratios matter).",
             updated.match_followup_days,
-            area=_Weight(updated.match_weight_area),
-            timezone=_Weight(updated.match_weight_timezone),
-            capacity=_Weight(updated.match_weight_capacity),
+            area=number_in_language(updated.match_weight_area, digits=6),
+            timezone=number_in_language(updated.match_weight_timezone, digits=6),
+            capacity=number_in_language(updated.match_weight_capacity, digits=6),
         )
         shown = (
             _("Saved. {settings}", settings=text)
