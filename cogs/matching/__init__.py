@@ -1,7 +1,9 @@
 """Matching: suggestions, introductions, cohort proposals, follow-ups, ending and listing.
 
 `/match` has no `default_member_permissions` because `/match list` serves mentors too;
-every director subcommand and button checks the Director role in code.
+every director subcommand and button checks the Director role in code. Beside the usual
+parts, `_followup_screens` holds the looks of "Have you met yet?" and `_threads` the
+start-up clean-up of introduction threads.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from bot.i18n import N_, Language, _, language
 from bot.members import find_member
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
 from bot.ui import bilingual
-from cogs.matching import _screens
+from cogs.matching import _followup_screens, _screens
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -390,9 +390,9 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
         await matching.record_delivery(prompt, "unreachable")
         return
     with language(await bot.services.languages.for_member(guild.id, prompt.member_id)):
-        embed = _screens.followup_embed(guild, prompt)
-        view = _screens.followup_view(prompt)
-        in_thread = _screens.followup_in_thread(prompt)
+        embed = _followup_screens.followup_embed(guild, prompt)
+        view = _followup_screens.followup_view(prompt)
+        in_thread = _followup_screens.followup_in_thread(prompt)
     sent = await bot.delivery.dms.send(
         guild.id, member.id, embed=embed, view=view, nonce=prompt.nonce
     )
@@ -461,11 +461,12 @@ async def answer_followup(
     )
     match = result.match
     settings = await bot.services.settings.get(match.guild_id)
-    text = _screens.followup_reply(result, answer, settings.match_followup_days)
+    text = _followup_screens.followup_reply(result, answer, settings.match_followup_days)
     if interaction.guild is None and interaction.message is not None:
         # In DMs the prompt is the member's own: replace it with the answer.
         await interaction.response.edit_message(
-            embed=discord.Embed(title=str(_screens.FOLLOWUP_TITLE), description=text), view=None
+            embed=discord.Embed(title=str(_followup_screens.FOLLOWUP_TITLE), description=text),
+            view=None,
         )
     else:
         await interaction.response.send_message(text, ephemeral=True)

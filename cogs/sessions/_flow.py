@@ -32,7 +32,7 @@ from bot.services.sessions import (
     Session,
     SessionService,
 )
-from cogs.sessions import _forms, _ids, _screens, _threads
+from cogs.sessions import _fit_screens, _forms, _ids, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -295,7 +295,7 @@ async def ask_fit(bot: MentorBot, guild: discord.Guild, match_id: int) -> bool |
     if question is None:
         return None
     with language(await bot.services.languages.for_member(guild.id, question.mentee_id)):
-        embed, view = _screens.fit_question(question, guild.name)
+        embed, view = _fit_screens.fit_question(question, guild.name)
     sent = await bot.delivery.dms.send(guild.id, question.mentee_id, embed=embed, view=view)
     return sent.delivered
 
@@ -309,7 +309,7 @@ async def offer_pending_fit(interaction: discord.Interaction, guild: discord.Gui
     question = await bot.services.sessions.fit.pending(guild.id, member)
     if question is None:
         return
-    embed, view = _screens.fit_question(question, guild.name)
+    embed, view = _fit_screens.fit_question(question, guild.name)
     await interaction.followup.send(
         embed=embed, view=view, ephemeral=True, allowed_mentions=_NO_PINGS
     )
@@ -320,11 +320,11 @@ async def answer_fit(interaction: discord.Interaction, match_id: int, answer: Fi
     result = await bot.services.sessions.fit.answer(match_id, interaction.user.id, answer)
     if result.outcome == "match_ended":
         await interaction.response.edit_message(
-            content=str(_screens.FIT_ENDED), embed=None, view=None
+            content=str(_fit_screens.FIT_ENDED), embed=None, view=None
         )
         return
     guild = bot.get_guild(result.question.guild_id)
-    embed, view = _screens.fit_question(
+    embed, view = _fit_screens.fit_question(
         result.question, guild.name if guild else _("the mentoring programme")
     )
     await interaction.response.edit_message(embed=embed, view=view)
@@ -345,12 +345,12 @@ async def ask_rematch(interaction: discord.Interaction, match_id: int) -> None:
         answer="not_good",
         rematch_asked=True,
     )
-    embed, view = _screens.fit_question(
+    embed, view = _fit_screens.fit_question(
         question, guild.name if guild else _("the mentoring programme")
     )
     await interaction.response.edit_message(embed=embed, view=view)
     if not request.already and guild is not None:
-        await bot.delivery.director_log.add(guild.id, _screens.rematch_line(request))
+        await bot.delivery.director_log.add(guild.id, _fit_screens.rematch_line(request))
 
 
 # --------------------------------------------------------------------------- list

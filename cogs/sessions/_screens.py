@@ -1,6 +1,6 @@
 """What session messages look like: the thread's prompt, a shared reflection, the author's
-private confirmation, the fit question, reminders, `/session list` and the director-log
-lines (the forms are in `_forms`).
+private confirmation, reminders, `/session list` and the director-log lines (the forms are
+in `_forms`, the fit question in `_fit_screens`).
 
 Topics and reflections are members' words. They appear only in embeds and modals for the
 people they were written for (embeds never ping), and every message is sent with mentions
@@ -18,14 +18,12 @@ from datetime import UTC, date, datetime, time
 import discord
 
 from bot.domain import sessions as rules
-from bot.domain.sessions import FIT_LABELS, FitAnswer, ThreadProblem
+from bot.domain.sessions import ThreadProblem
 from bot.domain.wallclock import discord_timestamp, show_date
 from bot.i18n import N_, Nn_, Text, _, n_
 from bot.services.sessions import (
-    FitQuestion,
     GoalFromStep,
     Reflection,
-    RematchRequest,
     ReminderPlan,
     Session,
     SessionListItem,
@@ -45,13 +43,6 @@ def _reflection_title(role: str, number: int) -> str:
     if role == "mentee":
         return _("Mentee's reflection · session {number}", number=number)
     return _("Mentor's reflection · session {number}", number=number)
-
-
-_FIT_STYLES: dict[FitAnswer, discord.ButtonStyle] = {
-    "good": discord.ButtonStyle.success,
-    "deciding": discord.ButtonStyle.secondary,
-    "not_good": discord.ButtonStyle.danger,
-}
 
 
 def pair_mentions(session: Session) -> discord.AllowedMentions:
@@ -371,74 +362,6 @@ def goal_made(made: GoalFromStep) -> str:
     return text
 
 
-# --------------------------------------------------------------------------- fit
-
-
-def fit_question(
-    question: FitQuestion, guild_name: str, *, answered: FitAnswer | None = None
-) -> tuple[discord.Embed, discord.ui.View]:
-    """The mentee's private question after their first session, in its current state."""
-    answer = answered or question.answer
-    mentor = f"<@{question.mentor_id}>"
-    if question.rematch_asked:
-        description = _(
-            "You've asked for a re-match. A programme director will be in touch about a new "
-            "mentor; they see only that you asked, not why. {mentor} hasn't been told.",
-            mentor=mentor,
-        )
-    elif answer == "not_good":
-        description = _(
-            "Thank you for telling me: matches don't always work out, and that's nobody's "
-            "fault. Would you like a new mentor? **Ask for a re-match** lets a programme "
-            "director know (they see only that you asked, never a reason). {mentor} is not "
-            "told your answer.",
-            mentor=mentor,
-        )
-    elif answer is not None:
-        description = _(
-            "Thank you! Your answer: **{answer}**. You can change it here at any time. "
-            "{mentor} is never told.",
-            answer=FIT_LABELS[answer],
-            mentor=mentor,
-        )
-    else:
-        description = _(
-            "You've had your first session with {mentor}. How does the match feel so far? "
-            "Only you see your answer: {mentor} is never told, and directors only learn it "
-            "if you ask for a re-match.",
-            mentor=mentor,
-        )
-    embed = discord.Embed(
-        title=clip(_("How is it going with your mentor? · {server}", server=guild_name), 256),
-        description=description,
-        colour=COLOUR,
-    )
-    view = MessageLayout()
-    if question.rematch_asked:
-        return embed, view
-    for choice, label in FIT_LABELS.items():
-        view.add_item(
-            discord.ui.Button(
-                label=f"✓ {label}" if choice == answer else str(label),
-                style=_FIT_STYLES[choice],
-                custom_id=_ids.fit(question.match_id, choice),
-            )
-        )
-    if answer == "not_good":
-        view.add_item(
-            discord.ui.Button(
-                label=_("Ask for a re-match"),
-                emoji="🔁",
-                style=discord.ButtonStyle.primary,
-                custom_id=_ids.rematch(question.match_id),
-            )
-        )
-    return embed, view
-
-
-FIT_ENDED = N_("This match has ended, so there is nothing to answer. Thank you all the same!")
-
-
 # --------------------------------------------------------------------------- reminders
 
 
@@ -546,13 +469,4 @@ def threads_made_line(count: int) -> Text:
         "🧵 {count} session thread that was waiting for a fix is made now.",
         "🧵 {count} session threads that were waiting for a fix are made now.",
         count,
-    )
-
-
-def rematch_line(request: RematchRequest) -> Text:
-    return N_(
-        "🔁 Re-match asked: {mentee} (mentee) would like a new mentor instead of {mentor}. No "
-        "reason is recorded; their mentor hasn't been told.",
-        mentee=f"<@{request.mentee_id}>",
-        mentor=f"<@{request.mentor_id}>",
     )

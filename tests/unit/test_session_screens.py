@@ -12,7 +12,7 @@ from bot.domain import sessions as rules
 from bot.errors import UserError
 from bot.i18n import LANGUAGES, Language, language
 from bot.services.sessions import FitQuestion, Reflection, Session, SessionListItem
-from cogs.sessions import _forms, _screens
+from cogs.sessions import _fit_screens, _forms, _screens
 from cogs.sessions._flow import read_minutes
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -127,18 +127,18 @@ def test_a_full_list_page_fits(lang: Language) -> None:
 
 def test_fit_question_offers_a_rematch_only_after_not_a_good_fit() -> None:
     asked = FitQuestion(1, 2, MENTEE, MENTOR, 3, None, rematch_asked=False)
-    _, view = _screens.fit_question(asked, "Circle")
+    _, view = _fit_screens.fit_question(asked, "Circle")
     assert [b.label for b in view.children if isinstance(b, discord.ui.Button)] == [
         "Good fit",
         "Still deciding",
         "Not a good fit",
     ]
-    _, view = _screens.fit_question(asked, "Circle", answered="not_good")
+    _, view = _fit_screens.fit_question(asked, "Circle", answered="not_good")
     assert "Ask for a re-match" in [
         b.label for b in view.children if isinstance(b, discord.ui.Button)
     ]
     done = FitQuestion(1, 2, MENTEE, MENTOR, 3, "not_good", rematch_asked=True)
-    embed, view = _screens.fit_question(done, "Circle")
+    embed, view = _fit_screens.fit_question(done, "Circle")
     assert view.children == [] and "hasn't been told" in (embed.description or "")
 
 
