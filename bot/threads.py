@@ -11,6 +11,7 @@ import logging
 
 import discord
 
+from bot.i18n import Text
 from bot.runner import UNREACHABLE
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,9 @@ async def thread_of(guild: discord.Guild, thread_id: int | None) -> discord.Thre
     return channel if isinstance(channel, discord.Thread) else None
 
 
-async def send_quietly(thread: discord.Thread, text: str) -> None:
+async def send_quietly(thread: discord.Thread, text: str | Text) -> None:
     try:
-        await thread.send(text, allowed_mentions=discord.AllowedMentions.none())
+        await thread.send(str(text), allowed_mentions=discord.AllowedMentions.none())
     except discord.HTTPException as exc:
         log.warning("Could not post in thread %s (code=%s)", thread.id, exc.code)
 

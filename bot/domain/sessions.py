@@ -22,6 +22,7 @@ from typing import Final, Literal
 from bot.domain.questionnaire import GOAL_LINE_MAX
 from bot.domain.text import has_visible_text, normalise
 from bot.domain.wallclock import WallClockError, parse_date
+from bot.i18n import N_, Text, _
 
 __all__ = [
     "FIT_ANSWERS",
@@ -94,46 +95,51 @@ TEXT_INPUT_MAX: Final = 4000
 _ANSWER_MAX: Final = 1000
 
 FIT_ANSWERS: Final[tuple[FitAnswer, ...]] = ("good", "deciding", "not_good")
-FIT_LABELS: Final[Mapping[FitAnswer, str]] = {
-    "good": "Good fit",
-    "deciding": "Still deciding",
-    "not_good": "Not a good fit",
+FIT_LABELS: Final[Mapping[FitAnswer, Text]] = {
+    "good": N_("Good fit"),
+    "deciding": N_("Still deciding"),
+    "not_good": N_("Not a good fit"),
 }
 
-THREAD_PROBLEM_FIX: Final[Mapping[ThreadProblem, str]] = {
-    "no_channel": "A server admin can choose a sessions channel with `/setup channels`.",
-    "channel_unavailable": (
+THREAD_PROBLEM_FIX: Final[Mapping[ThreadProblem, Text]] = {
+    "no_channel": N_("A server admin can choose a sessions channel with `/setup channels`."),
+    "channel_unavailable": N_(
         "I can't see the sessions channel: a server admin can give me View Channel there, "
         "or pick another one with `/setup channels`."
     ),
-    "missing_permission": (
+    "missing_permission": N_(
         "I need Create Private Threads and Send Messages in Threads in the sessions "
         "channel: a server admin can check `/setup show`."
     ),
 }
 
 _MONTHS: Final = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
 )
 
 
 class SessionInputError(ValueError):
-    """Input the member should correct; the message is shown to them as it is."""
+    """Input the member should correct; the message is shown to them as it is, in the
+    language current when it is read (`_()` or `N_()` text)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Text) -> None:
         super().__init__(message)
-        self.message = message
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
 
     def __str__(self) -> str:
         return self.message
@@ -149,23 +155,33 @@ def clean_topic(raw: str | None) -> str | None:
     topic = normalise(raw, one_line=True)
     if not topic:
         raise SessionInputError(
-            "Please give the topic in a few words (e.g. *Career plan*), or leave it out."
+            N_("Please give the topic in a few words (e.g. *Career plan*), or leave it out.")
         )
     if len(topic) > TOPIC_MAX:
         raise SessionInputError(
-            f"That topic is {len(topic):,} characters; please keep it to {TOPIC_MAX}. "
-            "Your reflection is the place for the details."
+            N_(
+                "That topic is {length} characters; please keep it to {most}. "
+                "Your reflection is the place for the details.",
+                length=f"{len(topic):,}",
+                most=TOPIC_MAX,
+            )
         )
     return topic
 
 
 def check_minutes(minutes: int) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise SessionInputError("Please give the length of the session in minutes, e.g. 45.")
+        raise SessionInputError(N_("Please give the length of the session in minutes, e.g. 45."))
     if not MINUTES_MIN <= minutes <= MINUTES_MAX:
         raise SessionInputError(
-            f"A session is logged with {MINUTES_MIN} to {MINUTES_MAX} minutes "
-            f"({MINUTES_MAX // 60} hours); you gave {minutes}."
+            N_(
+                "A session is logged with {least} to {most} minutes ({hours} hours); "
+                "you gave {minutes}.",
+                least=MINUTES_MIN,
+                most=MINUTES_MAX,
+                hours=MINUTES_MAX // 60,
+                minutes=minutes,
+            )
         )
     return minutes
 
@@ -182,14 +198,18 @@ def check_session_date(on: date, today: date) -> date:
     """A session happened today or earlier (in the member's own zone), at most a year ago."""
     if on > today:
         raise SessionInputError(
-            f"{short_date(on, today=today)} hasn't happened yet where you are: log a session "
-            "once you have met."
+            N_(
+                "{day} hasn't happened yet where you are: log a session once you have met.",
+                day=short_date(on, today=today),
+            )
         )
     earliest = earliest_session_date(today)
     if on < earliest:
         raise SessionInputError(
-            f"Sessions can be logged up to a year back: pick {short_date(earliest, today=today)} "
-            "or later."
+            N_(
+                "Sessions can be logged up to a year back: pick {day} or later.",
+                day=short_date(earliest, today=today),
+            )
         )
     return on
 
@@ -219,9 +239,12 @@ def parse_session_date(text: str, today: date) -> date:
 
 
 def short_date(on: date, *, today: date | None = None) -> str:
-    """ "12 Jan", with the year when it is not this year ("12 Dec 2025")."""
-    text = f"{on.day} {_MONTHS[on.month - 1]}"
-    return text if today is not None and on.year == today.year else f"{text} {on.year}"
+    """ "12 Jan", with the year when it is not this year ("12 Dec 2025"), in the current
+    language ("1月12日")."""
+    month = _MONTHS[on.month - 1]
+    if today is not None and on.year == today.year:
+        return _("{day} {month}", day=on.day, month=month)
+    return _("{day} {month} {year}", day=on.day, month=month, year=on.year)
 
 
 def reminder_due(logged_at: datetime) -> datetime:
@@ -251,7 +274,7 @@ def _clip(text: str, limit: int) -> str:
 def clean_display_name(name: str) -> str:
     """A display name fit for a thread name: one line; "member" when nothing is visible."""
     cleaned = normalise(name, one_line=True)
-    return cleaned or "member"
+    return cleaned or _("member")
 
 
 def thread_name(
@@ -265,7 +288,8 @@ def thread_name(
     if seq < 1:
         raise ValueError("seq counts from 1")
     first, second = clean_display_name(mentee_name), clean_display_name(mentor_name)
-    head, tail = f"Session {seq} · ", f" · {short_date(on, today=today)}"
+    head = _("Session {number}", number=seq) + " · "
+    tail = f" · {short_date(on, today=today)}"
     budget = THREAD_NAME_MAX - _units(head) - _units(tail) - _units(" & ")
     if _units(first) + _units(second) > budget:
         half = budget // 2
@@ -284,8 +308,8 @@ def thread_name(
 @dataclass(frozen=True)
 class ReflectionField:
     id: str
-    label: str
-    placeholder: str
+    label: Text
+    placeholder: Text
     paragraph: bool
     required: bool
     max_length: int
@@ -300,10 +324,10 @@ class ReflectionForm:
         return next((f for f in self.fields if f.id == field_id), None)
 
 
-SHARE_LABEL: Final = "Who can read it?"
-SHARE_CHOICES: Final[tuple[tuple[str, str], ...]] = (
-    ("private", "Only me (keep private)"),
-    ("shared", "Share with my partner"),
+SHARE_LABEL: Final = N_("Who can read it?")
+SHARE_CHOICES: Final[tuple[tuple[str, Text], ...]] = (
+    ("private", N_("Only me (keep private)")),
+    ("shared", N_("Share with my partner")),
 )
 """The last input of every reflection form; "private" is the default."""
 
@@ -312,24 +336,24 @@ MENTEE_FORM: Final = ReflectionForm(
     (
         ReflectionField(
             "stood_out",
-            "What stood out for you?",
-            "An idea, a question, a moment from the session…",
+            N_("What stood out for you?"),
+            N_("An idea, a question, a moment from the session…"),
             paragraph=True,
             required=True,
             max_length=_ANSWER_MAX,
         ),
         ReflectionField(
             "next_step",
-            "What will you do next?",
-            "One concrete step; you can make it a goal",
+            N_("What will you do next?"),
+            N_("One concrete step; you can make it a goal"),
             paragraph=False,
             required=False,
             max_length=GOAL_LINE_MAX,
         ),
         ReflectionField(
             "by_when",
-            "By when?",
-            "A date, e.g. 2026-02-01",
+            N_("By when?"),
+            N_("A date, e.g. 2026-02-01"),
             paragraph=False,
             required=False,
             max_length=40,
@@ -342,16 +366,16 @@ MENTOR_FORM: Final = ReflectionForm(
     (
         ReflectionField(
             "went_well",
-            "What went well?",
-            "What helped your mentee in this session?",
+            N_("What went well?"),
+            N_("What helped your mentee in this session?"),
             paragraph=True,
             required=True,
             max_length=_ANSWER_MAX,
         ),
         ReflectionField(
             "learned",
-            "What did you learn as a mentor?",
-            "Something to keep, or to try differently",
+            N_("What did you learn as a mentor?"),
+            N_("Something to keep, or to try differently"),
             paragraph=True,
             required=False,
             max_length=_ANSWER_MAX,
@@ -365,7 +389,7 @@ def form_for(role: Role) -> ReflectionForm:
 
 
 def modal_title(seq: int) -> str:
-    return f"Reflect on session {seq}"[:MODAL_TITLE_MAX]
+    return _("Reflect on session {number}", number=seq)[:MODAL_TITLE_MAX]
 
 
 def clean_answers(form: ReflectionForm, raw: Mapping[str, str | None]) -> dict[str, str]:
@@ -376,18 +400,26 @@ def clean_answers(form: ReflectionForm, raw: Mapping[str, str | None]) -> dict[s
         text = normalise(value, one_line=not item.paragraph) if isinstance(value, str) else ""
         if not text:
             if item.required:
-                raise SessionInputError(f"Please write something for “{item.label}”.")
+                raise SessionInputError(
+                    N_("Please write something for “{label}”.", label=item.label)
+                )
             continue
         if len(text) > item.max_length:
             raise SessionInputError(
-                f"Your answer to “{item.label}” is {len(text):,} characters; please keep it "
-                f"to {item.max_length:,}."
+                N_(
+                    "Your answer to “{label}” is {length} characters; please keep it to {most}.",
+                    label=item.label,
+                    length=f"{len(text):,}",
+                    most=f"{item.max_length:,}",
+                )
             )
         answers[item.id] = text
     if "by_when" in answers and "next_step" not in answers:
         raise SessionInputError(
-            "You gave a date under “By when?” but no next step: add what you'll do, or leave "
-            "the date empty."
+            N_(
+                "You gave a date under “By when?” but no next step: add what you'll do, or "
+                "leave the date empty."
+            )
         )
     return answers
 
@@ -406,7 +438,9 @@ def share_action(
         return "edit" if text_changed else "none"
     if read:
         raise SessionInputError(
-            "Your partner has already read this reflection, so it stays shared. You can still "
-            "edit what it says."
+            N_(
+                "Your partner has already read this reflection, so it stays shared. You can "
+                "still edit what it says."
+            )
         )
     return "remove"

@@ -1,7 +1,9 @@
 """Matching: suggestions, introductions, cohort proposals, follow-ups, ending and listing.
 
 `/match` has no `default_member_permissions` because `/match list` serves mentors too;
-every director subcommand and button checks the Director role in code.
+every director subcommand and button checks the Director role in code. Beside the usual
+parts, `_followup_screens` holds the looks of "Have you met yet?" and `_threads` the
+start-up clean-up of introduction threads.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from discord.ext import commands
 from bot.checks import guild_member_of, is_director
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
+from bot.i18n import N_, Nn_, _, set_language
+from bot.i18n import number as number_in_language
 from bot.members import remember
 from bot.services.matching import END_REASON_LABELS, EndReason
 from cogs.matching import _components, _flow, _screens, _threads
@@ -46,7 +50,7 @@ async def _send_pages(
 
 
 _REASONS = [
-    app_commands.Choice(name=label, value=reason.value)
+    app_commands.Choice(name=label.message, value=reason.value)
     for reason, label in END_REASON_LABELS.items()
 ]
 
@@ -151,14 +155,17 @@ class Matching(commands.Cog):
         settings = await self.bot.services.settings.get(guild.id)
         matching = self.bot.services.matching
         if is_director(member, settings.director_role_id):
+            set_language(settings.language)  # directors' screens: the server's language
             matches = await matching.list_matches(guild.id)
             embeds = _screens.match_list(guild, matches, director=True, mentor_id=None)
         else:
             record = await self.bot.services.onboarding.get(guild.id, member.id)
             if record is None or record.role != "mentor" or record.status != "onboarded":
                 raise UserError(
-                    "Only programme directors and mentors can list matches. Mentees: your "
-                    "mentor is in your private introduction thread."
+                    _(
+                        "Only programme directors and mentors can list matches. Mentees: your "
+                        "mentor is in your private introduction thread."
+                    )
                 )
             matches = await matching.list_matches(guild.id, mentor_id=member.id)
             embeds = _screens.match_list(guild, matches, director=False, mentor_id=member.id)
@@ -196,23 +203,36 @@ class Matching(commands.Cog):
                 )
             except ValueError:
                 raise UserError(
-                    "At least one weight must be above 0, or there is nothing to rank by."
+                    _("At least one weight must be above 0, or there is nothing to rank by.")
                 ) from None
         changed = weights is not None or followup_days is not None
         updated = await service.set_matching(
             guild.id, followup_days=followup_days, weights=weights, actor_id=director.id
         )
-        text = (
-            f"Follow-up after **{updated.match_followup_days}** day(s). Weights: areas "
-            f"**{updated.match_weight_area:g}**, time zone **{updated.match_weight_timezone:g}**, "
-            f"free places **{updated.match_weight_capacity:g}** (only their ratios matter)."
+        text = Nn_(
+            "Follow-up after **{count}** day. Weights: areas **{area}**, time zone "
+            "**{timezone}**, free places **{capacity}** (only their ratios matter).",
+            "Follow-up after **{count}** days. Weights: areas **{area}**, time zone "
+            "**{timezone}**, free places **{capacity}** (only their ratios matter).",
+            updated.match_followup_days,
+            area=number_in_language(updated.match_weight_area, digits=6),
+            timezone=number_in_language(updated.match_weight_timezone, digits=6),
+            capacity=number_in_language(updated.match_weight_capacity, digits=6),
         )
-        await interaction.response.send_message(
-            ("Saved. " if changed else "Current settings. ") + text, ephemeral=True
+        shown = (
+            _("Saved. {settings}", settings=text)
+            if changed
+            else _("Current settings. {settings}", settings=text)
         )
+        await interaction.response.send_message(shown, ephemeral=True)
         if changed:
             await self.bot.delivery.director_log.add(
-                guild.id, f"⚙️ {director.mention} changed the matching settings: {text}"
+                guild.id,
+                N_(
+                    "⚙️ {director} changed the matching settings: {settings}",
+                    director=director.mention,
+                    settings=text,
+                ),
             )
 
 

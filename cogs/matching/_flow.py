@@ -15,6 +15,7 @@ thread instead of failing the introduction).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,9 +27,11 @@ from bot import threads
 from bot.checks import director_of, missing_thread_permissions
 from bot.domain.settings import GuildSettings
 from bot.errors import UserError
+from bot.i18n import N_, Language, _, language
 from bot.members import find_member
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
-from cogs.matching import _screens
+from bot.ui import bilingual
+from cogs.matching import _followup_screens, _screens
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -48,7 +51,7 @@ def bot_of(interaction: discord.Interaction) -> MentorBot:
 async def member_of(guild: discord.Guild, user_id: int) -> discord.Member:
     member = await find_member(guild, user_id)
     if member is None:
-        raise UserError(f"<@{user_id}> is no longer a member of this server.")
+        raise UserError(_("{member} is no longer a member of this server.", member=f"<@{user_id}>"))
     return member
 
 
@@ -67,16 +70,22 @@ def introductions_channel(guild: discord.Guild, settings: GuildSettings) -> disc
     channel = guild.get_channel(channel_id) if channel_id else None
     if not isinstance(channel, discord.TextChannel):
         raise UserError(
-            "There's no introductions channel to open the pair's private thread in. "
-            "Fix: a server admin can choose one with `/setup channels`."
+            _(
+                "There's no introductions channel to open the pair's private thread in. "
+                "Fix: a server admin can choose one with `/setup channels`."
+            )
         )
     missing = missing_thread_permissions(channel)
     if missing:
         raise UserError(
-            f"I can't open private threads in {channel.mention}: I'm missing "
-            f"**{', '.join(missing)}** there. Fix: allow the bot's role "
-            f"{' and '.join(missing)} in that channel's permissions, then try again. "
-            "Nothing was changed; `/setup show` lists everything the bot needs."
+            _(
+                "I can't open private threads in {channel}: I'm missing **{missing}** there. "
+                "Fix: allow the bot's role {permissions} in that channel's permissions, then "
+                "try again. Nothing was changed; `/setup show` lists everything the bot needs.",
+                channel=channel.mention,
+                missing=", ".join(missing),
+                permissions=_(" and ").join(missing),
+            )
         )
     return channel
 
@@ -104,7 +113,7 @@ async def introduce(
             type=discord.ChannelType.private_thread,
             invitable=False,
             auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-            reason="Mentoring introduction",
+            reason=_("Mentoring introduction"),  # the audit log, in the server's language
         )
     except Exception as exc:  # a network error too: never leave the place reserved
         await matching.undo_match(match.id)
@@ -121,17 +130,25 @@ async def introduce(
         if isinstance(exc, discord.HTTPException):
             raise _thread_failure(channel, exc) from None
         raise
-    await _post_introduction(bot, guild, thread, match, settings)
+    langs = await pair_languages(bot, guild.id, mentee.id, mentor.id)
+    await _post_introduction(bot, guild, thread, match, settings, langs)
     closed: list[int] = []
     for member, role, partner in ((mentee, "mentee", mentor), (mentor, "mentor", mentee)):
-        embed = _screens.intro_dm(guild, role, partner.id, thread, settings.match_followup_days)
+        with language(await bot.services.languages.for_member(guild.id, member.id)):
+            embed = _screens.intro_dm(guild, role, partner.id, thread, settings.match_followup_days)
         sent = await bot.delivery.dms.send(guild.id, member.id, embed=embed)
         if not sent.delivered:
             closed.append(member.id)
-            await threads.send_quietly(thread, _screens.dms_closed_note(member.id))
+            note = bilingual.blocks(langs, functools.partial(_screens.dms_closed_note, member.id))
+            await threads.send_quietly(thread, note)
     await bot.delivery.director_log.add(
         guild.id,
-        f"🤝 {actor.mention} introduced <@{mentee.id}> (mentee) to <@{mentor.id}> (mentor).",
+        N_(
+            "🤝 {actor} introduced {mentee} (mentee) to {mentor} (mentor).",
+            actor=actor.mention,
+            mentee=f"<@{mentee.id}>",
+            mentor=f"<@{mentor.id}>",
+        ),
     )
     due = await matching.followup_due_of(match.id)
     arm_followups(bot, due)
@@ -163,7 +180,14 @@ async def apply_proposal(interaction: discord.Interaction, guild_id: int, propos
         try:
             done = await introduce(bot, guild, director, mentee_id, mentor_id)
         except UserError as exc:
-            lines.append(f"⚠️ <@{mentee_id}> → <@{mentor_id}> skipped: {exc.message}")
+            lines.append(
+                _(
+                    "⚠️ {mentee} → {mentor} skipped: {why}",
+                    mentee=f"<@{mentee_id}>",
+                    mentor=f"<@{mentor_id}>",
+                    why=exc.message,
+                )
+            )
         except Exception:
             log.exception(
                 "Introduction failed while applying a proposal (guild=%s mentee=%s mentor=%s)",
@@ -172,11 +196,22 @@ async def apply_proposal(interaction: discord.Interaction, guild_id: int, propos
                 mentor_id,
             )
             lines.append(
-                f"⚠️ <@{mentee_id}> → <@{mentor_id}> failed because of an error on our side; "
-                "try `/match create` for this pair."
+                _(
+                    "⚠️ {mentee} → {mentor} failed because of an error on our side; try "
+                    "`/match create` for this pair.",
+                    mentee=f"<@{mentee_id}>",
+                    mentor=f"<@{mentor_id}>",
+                )
             )
         else:
-            lines.append(f"✅ <@{mentee_id}> → <@{mentor_id}>: introduced in {done.thread.mention}")
+            lines.append(
+                _(
+                    "✅ {mentee} → {mentor}: introduced in {thread}",
+                    mentee=f"<@{mentee_id}>",
+                    mentor=f"<@{mentor_id}>",
+                    thread=done.thread.mention,
+                )
+            )
     first, *more = _screens.group_embeds(_screens.applied(lines))
     await interaction.edit_original_response(embeds=first, view=None)
     for group in more:
@@ -189,7 +224,7 @@ async def cancel_proposal(
     guild, director = await director_of(interaction, guild_id)
     await bot_of(interaction).services.matching.cancel_proposal(guild.id, proposal_id, director.id)
     await interaction.response.edit_message(
-        content="Proposal discarded; nothing was changed.", embed=None, view=None
+        content=_("Proposal discarded; nothing was changed."), embed=None, view=None
     )
 
 
@@ -203,15 +238,27 @@ def _thread_failure(channel: discord.TextChannel, exc: discord.HTTPException) ->
     )
     if isinstance(exc, discord.Forbidden) or exc.code in _PERMISSION_CODES:
         return UserError(
-            f"Discord didn't let me open a private thread in {channel.mention}, so the match "
-            "was not made. Fix: allow the bot's role **Create Private Threads** and **Send "
-            "Messages in Threads** in that channel, then introduce them again. `/setup show` "
-            "lists everything the bot needs."
+            _(
+                "Discord didn't let me open a private thread in {channel}, so the match was not "
+                "made. Fix: allow the bot's role **Create Private Threads** and **Send Messages "
+                "in Threads** in that channel, then introduce them again. `/setup show` lists "
+                "everything the bot needs.",
+                channel=channel.mention,
+            )
         )
     return UserError(
-        "Discord couldn't create the introduction thread just now, so the match was not made. "
-        "Please try again in a moment."
+        _(
+            "Discord couldn't create the introduction thread just now, so the match was not "
+            "made. Please try again in a moment."
+        )
     )
+
+
+async def pair_languages(
+    bot: MentorBot, guild_id: int, mentee_id: int, mentor_id: int
+) -> tuple[Language, ...]:
+    """The languages of the pair's thread: theirs, or both when they read different ones."""
+    return await bilingual.pair_languages(bot.services.languages, guild_id, mentee_id, mentor_id)
 
 
 async def _post_introduction(
@@ -220,33 +267,40 @@ async def _post_introduction(
     thread: discord.Thread,
     match: Match,
     settings: GuildSettings,
+    langs: bilingual.Languages,
 ) -> None:
     matching = bot.services.matching
+    days = settings.match_followup_days
     try:
         # Bot-written greeting: it may ping exactly the two members of the pair.
         await thread.send(
-            _screens.greeting(match.mentee_id, match.mentor_id, settings.match_followup_days),
+            bilingual.blocks(
+                langs, lambda: _screens.greeting(match.mentee_id, match.mentor_id, days)
+            ),
             allowed_mentions=discord.AllowedMentions(
                 everyone=False,
                 roles=False,
                 users=[discord.Object(match.mentee_id), discord.Object(match.mentor_id)],
             ),
         )
-        embeds = [
-            _screens.profile_embed(
-                guild,
-                match.mentee_id,
-                "mentee",
-                await matching.profile_rows(guild.id, match.mentee_id),
-            ),
-            _screens.profile_embed(
-                guild,
-                match.mentor_id,
-                "mentor",
-                await matching.profile_rows(guild.id, match.mentor_id),
-            ),
-            _screens.agenda_embed(),
-        ]
+        embeds: list[discord.Embed] = []
+        for lang in langs:
+            with language(lang):
+                embeds += [
+                    _screens.profile_embed(
+                        guild,
+                        match.mentee_id,
+                        "mentee",
+                        await matching.profile_rows(guild.id, match.mentee_id),
+                    ),
+                    _screens.profile_embed(
+                        guild,
+                        match.mentor_id,
+                        "mentor",
+                        await matching.profile_rows(guild.id, match.mentor_id),
+                    ),
+                    _screens.agenda_embed(),
+                ]
         for group in _screens.group_embeds(embeds):
             await thread.send(embeds=group, allowed_mentions=discord.AllowedMentions.none())
     except discord.HTTPException as exc:
@@ -285,7 +339,8 @@ async def end(
         except UserError:
             gone.append(member_id)
             continue
-        embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
+        with language(await bot.services.languages.for_member(guild.id, member_id)):
+            embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
         if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
     outcome: ThreadOutcome = "missing"
@@ -294,12 +349,18 @@ async def end(
     except threads.DiscordDidNotAnswer:
         thread, outcome = None, "unanswered"
     if thread is not None:
-        await threads.send_quietly(thread, _screens.THREAD_CLOSING)
+        langs = await pair_languages(bot, guild.id, match.mentee_id, match.mentor_id)
+        closing = bilingual.blocks(langs, lambda: str(_screens.THREAD_CLOSING))
+        await threads.send_quietly(thread, closing)
         outcome = "archived" if await threads.archive(thread) else "failed"
     await bot.delivery.director_log.add(
         guild.id,
-        f"👋 {actor.mention} ended the match of <@{match.mentee_id}> (mentee) with "
-        f"<@{match.mentor_id}> (mentor).",
+        N_(
+            "👋 {actor} ended the match of {mentee} (mentee) with {mentor} (mentor).",
+            actor=actor.mention,
+            mentee=f"<@{match.mentee_id}>",
+            mentor=f"<@{match.mentor_id}>",
+        ),
     )
     return Ended(match, told, gone, outcome)
 
@@ -328,8 +389,10 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
     except UserError:
         await matching.record_delivery(prompt, "unreachable")
         return
-    embed = _screens.followup_embed(guild, prompt)
-    view = _screens.followup_view(prompt)
+    with language(await bot.services.languages.for_member(guild.id, prompt.member_id)):
+        embed = _followup_screens.followup_embed(guild, prompt)
+        view = _followup_screens.followup_view(prompt)
+        in_thread = _followup_screens.followup_in_thread(prompt)
     sent = await bot.delivery.dms.send(
         guild.id, member.id, embed=embed, view=view, nonce=prompt.nonce
     )
@@ -351,7 +414,7 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
     if thread is not None:
         try:
             await thread.send(
-                _screens.followup_in_thread(prompt),
+                in_thread,
                 view=view,
                 nonce=prompt.nonce,
                 allowed_mentions=discord.AllowedMentions(
@@ -398,11 +461,12 @@ async def answer_followup(
     )
     match = result.match
     settings = await bot.services.settings.get(match.guild_id)
-    text = _screens.followup_reply(result, answer, settings.match_followup_days)
+    text = _followup_screens.followup_reply(result, answer, settings.match_followup_days)
     if interaction.guild is None and interaction.message is not None:
         # In DMs the prompt is the member's own: replace it with the answer.
         await interaction.response.edit_message(
-            embed=discord.Embed(title="Have you met yet?", description=text), view=None
+            embed=discord.Embed(title=str(_followup_screens.FOLLOWUP_TITLE), description=text),
+            view=None,
         )
     else:
         await interaction.response.send_message(text, ephemeral=True)

@@ -2,24 +2,24 @@
 
 Member-written profile answers appear only in embeds, which never ping, and every message
 goes out with mentions disabled unless it deliberately pings one of the pair by id.
+Each text is built in the current language: the director's (the server's), the member's a
+DM is for, or, for the pair's thread, each of theirs (`bot.ui.bilingual`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import discord
 
 from bot.domain.matching import Assignment, Suggestion, explain
 from bot.domain.wallclock import discord_timestamp
+from bot.i18n import N_, Text, _, n_, percent
 from bot.services.matching import (
     END_REASON_LABELS,
     EndReason,
-    FollowupAnswer,
-    FollowupPrompt,
-    FollowupResult,
     Match,
-    Settled,
 )
 from bot.ui.components import MessageLayout
 from bot.ui.embeds import (
@@ -38,7 +38,7 @@ BUTTON_LABEL_LIMIT = 80
 THREAD_NAME_LIMIT = 100
 EMBEDS_PER_MESSAGE = 10
 
-AGENDA = (
+AGENDA = N_(
     "1. **Introductions** (10 min): your backgrounds and what brought you to the programme.\n"
     "2. **Goals** (15 min): the mentee walks through their goals; pick one or two to start "
     "with.\n"
@@ -52,11 +52,14 @@ AGENDA = (
 def name_of(guild: discord.Guild, user_id: int) -> str:
     """A readable name where mentions don't render (titles, field names, labels)."""
     member = guild.get_member(user_id)
-    return member.display_name if member is not None else f"member {user_id}"
+    return member.display_name if member is not None else _("member {id}", id=user_id)
 
 
 def _percent(value: float) -> str:
-    return f"{round(value * 100)}%"
+    return percent(value)
+
+
+ROLE_WORDS: dict[str, Text] = {"mentee": N_("Mentee"), "mentor": N_("Mentor")}
 
 
 # ------------------------------------------------------------------ suggestions
@@ -67,21 +70,23 @@ def suggestions(
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     if not found:
         embed = discord.Embed(
-            title=clip(f"No mentor available for {name_of(guild, mentee_id)}", 256),
-            description=(
-                f"No mentor with a free place can be suggested for <@{mentee_id}> right now "
+            title=clip(_("No mentor available for {name}", name=name_of(guild, mentee_id)), 256),
+            description=_(
+                "No mentor with a free place can be suggested for {mentee} right now "
                 "(mentors they were matched with before are left out). A mentor can take more "
                 "mentees by raising their capacity in `/profile edit`, or you can pair them "
-                "anyway with `/match create`."
+                "anyway with `/match create`.",
+                mentee=f"<@{mentee_id}>",
             ),
             colour=COLOUR_WARNING,
         )
         return embed, None
     embed = discord.Embed(
-        title=clip(f"Mentors for {name_of(guild, mentee_id)}", 256),
-        description=(
-            f"The best mentors for <@{mentee_id}> with a free place, best first. "
-            "Press **Introduce** to match them: I'll open a private thread for the pair."
+        title=clip(_("Mentors for {name}", name=name_of(guild, mentee_id)), 256),
+        description=_(
+            "The best mentors for {mentee} with a free place, best first. "
+            "Press **Introduce** to match them: I'll open a private thread for the pair.",
+            mentee=f"<@{mentee_id}>",
         ),
         colour=COLOUR,
     )
@@ -96,7 +101,7 @@ def suggestions(
         )
         view.add_item(
             discord.ui.Button(
-                label=clip(f"Introduce {rank}. {name}", BUTTON_LABEL_LIMIT),
+                label=clip(_("Introduce {rank}. {name}", rank=rank, name=name), BUTTON_LABEL_LIMIT),
                 style=discord.ButtonStyle.primary if rank == 1 else discord.ButtonStyle.secondary,
                 custom_id=_ids.introduce(guild.id, mentee_id, mentor_id),
             )
@@ -131,35 +136,50 @@ def proposal(
     if assignment.unassigned:
         lines.append("")
         lines.append(
-            "No mentor with a free place for: "
-            + ", ".join(f"<@{m.member_id}>" for m in assignment.unassigned)
+            _(
+                "No mentor with a free place for: {mentees}",
+                mentees=", ".join(f"<@{m.member_id}>" for m in assignment.unassigned),
+            )
         )
     if assignment.already_matched:
-        lines.append(f"Already matched and left as they are: {len(assignment.already_matched)}.")
+        lines.append(
+            _(
+                "Already matched and left as they are: {count}.",
+                count=len(assignment.already_matched),
+            )
+        )
     if proposal_id is None:
         if not assignment.unassigned:
             lines = [
-                "There is nothing to propose: every signed-up mentee already has a mentor, or "
-                "no mentor has a free place."
+                _(
+                    "There is nothing to propose: every signed-up mentee already has a mentor, "
+                    "or no mentor has a free place."
+                )
             ]
-        return pages("Cohort matching", lines, colour=COLOUR), None
+        return pages(_("Cohort matching"), lines, colour=COLOUR), None
     embeds = pages(
-        f"Proposed matches · {len(assignment.pairs)} pair(s)",
+        n_(
+            "Proposed matches · {count} pair",
+            "Proposed matches · {count} pairs",
+            len(assignment.pairs),
+        ),
         lines,
         colour=COLOUR,
-        footer="Nothing changes until you press Apply. Each pair gets a private thread and a DM.",
+        footer=_(
+            "Nothing changes until you press Apply. Each pair gets a private thread and a DM."
+        ),
     )
     view = MessageLayout()
     view.add_item(
         discord.ui.Button(
-            label="Apply",
+            label=_("Apply"),
             style=discord.ButtonStyle.success,
             custom_id=_ids.apply(guild.id, proposal_id),
         )
     )
     view.add_item(
         discord.ui.Button(
-            label="Cancel",
+            label=_("Cancel"),
             style=discord.ButtonStyle.secondary,
             custom_id=_ids.cancel(guild.id, proposal_id),
         )
@@ -168,7 +188,7 @@ def proposal(
 
 
 def applied(lines: list[str]) -> list[discord.Embed]:
-    return pages("Proposal applied", lines or ["Nothing was applied."], colour=COLOUR_OK)
+    return pages(_("Proposal applied"), lines or [_("Nothing was applied.")], colour=COLOUR_OK)
 
 
 # ---------------------------------------------------------------- introduction
@@ -183,13 +203,22 @@ def thread_name(guild: discord.Guild, mentee_id: int, mentor_id: int) -> str:
 
 
 def greeting(mentee_id: int, mentor_id: int, followup_days: int) -> str:
-    return (
-        f"👋 Welcome, <@{mentee_id}> (mentee) and <@{mentor_id}> (mentor)! A programme "
-        "director has matched you. This private thread is for the two of you; server "
-        "moderators who can manage threads can also see it.\n"
+    return n_(
+        "👋 Welcome, {mentee} (mentee) and {mentor} (mentor)! A programme director has "
+        "matched you. This private thread is for the two of you; server moderators who can "
+        "manage threads can also see it.\n"
         "Below are your profiles and a suggested agenda for your first meeting. Say hello "
-        f"and pick a time that suits you both. In {followup_days} day(s) I'll ask each of "
-        "you whether you've met."
+        "and pick a time that suits you both. In {count} day I'll ask each of you whether "
+        "you've met.",
+        "👋 Welcome, {mentee} (mentee) and {mentor} (mentor)! A programme director has "
+        "matched you. This private thread is for the two of you; server moderators who can "
+        "manage threads can also see it.\n"
+        "Below are your profiles and a suggested agenda for your first meeting. Say hello "
+        "and pick a time that suits you both. In {count} days I'll ask each of you whether "
+        "you've met.",
+        followup_days,
+        mentee=f"<@{mentee_id}>",
+        mentor=f"<@{mentor_id}>",
     )
 
 
@@ -197,19 +226,20 @@ def profile_embed(
     guild: discord.Guild, member_id: int, role: str, rows: tuple[tuple[str, str], ...]
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"{role.capitalize()}: {name_of(guild, member_id)}", 256), colour=COLOUR
+        title=clip(_("{role}: {name}", role=ROLE_WORDS[role], name=name_of(guild, member_id)), 256),
+        colour=COLOUR,
     )
     for label, value in rows:
         add_field(embed, label, value)
     if not rows:
-        embed.description = "No profile answers to show."
+        embed.description = _("No profile answers to show.")
     return embed
 
 
 def agenda_embed() -> discord.Embed:
     return discord.Embed(
-        title="Suggested agenda for your first meeting (about 45 minutes)",
-        description=AGENDA,
+        title=_("Suggested agenda for your first meeting (about 45 minutes)"),
+        description=str(AGENDA),
         colour=COLOUR_OK,
     )
 
@@ -232,26 +262,40 @@ def group_embeds(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
 
 
 def dms_closed_note(member_id: int) -> str:
-    return (
-        f"ℹ️ I couldn't send <@{member_id}> a direct message (their DMs are closed), so "
-        "this thread is where they'll hear from me."
+    return _(
+        "ℹ️ I couldn't send {member} a direct message (their DMs are closed), so this thread "
+        "is where they'll hear from me.",
+        member=f"<@{member_id}>",
     )
 
 
 def intro_dm(
     guild: discord.Guild, role: str, partner_id: int, thread: discord.Thread, days: int
 ) -> discord.Embed:
-    partner_role = "mentor" if role == "mentee" else "mentee"
-    return discord.Embed(
-        title=clip(f"You have a new {partner_role} · {guild.name}", 256),
-        description=(
-            f"You've been matched with <@{partner_id}> as your {partner_role} in the "
-            f"mentoring programme of **{guild.name}**. Say hello in your private "
-            f"introduction thread: {thread.jump_url}\n\nIn {days} day(s) I'll ask whether "
-            "you've had your first meeting."
-        ),
-        colour=COLOUR_OK,
+    if role == "mentee":
+        title = _("You have a new mentor · {server}", server=guild.name)
+        text = _(
+            "You've been matched with {partner} as your mentor in the mentoring programme of "
+            "**{server}**. Say hello in your private introduction thread: {link}",
+            partner=f"<@{partner_id}>",
+            server=guild.name,
+            link=thread.jump_url,
+        )
+    else:
+        title = _("You have a new mentee · {server}", server=guild.name)
+        text = _(
+            "You've been matched with {partner} as your mentee in the mentoring programme of "
+            "**{server}**. Say hello in your private introduction thread: {link}",
+            partner=f"<@{partner_id}>",
+            server=guild.name,
+            link=thread.jump_url,
+        )
+    later = n_(
+        "In {count} day I'll ask whether you've had your first meeting.",
+        "In {count} days I'll ask whether you've had your first meeting.",
+        days,
     )
+    return discord.Embed(title=clip(title, 256), description=f"{text}\n\n{later}", colour=COLOUR_OK)
 
 
 def introduced(
@@ -261,20 +305,29 @@ def introduced(
     followup_due: datetime | None,
 ) -> str:
     lines = [
-        f"✅ Introduced <@{match.mentee_id}> to <@{match.mentor_id}> in {thread.mention} "
-        "(a private thread with just the two of them)."
+        _(
+            "✅ Introduced {mentee} to {mentor} in {thread} (a private thread with just the two "
+            "of them).",
+            mentee=f"<@{match.mentee_id}>",
+            mentor=f"<@{match.mentor_id}>",
+            thread=thread.mention,
+        )
     ]
     if closed:
         lines.append(
-            "Couldn't DM "
-            + " and ".join(f"<@{member_id}>" for member_id in closed)
-            + " (DMs closed); I said so in the thread."
+            _(
+                "Couldn't DM {members} (DMs closed); I said so in the thread.",
+                members=_and(f"<@{member_id}>" for member_id in closed),
+            )
         )
     else:
-        lines.append("Both have been sent a DM.")
+        lines.append(_("Both have been sent a DM."))
     if followup_due is not None:
         lines.append(
-            f"I'll ask them whether they've met on {discord_timestamp(followup_due, 'D')}."
+            _(
+                "I'll ask them whether they've met on {day}.",
+                day=discord_timestamp(followup_due, "D"),
+            )
         )
     return "\n".join(lines)
 
@@ -283,165 +336,102 @@ def introduced(
 
 
 def ended_dm(guild: discord.Guild, role: str, partner_id: int) -> discord.Embed:
-    partner_role = "mentor" if role == "mentee" else "mentee"
-    text = (
-        f"Your mentoring match with <@{partner_id}> (your {partner_role}) in **{guild.name}** "
-        "has come to an end. Thank you for the time and care you gave each other. Your "
-        "introduction thread is archived; nothing in it is deleted."
-    )
     if role == "mentee":
-        text += "\n\nIf you'd like a new mentor, let a programme director know."
+        text = _(
+            "Your mentoring match with {partner} (your mentor) in **{server}** has come to an "
+            "end. Thank you for the time and care you gave each other. Your introduction "
+            "thread is archived; nothing in it is deleted.",
+            partner=f"<@{partner_id}>",
+            server=guild.name,
+        )
+        text += "\n\n" + _("If you'd like a new mentor, let a programme director know.")
+    else:
+        text = _(
+            "Your mentoring match with {partner} (your mentee) in **{server}** has come to an "
+            "end. Thank you for the time and care you gave each other. Your introduction "
+            "thread is archived; nothing in it is deleted.",
+            partner=f"<@{partner_id}>",
+            server=guild.name,
+        )
     return discord.Embed(
-        title=clip(f"Your match has ended · {guild.name}", 256), description=text, colour=COLOUR
+        title=clip(_("Your match has ended · {server}", server=guild.name), 256),
+        description=text,
+        colour=COLOUR,
     )
 
 
-THREAD_INTERRUPTED = (
+THREAD_INTERRUPTED = N_(
     "This introduction was interrupted before it was finished (the bot stopped while making "
     "it), so I'm closing this thread. A programme director can introduce you again."
 )
 
-THREAD_CLOSING = (
+THREAD_CLOSING = N_(
     "This match has now ended. Thank you both for the time you gave each other. "
     "I'm archiving this thread; nothing in it is deleted."
 )
 
 
-_THREAD_OUTCOMES = {
-    "archived": "The introduction thread is archived.",
-    "missing": "The introduction thread no longer exists, so there was nothing to archive.",
-    "failed": "I couldn't archive the introduction thread: check `/setup show`.",
-    "unanswered": (
+def _and(items: Iterable[str]) -> str:
+    """Names joined the way the current language lists two of them."""
+    return _(" and ").join(items)
+
+
+def _thread_outcome(thread: str, thread_id: int | None) -> str:
+    if thread == "archived":
+        return _("The introduction thread is archived.")
+    if thread == "missing":
+        return _("The introduction thread no longer exists, so there was nothing to archive.")
+    if thread == "failed":
+        return _("I couldn't archive the introduction thread: check `/setup show`.")
+    return _(
         "Discord didn't answer when I looked for the introduction thread, so I couldn't "
-        "archive it: if <#{thread_id}> is still open, you can archive it yourself."
-    ),
-}
+        "archive it: if {thread} is still open, you can archive it yourself.",
+        thread=f"<#{thread_id}>",
+    )
 
 
 def ended(match: Match, told: list[int], gone: list[int], thread: str) -> str:
     reason = END_REASON_LABELS[match.end_reason or EndReason.OTHER]
     lines = [
-        f"Ended the match of <@{match.mentee_id}> with <@{match.mentor_id}> "
-        f"(reason: {reason.lower()})."
+        _(
+            "Ended the match of {mentee} with {mentor} (reason: {reason}).",
+            mentee=f"<@{match.mentee_id}>",
+            mentor=f"<@{match.mentor_id}>",
+            reason=str(reason).lower(),
+        )
     ]
-    lines += [f"<@{m}> has left the server, so there was nobody to tell." for m in gone]
+    lines += [
+        _("{member} has left the server, so there was nobody to tell.", member=f"<@{m}>")
+        for m in gone
+    ]
     closed = [m for m in (match.mentee_id, match.mentor_id) if m not in told and m not in gone]
     if closed:
-        lines.append("Couldn't DM " + " and ".join(f"<@{m}>" for m in closed) + " (DMs closed).")
+        lines.append(
+            _("Couldn't DM {members} (DMs closed).", members=_and(f"<@{m}>" for m in closed))
+        )
     elif not gone:
-        lines.append("Both have been told by DM.")
-    lines.append(_THREAD_OUTCOMES[thread].format(thread_id=match.intro_thread_id))
+        lines.append(_("Both have been told by DM."))
+    lines.append(_thread_outcome(thread, match.intro_thread_id))
     return "\n".join(lines)
 
 
-def left_line(match: Match, member_id: int) -> str:
+def left_line(match: Match, member_id: int) -> Text:
+    """A director-log line, written in the server's language when it is recorded."""
     if member_id == match.mentee_id:
-        role, partner = "mentee", match.mentor_id
-    else:
-        role, partner = "mentor", match.mentee_id
-    return (
-        f"🚪 <@{member_id}> ({role}) left the server while matched with <@{partner}>. "
-        f"End the match with `/match end mentee:<@{match.mentee_id}>` so <@{partner}> is "
-        "told and the place is freed."
-    )
-
-
-# --------------------------------------------------------------------- follow-ups
-
-
-def followup_embed(guild: discord.Guild, prompt: FollowupPrompt) -> discord.Embed:
-    partner_role = "mentor" if prompt.role == "mentee" else "mentee"
-    opening = (
-        "Checking in again"
-        if prompt.round > 1
-        else f"A little while ago you met your {partner_role}"
-    )
-    return discord.Embed(
-        title="Have you met yet?",
-        description=(
-            f"{opening}: have you and <@{prompt.partner_id}> (your {partner_role} in "
-            f"**{guild.name}**) had your first meeting yet?"
-        ),
-        colour=COLOUR,
-    )
-
-
-def followup_view(prompt: FollowupPrompt) -> discord.ui.View:
-    view = MessageLayout()
-    choices: tuple[tuple[str, _ids.Answer, discord.ButtonStyle], ...] = (
-        ("Yes", "yes", discord.ButtonStyle.success),
-        ("Not yet", "not_yet", discord.ButtonStyle.secondary),
-        ("Need help", "need_help", discord.ButtonStyle.danger),
-    )
-    for label, answer, style in choices:
-        view.add_item(
-            discord.ui.Button(
-                label=label,
-                style=style,
-                custom_id=_ids.followup(prompt.match_id, prompt.round, answer),
-            )
+        return N_(
+            "🚪 {member} (mentee) left the server while matched with {partner}. End the match "
+            "with `/match end mentee:{mentee}` so {partner} is told and the place is freed.",
+            member=f"<@{member_id}>",
+            partner=f"<@{match.mentor_id}>",
+            mentee=f"<@{match.mentee_id}>",
         )
-    return view
-
-
-def followup_in_thread(prompt: FollowupPrompt) -> str:
-    return (
-        f"<@{prompt.member_id}>, I couldn't reach you by DM, so I'm asking here: have you "
-        f"and <@{prompt.partner_id}> had your first meeting yet?"
+    return N_(
+        "🚪 {member} (mentor) left the server while matched with {partner}. End the match "
+        "with `/match end mentee:{mentee}` so {partner} is told and the place is freed.",
+        member=f"<@{member_id}>",
+        partner=f"<@{match.mentee_id}>",
+        mentee=f"<@{match.mentee_id}>",
     )
-
-
-FOLLOWUP_THANKS = {
-    "yes": "Wonderful, thank you! Enjoy your mentoring sessions.",
-    "not_yet": "Thanks for letting me know. I'll check in again in {days} day(s).",
-    "not_yet_flagged": (
-        "Thanks for letting me know. A programme director will be in touch to help you get started."
-    ),
-    "need_help": (
-        "Thanks for telling me. A programme director has been asked to help and will be in touch."
-    ),
-}
-
-# A "Not yet" from a pair that is asked no more, by what settled it and whether the
-# partner's own answer did.
-FOLLOWUP_SETTLED: dict[tuple[Settled, bool], str] = {
-    ("met", True): (
-        "Thanks for letting me know. Your partner already told me you two have met, so I "
-        "won't ask again. Enjoy your mentoring sessions!"
-    ),
-    ("met", False): (
-        "Thanks for letting me know. I already have it on record that you two have met, so "
-        "I won't ask again."
-    ),
-    ("need_help", True): (
-        "Thanks for letting me know. Your partner asked for help getting started: a programme "
-        "director has been told and will be in touch with you both."
-    ),
-    ("need_help", False): (
-        "Thanks for letting me know. A programme director has already been asked to help and "
-        "will be in touch."
-    ),
-    ("not_met", False): (
-        "Thanks for letting me know. A programme director already knows you haven't met yet "
-        "and will be in touch to help you get started."
-    ),
-}
-
-
-def followup_reply(result: FollowupResult, answer: FollowupAnswer, days: int) -> str:
-    """What a member who answered "Have you met yet?" is told: only what is true."""
-    if result.outcome == "match_ended":
-        return "This match has ended, so there's nothing to answer. Thank you all the same!"
-    if result.outcome == "already_answered":
-        return "You've already answered this one. Thank you!"
-    if answer != "not_yet":
-        return FOLLOWUP_THANKS[answer]
-    if result.newly_flagged == "not_met":
-        return FOLLOWUP_THANKS["not_yet_flagged"]
-    if result.next_round_due is not None:
-        return FOLLOWUP_THANKS["not_yet"].format(days=days)
-    settled = result.settled or "not_met"
-    return FOLLOWUP_SETTLED[(settled, result.settled_by_partner and settled != "not_met")]
 
 
 # ---------------------------------------------------------------------------- list
@@ -451,24 +441,32 @@ def match_list(
     guild: discord.Guild, matches: list[Match], *, director: bool, mentor_id: int | None
 ) -> list[discord.Embed]:
     if director:
-        title = f"Active matches · {len(matches)}"
-        empty = "No active matches yet: `/match suggest` proposes some."
+        title = _("Active matches · {count}", count=len(matches))
+        empty = _("No active matches yet: `/match suggest` proposes some.")
     else:
-        title = f"Your mentees · {len(matches)}"
-        empty = "You have no mentees yet. A programme director will introduce you."
+        title = _("Your mentees · {count}", count=len(matches))
+        empty = _("You have no mentees yet. A programme director will introduce you.")
     lines = []
     for match in matches:
-        status = "met" if match.met_at else "waiting for the first meeting"
+        status = _("met") if match.met_at else _("waiting for the first meeting")
         if director and match.flag_reason == "need_help":
-            status += " · 🚩 asked for help"
+            status += " · " + _("🚩 asked for help")
         elif director and match.flag_reason == "not_met":
-            status += " · 🚩 not met after two follow-ups"
+            status += " · " + _("🚩 not met after two follow-ups")
         who = (
-            f"<@{match.mentee_id}> with <@{match.mentor_id}>"
+            _(
+                "{mentee} with {mentor}",
+                mentee=f"<@{match.mentee_id}>",
+                mentor=f"<@{match.mentor_id}>",
+            )
             if director
             else f"<@{match.mentee_id}>"
         )
-        lines.append(f"• {who} · since {discord_timestamp(match.created_at, 'D')} · {status}")
+        since = _("since {day}", day=discord_timestamp(match.created_at, "D"))
+        lines.append(f"• {who} · {since} · {status}")
     return pages(
-        title, lines or [empty], colour=COLOUR, footer=f"Mentoring programme · {guild.name}"
+        title,
+        lines or [empty],
+        colour=COLOUR,
+        footer=_("Mentoring programme · {server}", server=guild.name),
     )

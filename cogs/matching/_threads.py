@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.i18n import language
 from bot.runner import UNREACHABLE
 from bot.threads import archive, send_quietly
 from cogs.matching import _screens
@@ -55,10 +56,14 @@ async def close_unrecorded_threads(bot: MentorBot) -> int:
         recorded = await bot.services.matching.recorded_threads(
             guild.id, [thread.id for thread in candidates]
         )
+        # The match was never recorded, so whose thread it is is not known: the server's
+        # language.
+        with language(await bot.services.languages.of_server(guild.id)):
+            interrupted = str(_screens.THREAD_INTERRUPTED)
         for thread in candidates:
             if thread.id in recorded:
                 continue
-            await send_quietly(thread, _screens.THREAD_INTERRUPTED)
+            await send_quietly(thread, interrupted)
             if await archive(thread):
                 closed += 1
     return closed

@@ -7,8 +7,8 @@ timer (`bot.timers["session_reminders"]`) sends the one two-day reminder; at sta
 first makes the threads that are still missing.
 
 Beside the usual parts (`_ids`, `_screens`, `_components`, `_flow`), `_forms` holds the two
-modals and `_threads` the work away from a click: making threads, posting shared
-reflections, sending reminders.
+modals, `_fit_screens` the fit question's looks, and `_threads` the work away from a click:
+making threads, posting shared reflections, sending reminders.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from bot.checks import guild_of
 from bot.domain import sessions as rules
 from bot.domain.sessions import FitAnswer
 from bot.errors import UserError
+from bot.i18n import _, language
 from bot.services.sessions import (
     DuplicateSessionError,
     FitQuestion,
@@ -31,7 +32,7 @@ from bot.services.sessions import (
     Session,
     SessionService,
 )
-from cogs.sessions import _forms, _ids, _screens, _threads
+from cogs.sessions import _fit_screens, _forms, _ids, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -66,7 +67,10 @@ def read_minutes(text: str) -> int:
     cleaned = text.strip().casefold().removesuffix("minutes").removesuffix("min").strip()
     if not cleaned.isdecimal() or len(cleaned) > 4:
         raise UserError(
-            f"Please give the length in minutes as a number, e.g. {rules.SUGGESTED_MINUTES}."
+            _(
+                "Please give the length in minutes as a number, e.g. {minutes}.",
+                minutes=rules.SUGGESTED_MINUTES,
+            )
         )
     return int(cleaned)
 
@@ -186,7 +190,7 @@ async def submit_reflection(
         embed = _screens.refused_reflection(exc.message, dict(answers))
         await interaction.followup.send(
             embed=embed,
-            view=_screens.reflect_view(session_id, "Try again"),
+            view=_screens.reflect_view(session_id, _screens.TRY_AGAIN),
             ephemeral=True,
             allowed_mentions=_NO_PINGS,
         )
@@ -217,7 +221,7 @@ async def _apply(bot: MentorBot, change: ReflectionChange) -> str | None:
     sessions = bot.services.sessions
     await sessions.share_reflection(session.id, reflection.author_id)
     await sessions.record_posted(session.id, reflection.author_id, change.message_id)
-    return (
+    return _(
         "⚠️ Discord didn't let me take your reflection out of the thread just now, so it is "
         "still shared. Please try **Make it private** again in a moment."
     )
@@ -230,7 +234,7 @@ async def _show_status(
     mine = await sessions.own_reflection(session_id, interaction.user.id)
     fresh = await sessions.get(session_id) or session
     if mine is None:
-        await _say(interaction, "You haven't written a reflection on this session yet.")
+        await _say(interaction, _("You haven't written a reflection on this session yet."))
         return
     text, view = _screens.reflection_status(fresh, mine, notice=notice)
     await interaction.edit_original_response(content=text, embed=None, view=view)
@@ -259,15 +263,19 @@ async def mark_read(interaction: discord.Interaction, session_id: int, author_id
     session = await sessions.session_for(session_id, reader)
     if reader == author_id:
         raise UserError(
-            f"This is your own reflection: the button is for <@{session.partner_of(reader)}>."
+            _(
+                "This is your own reflection: the button is for {partner}.",
+                partner=f"<@{session.partner_of(reader)}>",
+            )
         )
     await sessions.mark_read(session_id, reader)
     view = await sessions.thread_view(session_id)
     shown = next((r for r in view.shared if r.author_id == author_id), None)
     if shown is None:
-        await _say(interaction, "This reflection is no longer shared.")
+        await _say(interaction, _("This reflection is no longer shared."))
         return
-    embed, buttons = _screens.shared_reflection(view.session, shown)
+    langs = await _threads.pair_languages(bot, view.session)
+    embed, buttons = _screens.shared_reflection(view.session, shown, langs)
     await interaction.response.edit_message(embed=embed, view=buttons)
 
 
@@ -286,7 +294,8 @@ async def ask_fit(bot: MentorBot, guild: discord.Guild, match_id: int) -> bool |
     question = await bot.services.sessions.fit.claim(match_id)
     if question is None:
         return None
-    embed, view = _screens.fit_question(question, guild.name)
+    with language(await bot.services.languages.for_member(guild.id, question.mentee_id)):
+        embed, view = _fit_screens.fit_question(question, guild.name)
     sent = await bot.delivery.dms.send(guild.id, question.mentee_id, embed=embed, view=view)
     return sent.delivered
 
@@ -300,7 +309,7 @@ async def offer_pending_fit(interaction: discord.Interaction, guild: discord.Gui
     question = await bot.services.sessions.fit.pending(guild.id, member)
     if question is None:
         return
-    embed, view = _screens.fit_question(question, guild.name)
+    embed, view = _fit_screens.fit_question(question, guild.name)
     await interaction.followup.send(
         embed=embed, view=view, ephemeral=True, allowed_mentions=_NO_PINGS
     )
@@ -310,11 +319,13 @@ async def answer_fit(interaction: discord.Interaction, match_id: int, answer: Fi
     bot = bot_of(interaction)
     result = await bot.services.sessions.fit.answer(match_id, interaction.user.id, answer)
     if result.outcome == "match_ended":
-        await interaction.response.edit_message(content=_screens.FIT_ENDED, embed=None, view=None)
+        await interaction.response.edit_message(
+            content=str(_fit_screens.FIT_ENDED), embed=None, view=None
+        )
         return
     guild = bot.get_guild(result.question.guild_id)
-    embed, view = _screens.fit_question(
-        result.question, guild.name if guild else "the mentoring programme"
+    embed, view = _fit_screens.fit_question(
+        result.question, guild.name if guild else _("the mentoring programme")
     )
     await interaction.response.edit_message(embed=embed, view=view)
 
@@ -334,10 +345,12 @@ async def ask_rematch(interaction: discord.Interaction, match_id: int) -> None:
         answer="not_good",
         rematch_asked=True,
     )
-    embed, view = _screens.fit_question(question, guild.name if guild else "the programme")
+    embed, view = _fit_screens.fit_question(
+        question, guild.name if guild else _("the mentoring programme")
+    )
     await interaction.response.edit_message(embed=embed, view=view)
     if not request.already and guild is not None:
-        await bot.delivery.director_log.add(guild.id, _screens.rematch_line(request))
+        await bot.delivery.director_log.add(guild.id, _fit_screens.rematch_line(request))
 
 
 # --------------------------------------------------------------------------- list
@@ -364,7 +377,7 @@ async def show_list(interaction: discord.Interaction, page: int) -> None:
     )
     if await _threads.retry_threads(bot, guild, member):
         await interaction.followup.send(
-            "🧵 The private thread of a session of yours is made now.",
+            _("🧵 The private thread of a session of yours is made now."),
             ephemeral=True,
             allowed_mentions=_NO_PINGS,
         )

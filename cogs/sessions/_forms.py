@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import discord
 
 from bot.domain import sessions as rules
+from bot.i18n import _
 from bot.services.sessions import Session
 from bot.ui.embeds import clip
 from cogs.sessions import _ids
@@ -27,22 +28,26 @@ class LogModal(discord.ui.Modal):
     """
 
     def __init__(self, partner_id: int | None, on: str | None, topic: str | None) -> None:
-        super().__init__(title="Log a session", custom_id=_ids.log_modal(partner_id), timeout=None)
+        super().__init__(
+            title=_("Log a session"), custom_id=_ids.log_modal(partner_id), timeout=None
+        )
         self.add_item(
             discord.ui.Label(
-                text="When did you meet?",
-                description="e.g. today, yesterday, 12 Jan or 2026-01-12",
+                text=_("When did you meet?"),
+                description=_("e.g. today, yesterday, 12 Jan or 2026-01-12"),
                 component=discord.ui.TextInput(
                     custom_id=_ids.DATE_INPUT,
-                    default=clip(on, 40) if on else "today",
+                    default=clip(on, 40) if on else "today",  # a word every date field reads
                     max_length=40,
                 ),
             )
         )
         self.add_item(
             discord.ui.Label(
-                text="How long, in minutes?",
-                description=f"From {rules.MINUTES_MIN} to {rules.MINUTES_MAX}.",
+                text=_("How long, in minutes?"),
+                description=_(
+                    "From {least} to {most}.", least=rules.MINUTES_MIN, most=rules.MINUTES_MAX
+                ),
                 component=discord.ui.TextInput(
                     custom_id=_ids.MINUTES_INPUT,
                     default=str(rules.SUGGESTED_MINUTES),
@@ -52,14 +57,14 @@ class LogModal(discord.ui.Modal):
         )
         self.add_item(
             discord.ui.Label(
-                text="Topic (optional)",
-                description="A few words; only the two of you see it.",
+                text=_("Topic (optional)"),
+                description=_("A few words; only the two of you see it."),
                 component=discord.ui.TextInput(
                     custom_id=_ids.TOPIC_INPUT,
                     default=clip(topic, rules.TOPIC_MAX) if topic else None,
                     required=False,
                     max_length=rules.TOPIC_MAX,
-                    placeholder="e.g. Career plan",
+                    placeholder=_("e.g. Career plan"),
                 ),
             )
         )
@@ -87,13 +92,13 @@ class ReflectionModal(discord.ui.Modal):
         for field in form.fields:
             self.add_item(
                 discord.ui.Label(
-                    text=clip(field.label, LABEL_LIMIT),
+                    text=clip(str(field.label), LABEL_LIMIT),
                     component=discord.ui.TextInput(
                         custom_id=field.id,
                         style=discord.TextStyle.paragraph
                         if field.paragraph
                         else discord.TextStyle.short,
-                        placeholder=clip(field.placeholder, rules.PLACEHOLDER_MAX),
+                        placeholder=clip(str(field.placeholder), rules.PLACEHOLDER_MAX),
                         required=field.required,
                         max_length=field.max_length,
                         default=clip(answers[field.id], field.max_length)
@@ -104,7 +109,7 @@ class ReflectionModal(discord.ui.Modal):
             )
         options = [
             discord.SelectOption(
-                label=label,
+                label=str(label),
                 value=value,
                 default=(value == "shared") == shared,
                 emoji="🔒" if value == "private" else "🤝",
@@ -117,11 +122,11 @@ class ReflectionModal(discord.ui.Modal):
         )
         self.add_item(
             discord.ui.Label(
-                text=rules.SHARE_LABEL,
+                text=str(rules.SHARE_LABEL),
                 description=(
-                    "Your partner has read it, so it stays shared."
+                    _("Your partner has read it, so it stays shared.")
                     if shared and not can_make_private
-                    else "Shared reflections appear in your thread. Directors never see them."
+                    else _("Shared reflections appear in your thread. Directors never see them.")
                 ),
                 component=choice,
             )

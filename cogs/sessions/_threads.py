@@ -30,9 +30,11 @@ import discord
 from bot.domain import sessions as rules
 from bot.domain.sessions import ThreadProblem
 from bot.domain.settings import GuildSettings
+from bot.i18n import Language, _, language
 from bot.members import find_member
 from bot.sender import Throttled
 from bot.services.sessions import Reflection, ReminderDelivery, ReminderPlan, Session
+from bot.ui import bilingual
 from cogs.sessions import _screens
 
 if TYPE_CHECKING:
@@ -87,7 +89,7 @@ async def display_name(guild: discord.Guild, user_id: int) -> str:
         member = await find_member(guild, user_id)
     except discord.HTTPException:
         member = None
-    return member.display_name if member is not None else "member"
+    return member.display_name if member is not None else ""  # named "member" in the thread name
 
 
 async def _existing_thread(guild: discord.Guild, thread_id: int) -> discord.Thread | None:
@@ -104,6 +106,14 @@ async def _existing_thread(guild: discord.Guild, thread_id: int) -> discord.Thre
     return thread
 
 
+async def pair_languages(bot: MentorBot, session: Session) -> tuple[Language, ...]:
+    """The languages of the session thread: the pair's, or both when they read different
+    ones."""
+    return await bilingual.pair_languages(
+        bot.services.languages, session.guild_id, session.mentee_id, session.mentor_id
+    )
+
+
 async def _open_thread(
     bot: MentorBot, guild: discord.Guild, channel: discord.TextChannel, session: Session
 ) -> discord.Thread:
@@ -111,19 +121,22 @@ async def _open_thread(
         thread = await _existing_thread(guild, session.thread_id)
         if thread is not None:
             return thread
-    name = rules.thread_name(
-        session.seq,
-        await display_name(guild, session.mentee_id),
-        await display_name(guild, session.mentor_id),
-        session.on,
-        today=bot.clock.now().date(),
-    )
+    langs = await pair_languages(bot, session)
+    mentee_name = await display_name(guild, session.mentee_id)
+    mentor_name = await display_name(guild, session.mentor_id)
+    # A name has room for one language: the pair's, else English.
+    with language(langs[0] if len(langs) == 1 else "en"):
+        name = rules.thread_name(
+            session.seq, mentee_name, mentor_name, session.on, today=bot.clock.now().date()
+        )
+    with language(await bot.services.languages.of_server(guild.id)):
+        reason = _("Mentoring session")  # the server's audit log
     thread = await channel.create_thread(
         name=name,
         type=discord.ChannelType.private_thread,
         invitable=False,
         auto_archive_duration=rules.THREAD_AUTO_ARCHIVE_MINUTES,
-        reason="Mentoring session",
+        reason=reason,
     )
     await bot.services.sessions.record_thread_created(session.id, thread.id)
     return thread
@@ -141,9 +154,9 @@ async def make_thread(bot: MentorBot, guild: discord.Guild, session: Session) ->
                 await thread.add_user(discord.Object(member_id))
             except discord.NotFound:
                 log.info("Session %s: member %s left the server", session.id, member_id)
-        content, embed, view = _screens.thread_prompt(session)
+        content, embeds, view = _screens.thread_prompt(session, await pair_languages(bot, session))
         await thread.send(
-            content, embed=embed, view=view, allowed_mentions=_screens.pair_mentions(session)
+            content, embeds=embeds, view=view, allowed_mentions=_screens.pair_mentions(session)
         )
         ready = await sessions.record_thread_ready(session.id)
     except _Missing as missing:
@@ -206,7 +219,9 @@ def _thread_of(bot: MentorBot, session: Session) -> discord.PartialMessageable:
 
 async def post_reflection(bot: MentorBot, session: Session, reflection: Reflection) -> bool:
     """Post a shared reflection in the thread (mentions off: it is the member's words)."""
-    embed, view = _screens.shared_reflection(session, reflection)
+    embed, view = _screens.shared_reflection(
+        session, reflection, await pair_languages(bot, session)
+    )
     try:
         message = await _thread_of(bot, session).send(
             embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
@@ -243,7 +258,9 @@ async def refresh_reflection(bot: MentorBot, session: Session, reflection: Refle
     """Show the posted reflection as it is now (edited, or read); repost it if it is gone."""
     if reflection.posted_message_id is None:
         return await post_reflection(bot, session, reflection)
-    embed, view = _screens.shared_reflection(session, reflection)
+    embed, view = _screens.shared_reflection(
+        session, reflection, await pair_languages(bot, session)
+    )
     message = _thread_of(bot, session).get_partial_message(reflection.posted_message_id)
 
     async def edit() -> None:
@@ -295,8 +312,11 @@ async def deliver_reminder(bot: MentorBot, plan: ReminderPlan) -> ReminderDelive
     guild = bot.get_guild(session.guild_id)
     if guild is None:
         return "skipped"
+    with language(await bot.services.languages.for_member(guild.id, plan.member_id)):
+        in_thread = _screens.reminder(plan, in_thread=True)
+        by_dm = _screens.reminder(plan, in_thread=False)
     if session.thread_ready:
-        text, view = _screens.reminder(plan, in_thread=True)
+        text, view = in_thread
         try:
             await _thread_of(bot, session).send(
                 text,
@@ -308,7 +328,7 @@ async def deliver_reminder(bot: MentorBot, plan: ReminderPlan) -> ReminderDelive
             log.warning("Reminder not posted in thread (session=%s code=%s)", session.id, exc.code)
         else:
             return "thread"
-    text, view = _screens.reminder(plan, in_thread=False)
+    text, view = by_dm
     sent = await bot.delivery.dms.send(
         guild.id, plan.member_id, content=text, view=view, nonce=plan.nonce, wait=False
     )

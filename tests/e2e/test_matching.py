@@ -112,7 +112,7 @@ async def test_not_yet_twice_flags_the_pair(
     await fire(ready)
     (first,) = followups(fake, bob)
     reply = await (await fake.click(bob, first, "Not yet")).answer()
-    assert "I'll check in again in 7 day(s)" in reply.text
+    assert "I'll check in again in 7 days" in reply.text
     clock.advance(timedelta(days=7))
     await fire(ready)
     assert len(followups(fake, alice)) == 2, "round 1 unanswered by alice, then round 2"
@@ -328,7 +328,7 @@ async def test_whole_cohort_proposal_is_applied_only_on_confirmation(
     await cohort_for_a_proposal(fake, ready, guild, users)
 
     first = await (await fake.slash(director, guild, "match suggest")).answer()
-    assert "Proposed matches · 2 pair(s)" in first.text
+    assert "Proposed matches · 2 pairs" in first.text
     assert first.button_labels == ["Apply", "Cancel"]
     cancelled = await (await fake.click(director, first, "Cancel")).answer()
     assert "nothing was changed" in cancelled.text
@@ -410,7 +410,7 @@ async def test_directors_change_the_follow_up_delay(
 ) -> None:
     alice, director = users["alice"], users["director"]
     reply = await (await fake.slash(director, guild, "match settings", followup_days=3)).answer()
-    assert "Saved" in reply.text and "**3** day(s)" in reply.text
+    assert "Saved" in reply.text and "**3** days" in reply.text
     await introduced_pair(fake, ready, guild, users)
     clock.advance(timedelta(days=3))
     await fire(ready)
@@ -506,7 +506,7 @@ async def test_match_settings_answers_before_writing_the_director_log(
     fake.interaction_deadline = 0.5
     h = await fake.slash(users["director"], guild, "match settings", followup_days=5)
     reply = await h.answer()
-    assert h.ephemeral and "Saved" in reply.text and "**5** day(s)" in reply.text
+    assert h.ephemeral and "Saved" in reply.text and "**5** days" in reply.text
     assert h.late_responses == []
     await fake.wait_for_message(
         guild.channel("director-log"), lambda m: "changed the matching settings" in m.text

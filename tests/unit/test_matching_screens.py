@@ -10,8 +10,9 @@ from typing import Any, Literal, cast
 import discord
 
 from bot.domain import matching as rules
+from bot.i18n import LANGUAGES, language
 from bot.services.matching import FlagReason, FollowupAnswer, FollowupResult, Match, Settled
-from cogs.matching import _screens
+from cogs.matching import _followup_screens, _screens
 
 GUILD = cast(
     discord.Guild,
@@ -89,7 +90,7 @@ def test_a_large_proposal_shows_every_pair_it_would_apply() -> None:
 
 def test_a_small_proposal_is_one_page() -> None:
     embeds, _view = _screens.proposal(GUILD, 7, cohort(3))
-    assert len(embeds) == 1 and embeds[0].title == "Proposed matches · 3 pair(s)"
+    assert len(embeds) == 1 and embeds[0].title == "Proposed matches · 3 pairs"
 
 
 def test_the_director_list_shows_every_pair() -> None:
@@ -158,7 +159,43 @@ def test_every_follow_up_reply_is_finished_text() -> None:
         outcomes, answers, settled, (False, True), flags, (None, NOW)
     ):
         result = FollowupResult(outcome, answer, match, due, flagged, why, by_partner)
-        reply = _screens.followup_reply(result, answer, 7)
+        reply = _followup_screens.followup_reply(result, answer, 7)
         assert reply and "{" not in reply and "}" not in reply
         if "check in again" in reply:
-            assert due is not None and "7 day(s)" in reply
+            assert due is not None and "7 days" in reply
+
+
+def test_a_large_proposal_in_chinese_shows_every_pair_within_the_limits() -> None:
+    assignment = cohort(120)
+    with language("zh-CN"):
+        embeds, view = _screens.proposal(GUILD, 7, assignment)
+        text = shown(embeds)
+        for pair in assignment.pairs:
+            assert f"<@{pair.mentee.member_id}> → <@{pair.mentor.member_id}>" in text
+            assert rules.explain(pair.score) in text
+    within_limits(embeds)
+    assert embeds[0].title == f"匹配方案 · 120 对 (1/{len(embeds)})"
+    assert view is not None and [c.label for c in view.children] == ["应用", "取消"]
+    assert "已占" in text and "places taken" not in text
+
+
+def test_what_the_pair_and_a_mentor_read_fits_in_each_language() -> None:
+    thread = cast(discord.Thread, SimpleNamespace(jump_url="https://discord.com/channels/1/2/3"))
+    prompt = SimpleNamespace(role="mentee", round=1, partner_id=2, member_id=3, match_id=4)
+    for lang in LANGUAGES:
+        with language(lang):
+            greeting = _screens.greeting(1, 2, 60)
+            embeds = [
+                _screens.intro_dm(GUILD, "mentee", 2, thread, 60),
+                _screens.ended_dm(GUILD, "mentee", 2),
+                _screens.agenda_embed(),
+                _followup_screens.followup_embed(GUILD, cast(Any, prompt)),
+                _screens.profile_embed(GUILD, 1, "mentor", (("Bio", "b" * 1024),) * 30),
+            ]
+            labels = [c.label for c in _followup_screens.followup_view(cast(Any, prompt)).children]
+        assert len(greeting) <= 1000, "two languages must share one message"
+        within_limits(embeds)
+        assert all(label and len(label) <= 80 for label in labels)
+    with language("zh-CN"):
+        assert "60 天后" in _screens.greeting(1, 2, 60)
+        assert _screens.agenda_embed().title == "第一次见面的建议议程（约 45 分钟）"

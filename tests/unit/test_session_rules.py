@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.domain import sessions as rules
 from bot.domain.sessions import SessionInputError
+from bot.i18n import LANGUAGES, Language, language
 
 TODAY = date(2026, 1, 12)
 
@@ -226,17 +227,20 @@ def test_blank_display_name_becomes_member() -> None:
 # --------------------------------------------------------------------------- forms
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("form", [rules.MENTEE_FORM, rules.MENTOR_FORM])
-def test_forms_fit_a_discord_modal(form: rules.ReflectionForm) -> None:
+def test_forms_fit_a_discord_modal(form: rules.ReflectionForm, lang: Language) -> None:
     assert len(form.fields) + 1 <= rules.MODAL_INPUTS_MAX  # + the share choice
-    for item in form.fields:
-        assert 1 <= len(item.label) <= rules.MODAL_LABEL_MAX
-        assert len(item.placeholder) <= rules.PLACEHOLDER_MAX
-        assert 1 <= item.max_length <= 1024  # a shared answer is one embed field
-    assert form.fields[0].required
-    assert len(rules.SHARE_LABEL) <= rules.MODAL_LABEL_MAX
-    assert [value for value, _ in rules.SHARE_CHOICES] == ["private", "shared"]
-    assert len(rules.modal_title(10**9)) <= rules.MODAL_TITLE_MAX
+    with language(lang):
+        for item in form.fields:
+            assert 1 <= len(str(item.label)) <= rules.MODAL_LABEL_MAX
+            assert len(str(item.placeholder)) <= rules.PLACEHOLDER_MAX
+            assert 1 <= item.max_length <= 1024  # a shared answer is one embed field
+        assert form.fields[0].required
+        assert len(str(rules.SHARE_LABEL)) <= rules.MODAL_LABEL_MAX
+        assert [value for value, _ in rules.SHARE_CHOICES] == ["private", "shared"]
+        assert all(len(str(label)) <= 100 for _, label in rules.SHARE_CHOICES)
+        assert len(rules.modal_title(10**9)) <= rules.MODAL_TITLE_MAX
 
 
 def test_forms_per_role() -> None:

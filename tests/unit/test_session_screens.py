@@ -10,8 +10,9 @@ import pytest
 
 from bot.domain import sessions as rules
 from bot.errors import UserError
+from bot.i18n import LANGUAGES, Language, language
 from bot.services.sessions import FitQuestion, Reflection, Session, SessionListItem
-from cogs.sessions import _forms, _screens
+from cogs.sessions import _fit_screens, _forms, _screens
 from cogs.sessions._flow import read_minutes
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -60,23 +61,37 @@ def longest(role: rules.Role) -> Reflection:
     )
 
 
+PAIRS: list[tuple[Language, ...]] = [("en",), ("zh-CN",), LANGUAGES]
+"""A pair reading English, reading Chinese, and reading one each (posts carry both)."""
+
+
+@pytest.mark.parametrize("langs", PAIRS)
 @pytest.mark.parametrize("role", ["mentee", "mentor"])
-def test_the_longest_shared_reflection_fits_one_embed(role: rules.Role) -> None:
+def test_the_longest_shared_reflection_fits_one_embed(
+    role: rules.Role, langs: tuple[Language, ...]
+) -> None:
     reflection = longest(role)
-    embed, view = _screens.shared_reflection(session(), reflection)
+    embed, view = _screens.shared_reflection(session(), reflection, langs)
     within_limits(embed)
     shown = "\n".join(str(f.value) for f in embed.fields)
     for value in reflection.answers.values():
         assert value in shown, "nothing a member wrote is cut"
-    assert [b.label for b in view.children if isinstance(b, discord.ui.Button)] == ["Mark as read"]
+    labels = [b.label for b in view.children if isinstance(b, discord.ui.Button)]
+    assert len(labels) == 1 and all(len(label or "") <= 80 for label in labels)
+    if langs == ("en",):
+        assert labels == ["Mark as read"]
+    if langs == LANGUAGES:
+        assert labels == ["Mark as read / 标记为已读"]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role", ["mentee", "mentor"])
-def test_the_reflection_form_fits_a_modal(role: rules.Role) -> None:
+def test_the_reflection_form_fits_a_modal(role: rules.Role, lang: Language) -> None:
     form = rules.form_for(role)
-    modal = _forms.ReflectionModal(
-        session(), form, dict(longest(role).answers), shared=True, can_make_private=False
-    )
+    with language(lang):
+        modal = _forms.ReflectionModal(
+            session(), form, dict(longest(role).answers), shared=True, can_make_private=False
+        )
     payload = modal.to_dict()
     assert len(payload["components"]) <= rules.MODAL_INPUTS_MAX
     assert len(payload["title"]) <= rules.MODAL_TITLE_MAX
@@ -85,32 +100,45 @@ def test_the_reflection_form_fits_a_modal(role: rules.Role) -> None:
     assert [o["value"] for o in choice["options"]] == ["shared"]
 
 
-def test_the_thread_prompt_and_a_full_list_page_fit() -> None:
-    content, embed, _ = _screens.thread_prompt(session())
-    assert len(content) <= 2000
-    within_limits(embed)
+@pytest.mark.parametrize("langs", PAIRS)
+def test_the_thread_prompt_fits(langs: tuple[Language, ...]) -> None:
+    content, embeds, view = _screens.thread_prompt(session(), langs)
+    assert len(content) <= 2000 and len(embeds) == len(langs)
+    for embed in embeds:
+        within_limits(embed)
+    assert sum(len(embed) for embed in embeds) <= 6000
+    assert all(len(b.label or "") <= 80 for b in view.children if isinstance(b, discord.ui.Button))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_full_list_page_fits(lang: Language) -> None:
     items = [SessionListItem(session(n), "mentee", MENTOR, "private") for n in range(10, 0, -1)]
-    page, view = _screens.session_list(items, 25, 1, "g" * 100)
+    with language(lang):
+        page, view = _screens.session_list(items, 25, 1, "g" * 100)
     within_limits(page)
-    assert "page 2 of 3" in (page.footer.text or "")
     labels = [(b.label, b.disabled) for b in view.children if isinstance(b, discord.ui.Button)]
-    assert labels == [("Newer", False), ("Older", False)]
+    if lang == "en":
+        assert "page 2 of 3" in (page.footer.text or "")
+        assert labels == [("Newer", False), ("Older", False)]
+    else:
+        assert "第 2/3 页" in (page.footer.text or "")
+        assert labels == [("较新", False), ("较早", False)]
 
 
 def test_fit_question_offers_a_rematch_only_after_not_a_good_fit() -> None:
     asked = FitQuestion(1, 2, MENTEE, MENTOR, 3, None, rematch_asked=False)
-    _, view = _screens.fit_question(asked, "Circle")
+    _, view = _fit_screens.fit_question(asked, "Circle")
     assert [b.label for b in view.children if isinstance(b, discord.ui.Button)] == [
         "Good fit",
         "Still deciding",
         "Not a good fit",
     ]
-    _, view = _screens.fit_question(asked, "Circle", answered="not_good")
+    _, view = _fit_screens.fit_question(asked, "Circle", answered="not_good")
     assert "Ask for a re-match" in [
         b.label for b in view.children if isinstance(b, discord.ui.Button)
     ]
     done = FitQuestion(1, 2, MENTEE, MENTOR, 3, "not_good", rematch_asked=True)
-    embed, view = _screens.fit_question(done, "Circle")
+    embed, view = _fit_screens.fit_question(done, "Circle")
     assert view.children == [] and "hasn't been told" in (embed.description or "")
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import wallclock
+from bot.i18n import _, n_
 
 MAX_HOURS_APART = 12.0
 """Offsets are compared round the clock, so two zones are never more than 12 h apart."""
@@ -211,12 +212,16 @@ def _format_hours(hours: float) -> str:
 def explain(result: Score) -> str:
     """The reasons behind a score, e.g. ``shares Leadership, Product · 1 h apart · 1 of 3
     places taken``; built only from the numbers stored in the score."""
-    shared = ", ".join(result.shared_areas)
-    areas = f"shares {shared}" if shared else "no shared areas"
+    shared = _(", ").join(result.shared_areas)
+    areas = _("shares {areas}", areas=shared) if shared else _("no shared areas")
     hours = _format_hours(result.hours_apart)
-    distance = "same time zone" if hours == "0" else f"{hours} h apart"
-    noun = "place" if result.capacity == 1 else "places"
-    places = f"{result.places_taken} of {result.capacity} {noun} taken"
+    distance = _("same time zone") if hours == "0" else _("{hours} h apart", hours=hours)
+    places = n_(
+        "{taken} of {count} place taken",
+        "{taken} of {count} places taken",
+        result.capacity,
+        taken=result.places_taken,
+    )
     return " · ".join((areas, distance, places))
 
 

@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.errors import UserError
+from bot.i18n import _
 from bot.services.audit import AuditAction, AuditService
 from bot.services.cohorts import cohort_running_sql
 from bot.services.director_log import DirectorLog, pair_flagged
@@ -208,7 +209,7 @@ class MatchFollowups(MatchRecords):
         pair, a first "Not yet" asks both again after the same delay."""
         match = await self._require(match_id)
         if member_id not in (match.mentee_id, match.mentor_id):
-            raise UserError("This question was meant for someone else.")
+            raise UserError(_("This question was meant for someone else."))
         settings = await self._settings.get(match.guild_id)
         now = self._clock.now()
         async with self._db.transaction():
@@ -219,7 +220,7 @@ class MatchFollowups(MatchRecords):
                 (match_id, member_id, round_),
             )
             if row is None:
-                raise UserError("This question was meant for your partner, not for you.")
+                raise UserError(_("This question was meant for your partner, not for you."))
             if not match.active:
                 return FollowupResult("match_ended", row["answer"], match)
             if row["answer"] is not None:

@@ -11,6 +11,7 @@ from typing import Literal
 from bot.db.database import Database
 from bot.db.instants import from_db
 from bot.errors import UserError
+from bot.i18n import N_, Text, _
 
 
 class EndReason(StrEnum):
@@ -21,12 +22,12 @@ class EndReason(StrEnum):
     OTHER = "other"
 
 
-END_REASON_LABELS: dict[EndReason, str] = {
-    EndReason.GOALS_ACHIEVED: "Goals achieved",
-    EndReason.LACK_OF_CONTACT: "Lack of contact",
-    EndReason.NEEDS_CHANGED: "Needs changed",
-    EndReason.NOT_A_GOOD_FIT: "Not a good fit",
-    EndReason.OTHER: "Other",
+END_REASON_LABELS: dict[EndReason, Text] = {
+    EndReason.GOALS_ACHIEVED: N_("Goals achieved"),
+    EndReason.LACK_OF_CONTACT: N_("Lack of contact"),
+    EndReason.NEEDS_CHANGED: N_("Needs changed"),
+    EndReason.NOT_A_GOOD_FIT: N_("Not a good fit"),
+    EndReason.OTHER: N_("Other"),
 }
 
 FollowupAnswer = Literal["yes", "not_yet", "need_help"]
@@ -94,7 +95,7 @@ class MatchRecords:
     async def _require(self, match_id: int) -> Match:
         match = await self.get(match_id)
         if match is None:
-            raise UserError("I can't find that match any more; it may have been undone.")
+            raise UserError(_("I can't find that match any more; it may have been undone."))
         return match
 
     async def active_match_of_mentee(self, guild_id: int, mentee_id: int) -> Match | None:

@@ -18,6 +18,7 @@ from bot.domain import matching as rules
 from bot.domain import questionnaire as qn
 from bot.domain import wallclock
 from bot.errors import UserError
+from bot.i18n import _
 from bot.services.audit import AuditAction, AuditService
 from bot.services.director_log import DirectorLog
 from bot.services.matching.followups import MatchFollowups
@@ -163,13 +164,27 @@ class MatchingService(MatchFollowups, MemberData):
         )
         if row is None or row["status"] != "onboarded" or row["left_at"] is not None:
             raise UserError(
-                f"That member hasn't finished signing up, so they can't be matched as a {role} "
-                "yet. They can use `/onboarding start`."
+                _(
+                    "That member hasn't finished signing up, so they can't be matched as a "
+                    "mentee yet. They can use `/onboarding start`."
+                )
+                if role == "mentee"
+                else _(
+                    "That member hasn't finished signing up, so they can't be matched as a "
+                    "mentor yet. They can use `/onboarding start`."
+                )
             )
         if row["role"] != role:
             raise UserError(
-                f"That member signed up as a {row['role']}, not as a {role}. "
-                "Pick the mentee first, then the mentor."
+                _(
+                    "That member signed up as a mentor, not as a mentee. Pick the mentee "
+                    "first, then the mentor."
+                )
+                if role == "mentee"
+                else _(
+                    "That member signed up as a mentee, not as a mentor. Pick the mentee "
+                    "first, then the mentor."
+                )
             )
 
     # --------------------------------------------------------------- suggestions
@@ -182,7 +197,7 @@ class MatchingService(MatchFollowups, MemberData):
         pool = await self.pool(guild_id)
         mentee = pool.mentee(mentee_id)
         if mentee is None:  # signed up between the two reads: ask again
-            raise UserError("That member's sign-up just changed; please try again.")
+            raise UserError(_("That member's sign-up just changed; please try again."))
         try:
             return rules.suggest(
                 mentee,
@@ -195,8 +210,10 @@ class MatchingService(MatchFollowups, MemberData):
             )
         except rules.MenteeAlreadyMatchedError:
             raise UserError(
-                "That mentee already has an active mentor. End that match first with "
-                "`/match end` if they need a new one."
+                _(
+                    "That mentee already has an active mentor. End that match first with "
+                    "`/match end` if they need a new one."
+                )
             ) from None
 
     async def propose(self, guild_id: int, actor_id: int) -> Proposal:
@@ -237,14 +254,22 @@ class MatchingService(MatchFollowups, MemberData):
                 (proposal_id, guild_id),
             )
             if row is None:
-                raise UserError("I can't find that proposal any more; run `/match suggest` again.")
+                raise UserError(
+                    _("I can't find that proposal any more; run `/match suggest` again.")
+                )
             if row["status"] != "pending":
-                raise UserError(f"This proposal was already {row['status']}; nothing more to do.")
+                raise UserError(
+                    _("This proposal was already applied; nothing more to do.")
+                    if row["status"] == "applied"
+                    else _("This proposal was already cancelled; nothing more to do.")
+                )
             created = from_db(row["created_at"])
             if status == "applied" and created is not None and now - created > PROPOSAL_TTL:
                 raise UserError(
-                    "This proposal is more than a day old and the cohort may have changed: run "
-                    "`/match suggest` again for a fresh one."
+                    _(
+                        "This proposal is more than a day old and the cohort may have changed: "
+                        "run `/match suggest` again for a fresh one."
+                    )
                 )
             await self._db.execute(
                 "UPDATE match_proposals SET status = ?, decided_at = ?, decided_by = ? "
@@ -273,7 +298,7 @@ class MatchingService(MatchFollowups, MemberData):
         The match counts as made once `record_introduction` stores its thread.
         """
         if mentee_id == mentor_id:
-            raise UserError("A member can't be their own mentor: pick two different people.")
+            raise UserError(_("A member can't be their own mentor: pick two different people."))
         await self._introductions_open.wait()
         settings = await self._settings.get(guild_id)
         now = self._clock.now()
@@ -289,10 +314,12 @@ class MatchingService(MatchFollowups, MemberData):
             existing = await self.active_match_of_mentee(guild_id, mentee_id)
             if existing is not None:
                 if existing.mentor_id == mentor_id and existing.intro_thread_id is None:
-                    raise UserError("This introduction is already being made; give it a moment.")
+                    raise UserError(_("This introduction is already being made; give it a moment."))
                 raise UserError(
-                    "That mentee already has an active mentor. End that match first with "
-                    "`/match end` if they need a new one."
+                    _(
+                        "That mentee already has an active mentor. End that match first with "
+                        "`/match end` if they need a new one."
+                    )
                 )
             capacity = await self._db.fetchval(
                 "SELECT capacity FROM members WHERE guild_id = ? AND user_id = ?",
@@ -308,8 +335,12 @@ class MatchingService(MatchFollowups, MemberData):
             )
             if taken >= capacity:
                 raise UserError(
-                    f"That mentor has no free place: {taken} of {capacity} taken. "
-                    "`/match suggest` shows mentors who have room."
+                    _(
+                        "That mentor has no free place: {taken} of {capacity} taken. "
+                        "`/match suggest` shows mentors who have room.",
+                        taken=taken,
+                        capacity=capacity,
+                    )
                 )
             cohort_id = await self._db.fetchval(
                 "SELECT id FROM cohorts WHERE guild_id = ? AND status = 'active'", (guild_id,)
@@ -321,7 +352,7 @@ class MatchingService(MatchFollowups, MemberData):
                     (guild_id, cohort_id, mentee_id, mentor_id, to_db(now), actor_id),
                 )
             except sqlite3.IntegrityError:
-                raise UserError("That mentee already has an active mentor.") from None
+                raise UserError(_("That mentee already has an active mentor.")) from None
             await self._db.executemany(
                 "INSERT INTO match_followups (match_id, member_id, round, due_at) "
                 "VALUES (?, ?, 1, ?)",
@@ -378,7 +409,7 @@ class MatchingService(MatchFollowups, MemberData):
         async with self._db.transaction():
             match = await self._require(match_id)
             if not match.active:
-                raise UserError("That match was ended while the introduction was being made.")
+                raise UserError(_("That match was ended while the introduction was being made."))
             await self._db.execute(
                 "UPDATE matches SET intro_thread_id = ? WHERE id = ?", (thread_id, match_id)
             )
@@ -399,7 +430,7 @@ class MatchingService(MatchFollowups, MemberData):
         async with self._db.transaction():
             match = await self.active_match_of_mentee(guild_id, mentee_id)
             if match is None:
-                raise UserError("That member has no active mentor, so there is no match to end.")
+                raise UserError(_("That member has no active mentor, so there is no match to end."))
             await self._db.execute(
                 "UPDATE matches SET status = 'ended', ended_at = ?, ended_by = ?, "
                 "end_reason = ? WHERE id = ?",

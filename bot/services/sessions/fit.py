@@ -17,6 +17,7 @@ from bot.db.instants import from_db, to_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import FitAnswer
 from bot.errors import UserError
+from bot.i18n import _
 from bot.services.matching import Match, MatchingService
 from bot.services.sessions.records import (
     FitQuestion,
@@ -43,7 +44,7 @@ class FitQuestions:
     async def _row(self, match_id: int) -> sqlite3.Row:
         row = await self._db.fetchone("SELECT * FROM fit_answers WHERE match_id = ?", (match_id,))
         if row is None:
-            raise UserError("This question was meant for someone else.")
+            raise UserError(_("This question was meant for someone else."))
         return row
 
     async def claim(self, match_id: int) -> FitQuestion | None:
@@ -79,7 +80,7 @@ class FitQuestions:
     async def _mentee_match(self, match_id: int, member_id: int) -> Match:
         match = await self._matching.get(match_id)
         if match is None or member_id != match.mentee_id:
-            raise UserError("This question was meant for someone else.")
+            raise UserError(_("This question was meant for someone else."))
         await self._row(match_id)
         return match
 
@@ -96,7 +97,7 @@ class FitQuestions:
             row = await self._row(match_id)
             if row["rematch_asked_at"] is not None:
                 raise UserError(
-                    "You've asked for a re-match already; a programme director will be in touch."
+                    _("You've asked for a re-match already; a programme director will be in touch.")
                 )
             await self._db.execute(
                 "UPDATE fit_answers SET answer = ?, answered_at = ?, "
@@ -112,14 +113,16 @@ class FitQuestions:
         match = await self._mentee_match(match_id, member_id)
         if not match.active:
             raise UserError(
-                "This match has already ended, so there is nothing to re-match: a programme "
-                "director can introduce you to a new mentor."
+                _(
+                    "This match has already ended, so there is nothing to re-match: a "
+                    "programme director can introduce you to a new mentor."
+                )
             )
         now = self._clock.now()
         async with self._db.transaction():
             row = await self._row(match_id)
             if row["answer"] != "not_good":
-                raise UserError("A re-match is offered after answering “Not a good fit”.")
+                raise UserError(_("A re-match is offered after answering “Not a good fit”."))
             asked = from_db(row["rematch_asked_at"])
             if asked is None:
                 await self._db.execute(

@@ -73,7 +73,7 @@ class SessionMemberData:
                     "Session": reflection.session_id,
                     "As the": reflection.role,
                     "Answers": {
-                        (item.label if (item := form.field(name)) else name): text
+                        (str(item.label) if (item := form.field(name)) else name): text
                         for name, text in reflection.answers.items()
                     },
                     "Shared with your partner": reflection.shared,
@@ -91,7 +91,7 @@ class SessionMemberData:
             {
                 "Match": row["match_id"],
                 "Asked at": instant(from_db(row["asked_at"])),
-                "Your answer": rules.FIT_LABELS[row["answer"]] if row["answer"] else None,
+                "Your answer": str(rules.FIT_LABELS[row["answer"]]) if row["answer"] else None,
                 "Answered at": instant(from_db(row["answered_at"])),
                 "Asked for a new mentor at": instant(from_db(row["rematch_asked_at"])),
             }

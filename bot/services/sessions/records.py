@@ -20,6 +20,7 @@ from bot.db.instants import from_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import FitAnswer, Role, ShareAction, ThreadProblem
 from bot.errors import UserError
+from bot.i18n import _
 from bot.services.goals import Goal
 
 MyReflection = Literal["none", "private", "shared"]
@@ -75,8 +76,13 @@ class DuplicateSessionError(UserError):
 
     def __init__(self, existing: Session, actor_id: int) -> None:
         super().__init__(
-            f"Session {existing.seq} with <@{existing.partner_of(actor_id)}> on "
-            f"{rules.short_date(existing.on)} is already logged: reflect on it in its thread."
+            _(
+                "Session {number} with {partner} on {day} is already logged: reflect on it "
+                "in its thread.",
+                number=existing.seq,
+                partner=f"<@{existing.partner_of(actor_id)}>",
+                day=rules.short_date(existing.on),
+            )
         )
         self.existing = existing
 

@@ -34,6 +34,7 @@ from bot.db.instants import from_db, to_db
 from bot.domain import sessions as rules
 from bot.domain.sessions import Role, ThreadProblem
 from bot.errors import UserError
+from bot.i18n import _, n_
 from bot.services.goals import GoalService, parse_target_date
 from bot.services.matching import Match, MatchingService
 from bot.services.sessions.fit import FitQuestions
@@ -102,13 +103,19 @@ class SessionService:
         # Matched and ended instants as dates, a day's slack either way for time zones.
         if day < match.created_at.date() - timedelta(days=1):
             raise UserError(
-                f"You were matched after {rules.short_date(day, today=today)}: log sessions "
-                "from the day your match began."
+                _(
+                    "You were matched after {day}: log sessions from the day your match began.",
+                    day=rules.short_date(day, today=today),
+                )
             )
         if match.ended_at is not None and day > match.ended_at.date() + timedelta(days=1):
             raise UserError(
-                f"Your match with <@{match.partner_of(actor_id)}> ended before "
-                f"{rules.short_date(day, today=today)}, so that session can't be logged with them."
+                _(
+                    "Your match with {partner} ended before {day}, so that session can't be "
+                    "logged with them.",
+                    partner=f"<@{match.partner_of(actor_id)}>",
+                    day=rules.short_date(day, today=today),
+                )
             )
         now = self._clock.now()
         async with self._db.transaction():
@@ -159,22 +166,30 @@ class SessionService:
             ]
             if not active:
                 raise UserError(
-                    "You have no active mentor or mentee right now. If your match ended during "
-                    "this cohort, name your partner with the `partner` option."
+                    _(
+                        "You have no active mentor or mentee right now. If your match ended "
+                        "during this cohort, name your partner with the `partner` option."
+                    )
                 )
             if len(active) > 1:
                 raise UserError(
-                    f"You mentor {len(active)} people: choose who you met with the `partner` "
-                    "option."
+                    n_(
+                        "You mentor {count} person: choose who you met with the `partner` option.",
+                        "You mentor {count} people: choose who you met with the `partner` option.",
+                        len(active),
+                    )
                 )
             return active[0]
         if partner_id == actor_id:
-            raise UserError("A session is logged with your mentor or mentee, not with yourself.")
+            raise UserError(_("A session is logged with your mentor or mentee, not with yourself."))
         match = await self._matching.loggable_match(guild_id, actor_id, partner_id)
         if match is None:
             raise UserError(
-                f"You can log sessions only with your own mentor or mentee, and <@{partner_id}> "
-                "isn't (or your match ended in an earlier cohort)."
+                _(
+                    "You can log sessions only with your own mentor or mentee, and {partner} "
+                    "isn't (or your match ended in an earlier cohort).",
+                    partner=f"<@{partner_id}>",
+                )
             )
         return match
 
@@ -185,14 +200,14 @@ class SessionService:
     async def _require(self, session_id: int) -> Session:
         session = await self.get(session_id)
         if session is None:
-            raise UserError("I can't find that session any more.")
+            raise UserError(_("I can't find that session any more."))
         return session
 
     async def session_for(self, session_id: int, member_id: int) -> Session:
         """The session, for one of its pair only."""
         session = await self._require(session_id)
         if session.role_of(member_id) is None:
-            raise UserError("This session belongs to another pair.")
+            raise UserError(_("This session belongs to another pair."))
         return session
 
     # ------------------------------------------------------------------- threads
@@ -322,7 +337,7 @@ class SessionService:
             if clean is None:
                 if old is None:
                     raise UserError(
-                        "Write your reflection first; then you can choose who reads it."
+                        _("Write your reflection first; then you can choose who reads it.")
                     )
                 clean = dict(old.answers)
             elif today is not None and clean.get("by_when", "") not in ("", _by_when(old)):
@@ -415,14 +430,14 @@ class SessionService:
         """The mentee's "what I will do next" as a goal of theirs (once per reflection)."""
         session = await self.session_for(session_id, member_id)
         if session.role_of(member_id) != "mentee":
-            raise UserError("Only the mentee's next step becomes a goal.")
+            raise UserError(_("Only the mentee's next step becomes a goal."))
         async with self._goal_lock:
             row = await self._reflection_row(session_id, member_id)
             mine = None if row is None else reflection_of(row)
             step = mine.answers.get("next_step") if mine else None
             if mine is None or not step:
                 raise UserError(
-                    "Write your next step in your reflection first (“What will you do next?”)."
+                    _("Write your next step in your reflection first (“What will you do next?”).")
                 )
             if mine.goal_id is not None:
                 try:
