@@ -69,7 +69,9 @@ async def test_a_chinese_client_signs_up_in_chinese(
     summary = await choose(fake, mei, screen, "agree")
 
     assert "你已报名" in summary.text and "以下是你告诉我们的内容" in summary.text
-    assert "学员" in summary.text and "领导力" in summary.text and "学会带团队" in summary.text
+    assert (
+        "学员" in summary.text and "领导力、数据" in summary.text and "学会带团队" in summary.text
+    )
     assert summary.button_labels == ["修改"]
     assert "Here is what you told us" not in summary.text and "Leadership" not in summary.text
     record = await ready.services.onboarding.get(guild.id, mei.id)

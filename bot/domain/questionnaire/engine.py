@@ -369,7 +369,7 @@ def _display(question: Question, value: AnswerValue) -> str:
     if question.is_choice:
         values = [value] if isinstance(value, str) else value
         labels = [c.label for c in question.choices if c.value in values]
-        return ", ".join(labels) if labels else "—"
+        return _(", ").join(labels) if labels else "—"  # the list separator: "、" in Chinese
     if not isinstance(value, str) or not value:
         return "—"
     if question.kind is QuestionKind.WEEKDAY_TIME:
