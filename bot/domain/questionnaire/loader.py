@@ -15,19 +15,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from bot.domain.questionnaire.builtins import LANGUAGE_DEFAULT, check_builtins
 from bot.domain.questionnaire.model import (
     CHOICE_KINDS,
     CHOICE_TEXT_MAX,
     CHOICES_MAX,
-    CONSENT_VALUE,
     DESCRIPTION_MAX,
     LABEL_MAX,
     LANGUAGE_QUESTION,
     PLACEHOLDER_MAX,
     PRIVACY_MAX,
     PROMPT_MAX,
-    ROLE_MENTEE,
-    ROLE_MENTOR,
     TEXT_INPUT_MAX,
     TEXT_KINDS,
     TITLE_MAX,
@@ -40,7 +38,7 @@ from bot.domain.questionnaire.model import (
     plural,
     thousands,
 )
-from bot.i18n import DEFAULT, LANGUAGES, Language, language_name
+from bot.i18n import DEFAULT, LANGUAGES, Language
 
 _ID_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _DEFAULT_MAX_LENGTH = {QuestionKind.SHORT_TEXT: 200, QuestionKind.LONG_TEXT: 1000}
@@ -102,21 +100,6 @@ def translation_warning(q: Questionnaire, source: str) -> str | None:
         f"{source}: {count} {texts} no zh-CN translation and will be shown in English "
         f'(in {", ".join(ids)}); write them as {{ en = "...", zh-CN = "..." }}.'
     )
-
-
-_LANGUAGE_DEFAULT: dict[str, object] = {
-    "id": LANGUAGE_QUESTION,
-    "kind": "single_choice",
-    "label": {"en": "Language", "zh-CN": "语言"},
-    "prompt": {
-        "en": "Which language should I use with you? Every message I send you will be in it.",
-        "zh-CN": "你希望我用哪种语言和你交流？之后我发给你的所有消息都会使用这种语言。",
-    },
-    "placeholder": {"en": "Choose your language", "zh-CN": "选择你的语言"},
-    "choices": [{"value": lang, "label": language_name(lang)} for lang in LANGUAGES],
-    # Each language is named in itself, so its choice reads the same in every language.
-}
-"""The language question as a file would declare it; added first when the file does not."""
 
 
 _TOP_KEYS = frozenset({"questionnaire", "questions"})
@@ -199,12 +182,12 @@ class _Parser:
             raise self.fail(None, "'questions' must be written as [[questions]] tables.")
         first = 1  # questions are counted as the file numbers them
         if not any(q.get("id") == LANGUAGE_QUESTION for q in raw_questions):
-            raw_questions = [_LANGUAGE_DEFAULT, *raw_questions]
+            raw_questions = [LANGUAGE_DEFAULT, *raw_questions]
             first = 0
         questions: list[Question] = []
         for position, raw in enumerate(raw_questions, start=first):
             questions.append(self.parse_question(position, raw, questions))
-        self.check_builtins(questions)
+        check_builtins(questions, self.fail)
         return Questionnaire(title, welcome, privacy, tuple(questions))
 
     def parse_header(self, header: Mapping[str, object]) -> tuple[str, str, str]:
@@ -486,76 +469,3 @@ class _Parser:
                     )
             when[ref] = frozenset(values)
         return when
-
-    def check_builtins(self, questions: Sequence[Question]) -> None:
-        by_id = {q.id: q for q in questions}
-        expected = {
-            LANGUAGE_QUESTION: QuestionKind.SINGLE_CHOICE,
-            "role": QuestionKind.SINGLE_CHOICE,
-            "areas": QuestionKind.MULTI_CHOICE,
-            "goals": QuestionKind.LONG_TEXT,
-            "capacity": QuestionKind.SINGLE_CHOICE,
-            "timezone": QuestionKind.TIMEZONE,
-            "checkin": QuestionKind.WEEKDAY_TIME,
-            "consent": QuestionKind.SINGLE_CHOICE,
-        }
-        for qid, kind in expected.items():
-            found = by_id.get(qid)
-            if found is None:
-                raise self.fail(
-                    None, f"the built-in question '{qid}' ({kind.value}) is missing; add it back."
-                )
-            if found.kind is not kind:
-                raise self.fail(
-                    qid, f"this built-in question must be {kind.value}, not {found.kind.value}."
-                )
-        if questions[0].id != LANGUAGE_QUESTION:
-            raise self.fail(
-                LANGUAGE_QUESTION,
-                "this built-in question must come first, so every later screen is in the "
-                "member's language.",
-            )
-        language_values = [c.value for c in by_id[LANGUAGE_QUESTION].choices]
-        if sorted(language_values) != sorted(LANGUAGES):
-            raise self.fail(
-                LANGUAGE_QUESTION,
-                f"the choice values must be exactly {' and '.join(repr(v) for v in LANGUAGES)} "
-                f"(found: {', '.join(language_values)}).",
-            )
-        for qid in (LANGUAGE_QUESTION, "role", "timezone", "consent"):
-            q = by_id[qid]
-            if q.when:
-                raise self.fail(qid, "this built-in question is asked of everyone; remove 'when'.")
-            if not q.required:
-                raise self.fail(
-                    qid, "this built-in question cannot be optional; remove 'required'."
-                )
-
-        role_values = {c.value for c in by_id["role"].choices}
-        if role_values != {ROLE_MENTEE, ROLE_MENTOR}:
-            raise self.fail(
-                "role",
-                f"the choice values must be exactly '{ROLE_MENTEE}' and '{ROLE_MENTOR}' "
-                f"(found: {', '.join(sorted(role_values))}).",
-            )
-        for qid, role in (("goals", ROLE_MENTEE), ("capacity", ROLE_MENTOR)):
-            q = by_id[qid]
-            if dict(q.when) != {"role": frozenset({role})}:
-                raise self.fail(
-                    qid, f'this built-in question needs when = {{ role = ["{role}"] }}.'
-                )
-            if not q.required:
-                raise self.fail(
-                    qid, "this built-in question cannot be optional; remove 'required'."
-                )
-        for c in by_id["capacity"].choices:
-            if not (c.value.isascii() and c.value.isdigit() and int(c.value) > 0):
-                raise self.fail(
-                    "capacity",
-                    f"choice value '{c.value}' is not a positive whole number like \"1\".",
-                )
-        if by_id["consent"].choice(CONSENT_VALUE) is None:
-            raise self.fail(
-                "consent",
-                f'needs a choice with value = "{CONSENT_VALUE}" (agreeing to the notice).',
-            )
