@@ -26,7 +26,12 @@ from bot.db.database import DatabaseUnusable, check_database_file
 from bot.db.instance_lock import AlreadyRunning, InstanceLock
 from bot.db.migrate import MigrationError, SchemaTooNewError
 from bot.db.restore import restore_backup
-from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from bot.domain.questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    load_questionnaire,
+    translation_warning,
+)
 from bot.logging_setup import configure_logging
 from bot.runner import Runner, sync_commands
 from bot.tasks import spawn
@@ -159,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         questionnaire = load_questionnaire(settings.questionnaire_path)
     except QuestionnaireError as exc:
         return fail(f"QUESTIONNAIRE_PATH: {exc}")
+    if (
+        missing := translation_warning(questionnaire, str(settings.questionnaire_path))
+    ) is not None:
+        print(f"mentorbot: warning: {missing}", file=sys.stderr)  # it still starts
     configure_logging(settings.log_level_number)
     lock = InstanceLock(settings.database_path)
     try:

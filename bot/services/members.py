@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import to_db
 from bot.domain import questionnaire as qn
+from bot.i18n import Language, is_language
 
 Role = Literal["mentee", "mentor"]
 
@@ -39,6 +40,8 @@ class MemberRecord:
     role_assigned: bool
     dm_channel_id: int | None
     dm_closed: bool
+    language: Language | None = None
+    """The member's own choice of language (None until they make one)."""
 
 
 @dataclass(frozen=True)
@@ -134,4 +137,5 @@ def record_of(row: sqlite3.Row) -> MemberRecord:
         role_assigned=bool(row["role_assigned"]),
         dm_channel_id=row["dm_channel_id"],
         dm_closed=bool(row["dm_closed"]),
+        language=language if is_language(language := row["language"]) else None,
     )

@@ -15,9 +15,11 @@ from bot.db.database import Database
 from bot.db.instants import to_db
 from bot.domain import questionnaire as qn
 from bot.errors import UserError
+from bot.i18n import Language, _, current_language, is_language
 from bot.services.audit import AuditAction, AuditService
 from bot.services.director_log import DirectorLog, signed_up
 from bot.services.goals import GoalService
+from bot.services.languages import LanguageService
 from bot.services.matching.records import MatchRecords
 from bot.services.members import (
     MemberRecord,
@@ -81,17 +83,36 @@ class OnboardingService(SignupMemberData):
         matches: MatchRecords | None = None,
         director_log: DirectorLog | None = None,
         audit: AuditService | None = None,
+        languages: LanguageService | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
-        self.questionnaire = questionnaire
+        self._questionnaire = questionnaire
+        self._languages = languages or LanguageService(db)
         self._goals = goals or GoalService(db, clock)
         self._matches = matches or MatchRecords(db)
         self._director_log = director_log or DirectorLog(db, clock)
         self._audit = audit or AuditService(db, clock)
 
+    @property
+    def questionnaire(self) -> qn.Questionnaire:
+        """The questionnaire in the current language (whoever is being answered or written
+        to): every label, prompt and choice a screen or profile shows."""
+        return self._questionnaire.for_language(current_language())
+
     def _now(self) -> str:
         return to_db(self._clock.now())
+
+    @staticmethod
+    def _answers(record: MemberRecord, answers: qn.Answers | None = None) -> qn.Answers:
+        """The member's answers with the language answered. The language question is asked
+        before any other; a member who answered others without it (a sign-up begun before it
+        was asked, or a screen from then) keeps their stored choice, else the language they
+        are being answered in."""
+        answers = record.answers if answers is None else answers
+        if not answers or qn.LANGUAGE_QUESTION in answers:
+            return answers
+        return {qn.LANGUAGE_QUESTION: record.language or current_language(), **answers}
 
     # ------------------------------------------------------------------ members
 
@@ -125,7 +146,7 @@ class OnboardingService(SignupMemberData):
     async def _require(self, guild_id: int, user_id: int) -> MemberRecord:
         record = await self.get(guild_id, user_id)
         if record is None:
-            raise UserError("I have no sign-up for you in that server yet: press Start first.")
+            raise UserError(_("I have no sign-up for you in that server yet: press Start first."))
         return record
 
     async def set_role_assigned(self, guild_id: int, user_id: int, assigned: bool) -> None:
@@ -155,12 +176,13 @@ class OnboardingService(SignupMemberData):
 
     def _screen(self, record: MemberRecord, error: str | None = None) -> Screen:
         q = self.questionnaire
-        step = qn.next_step(q, record.answers)
+        answers = self._answers(record)
+        step = qn.next_step(q, answers)
         return Screen(
             step=step,
-            answers=record.answers,
+            answers=answers,
             drafts=record.drafts,
-            summary=tuple(qn.summary(q, record.answers)) if step is None else (),
+            summary=tuple(qn.summary(q, answers)) if step is None else (),
             error=error,
         )
 
@@ -168,7 +190,7 @@ class OnboardingService(SignupMemberData):
         """A one-question screen for changing a single answer after sign-up."""
         question = self.questionnaire.question(question_id)
         if question is None or question not in qn.applicable(self.questionnaire, answers):
-            raise UserError("That question isn't part of your sign-up any more.")
+            raise UserError(_("That question isn't part of your sign-up any more."))
         kind = {
             qn.QuestionKind.TIMEZONE: qn.StepKind.TIMEZONE,
             qn.QuestionKind.WEEKDAY_TIME: qn.StepKind.WEEKDAY_TIME,
@@ -189,14 +211,18 @@ class OnboardingService(SignupMemberData):
             role = raws["role"]
             if (role[0] if isinstance(role, list) and role else role) != record.role:
                 raise UserError(
-                    f"You're in an active match as a {record.role}, so your role can't change "
-                    "now. Ask a programme director to end the match first."
+                    _(
+                        "You're in an active match as a {role}, so your role can't change "
+                        "now. Ask a programme director to end the match first.",
+                        role=_("mentee") if record.role == "mentee" else _("mentor"),
+                    )
                 )
         try:
-            answers = qn.answer_step(self.questionnaire, record.answers, raws)
+            answers = qn.answer_step(self.questionnaire, self._answers(record), raws)
         except qn.AnswerError:
             await self._save_drafts(record, raws)
             raise
+        answers = self._answers(record, answers)
         drafts = {k: v for k, v in record.drafts.items() if k not in raws}
         now = self._now()
         async with self._db.transaction():
@@ -206,7 +232,14 @@ class OnboardingService(SignupMemberData):
                 "WHERE guild_id = ? AND user_id = ?",
                 (dump_json(answers), dump_json(drafts), now, guild_id, user_id),
             )
+        chosen = answers.get(qn.LANGUAGE_QUESTION)
+        if is_language(chosen) and chosen != record.language:
+            await self._languages.set_member(guild_id, user_id, chosen)
         return await self.screen(guild_id, user_id)
+
+    async def language_of(self, guild_id: int, user_id: int) -> Language | None:
+        """The member's own choice of language, if they made one."""
+        return await self._languages.of_member(guild_id, user_id)
 
     async def _save_drafts(self, record: MemberRecord, raws: dict[str, object]) -> None:
         texts = {k: v for k, v in raws.items() if isinstance(v, str)}
@@ -221,21 +254,22 @@ class OnboardingService(SignupMemberData):
     async def needs_completion(self, guild_id: int, user_id: int) -> bool:
         """True when the answers are complete and differ from what was last finalised."""
         record = await self._require(guild_id, user_id)
-        if not qn.is_complete(self.questionnaire, record.answers):
+        answers = self._answers(record)
+        if not qn.is_complete(self.questionnaire, answers):
             return False
         if record.status is not MemberStatus.ONBOARDED:
             return True
-        if record.role != qn.role_of(record.answers) or not record.role_assigned:
+        if record.role != qn.role_of(answers) or not record.role_assigned:
             return True
         row = await self._db.fetchone(
             "SELECT timezone, capacity, checkin_weekday, checkin_time FROM members "
             "WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
-        checkin = qn.checkin_of(record.answers)
+        checkin = qn.checkin_of(answers)
         derived = (
-            qn.timezone_of(record.answers),
-            qn.capacity_of(record.answers),
+            qn.timezone_of(answers),
+            qn.capacity_of(answers),
             checkin[0] if checkin else None,
             checkin[1].strftime("%H:%M") if checkin else None,
         )
@@ -247,10 +281,10 @@ class OnboardingService(SignupMemberData):
         now = self._now()
         async with self._db.transaction():
             record = await self._require(guild_id, user_id)
-            answers = qn.clean_answers(q, record.answers)
+            answers = qn.clean_answers(q, self._answers(record))
             role = qn.role_of(answers)
             if role is None or not qn.is_complete(q, answers):
-                raise UserError("Your sign-up isn't finished yet: please answer every question.")
+                raise UserError(_("Your sign-up isn't finished yet: please answer every question."))
             checkin = qn.checkin_of(answers)
             before = await self._db.fetchone(
                 "SELECT timezone, checkin_weekday, checkin_time FROM members "
@@ -319,11 +353,15 @@ class OnboardingService(SignupMemberData):
         """A director clears a member's sign-up so they can start again; returns the old role."""
         record = await self.get(guild_id, user_id)
         if record is None or (record.status is MemberStatus.JOINED and not record.answers):
-            raise UserError("That member hasn't started the sign-up, so there is nothing to reset.")
+            raise UserError(
+                _("That member hasn't started the sign-up, so there is nothing to reset.")
+            )
         if await self._matches.in_active_match(guild_id, user_id):
             raise UserError(
-                "That member is in an active match: end it first with `/match end`, so their "
-                "partner is told, then reset the sign-up."
+                _(
+                    "That member is in an active match: end it first with `/match end`, so "
+                    "their partner is told, then reset the sign-up."
+                )
             )
         now = self._now()
         async with self._db.transaction():
@@ -352,7 +390,9 @@ class OnboardingService(SignupMemberData):
         record = await self.get(guild_id, user_id)
         if record is None or not record.answers:
             return None
-        rows = qn.summary(self.questionnaire, record.answers, words_hidden=viewer == "director")
+        rows = qn.summary(
+            self.questionnaire, self._answers(record), words_hidden=viewer == "director"
+        )
         return Profile(guild_id, user_id, record.role, record.status, tuple(rows))
 
 

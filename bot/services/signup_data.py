@@ -9,6 +9,7 @@ from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.domain import questionnaire as qn
 from bot.domain.privacy import ExportPart, instant
+from bot.i18n import N_, _
 from bot.services.members import record_of
 
 
@@ -17,7 +18,10 @@ class SignupMemberData:
 
     _db: Database
     _clock: Clock
-    questionnaire: qn.Questionnaire
+
+    @property
+    def questionnaire(self) -> qn.Questionnaire:
+        raise NotImplementedError
 
     async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
         """`/privacy export`: every answer stored (in the member's words, by its question's
@@ -26,9 +30,15 @@ class SignupMemberData:
             "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
         if row is None:
-            return [ExportPart("Your sign-up", _SIGNUP_ABOUT, None)]
+            return [ExportPart(_("Your sign-up"), str(_SIGNUP_ABOUT), None)]
         record = record_of(row)
-        answers: dict[str, object] = dict(qn.summary(self.questionnaire, record.answers))
+        # The language question is asked first; a sign-up from before it keeps its language.
+        shown = (
+            {qn.LANGUAGE_QUESTION: record.language, **record.answers}
+            if record.language
+            else record.answers
+        )
+        answers: dict[str, object] = dict(qn.summary(self.questionnaire, shown))
         for qid, value in record.answers.items():  # answers to questions since removed
             answers.setdefault(self._label(qid), value)
         cohorts = await self._db.fetchall(
@@ -52,7 +62,7 @@ class SignupMemberData:
             ],
         }
         counts = {"sign-up answers": len(record.answers) + len(record.drafts)}
-        return [ExportPart("Your sign-up", _SIGNUP_ABOUT, content, counts)]
+        return [ExportPart(_("Your sign-up"), str(_SIGNUP_ABOUT), content, counts)]
 
     def _label(self, question_id: str) -> str:
         question = self.questionnaire.question(question_id)
@@ -84,7 +94,7 @@ class SignupMemberData:
         return {"sign-up answers": len(record.answers) + len(record.drafts)}
 
 
-_SIGNUP_ABOUT = (
+_SIGNUP_ABOUT = N_(
     "Your answers to the sign-up questions, in your words, and when you joined and signed "
     "up. You and your mentor or mentee see your answers; directors see the answers picked "
     "from a list, and only whether you answered the questions you wrote in."

@@ -9,8 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_member_of, require_director
+from bot.checks import director_of, guild_member_of, require_director
 from bot.errors import UserError
+from bot.i18n import N_, _, language
 from bot.roles import remove_programme_roles
 from bot.services.onboarding import Viewer
 from cogs.onboarding import _components, _flow, _screens
@@ -49,8 +50,10 @@ class Onboarding(commands.Cog):
         settings = await self.bot.services.settings.get(guild.id)
         if not settings.roles_configured:
             return  # the programme isn't set up yet; /onboarding start works later
-        embed, view = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
-        sent = await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
+        # A newcomer has not chosen a language: the server's (or, back again, their own).
+        with language(await self.bot.services.languages.for_member(guild.id, member.id)):
+            embed, view = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
+            sent = await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
         if not sent.delivered:
             log.info(
                 "Welcome DM not delivered (guild=%s user=%s outcome=%s)",
@@ -73,8 +76,10 @@ class Onboarding(commands.Cog):
         settings = await self.bot.services.settings.get(guild.id)
         if not settings.roles_configured:
             raise UserError(
-                "The mentoring programme isn't set up in this server yet: ask a director to run "
-                "`/setup roles`."
+                _(
+                    "The mentoring programme isn't set up in this server yet: ask a director "
+                    "to run `/setup roles`."
+                )
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
         screen = await self.bot.services.onboarding.start(guild.id, member.id)
@@ -85,44 +90,53 @@ class Onboarding(commands.Cog):
         )
         if sent.delivered:
             await interaction.edit_original_response(
-                content=f"I've sent you a DM to continue your sign-up: {sent.jump_url}"
+                content=_("I've sent you a DM to continue your sign-up: {url}", url=sent.jump_url)
             )
             return
-        why = "Your DMs are closed" if sent.outcome == "dms_closed" else "I couldn't DM you"
-        embed, view = await _flow.render(
-            self.bot,
-            guild,
-            screen,
-            intro=f"{why}, so let's do it here; only you can see these messages.",
+        intro = (
+            _("Your DMs are closed, so let's do it here; only you can see these messages.")
+            if sent.outcome == "dms_closed"
+            else _("I couldn't DM you, so let's do it here; only you can see these messages.")
         )
+        embed, view = await _flow.render(self.bot, guild, screen, intro=intro)
         await interaction.edit_original_response(embed=embed, view=view)
 
     @onboarding.command(name="reset", description="Directors: clear a member's sign-up")
     @app_commands.describe(member="The member whose sign-up answers should be cleared")
     async def reset(self, interaction: discord.Interaction, member: discord.Member) -> None:
-        guild, director = guild_member_of(interaction)
+        guild, director = await director_of(interaction)
         settings = await self.bot.services.settings.get(guild.id)
-        require_director(director, settings.director_role_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.services.onboarding.reset(guild.id, member.id, actor_id=director.id)
         await remove_programme_roles(guild, member, settings)
         await self.bot.delivery.director_log.add(
-            guild.id, f"↩️ {director.mention} reset the sign-up of {member.mention}."
+            guild.id,
+            N_(
+                "↩️ {director} reset the sign-up of {member}.",
+                director=director.mention,
+                member=member.mention,
+            ),
         )
-        embed, view = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
-        embed.description = (
-            "A programme director has reset your sign-up, so your earlier answers are cleared. "
-            "Press **Start** whenever you're ready to sign up again."
-        )
-        told = (
-            await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
-        ).delivered
+        with language(await self.bot.services.languages.for_member(guild.id, member.id)):
+            embed, view = _screens.welcome(self.bot.services.onboarding.questionnaire, guild)
+            embed.description = _(
+                "A programme director has reset your sign-up, so your earlier answers are "
+                "cleared. Press **Start** whenever you're ready to sign up again."
+            )
+            told = (
+                await self.bot.delivery.dms.send(guild.id, member.id, embed=embed, view=view)
+            ).delivered
         await interaction.edit_original_response(
-            content=f"{member.mention}'s sign-up is reset; their programme role is removed. "
-            + (
-                "They've been sent a DM to start again."
-                if told
-                else "Their DMs are closed; they can use `/onboarding start`."
+            content=_(
+                "{member}'s sign-up is reset; their programme role is removed. They've been "
+                "sent a DM to start again.",
+                member=member.mention,
+            )
+            if told
+            else _(
+                "{member}'s sign-up is reset; their programme role is removed. Their DMs are "
+                "closed; they can use `/onboarding start`.",
+                member=member.mention,
             )
         )
 
@@ -146,8 +160,10 @@ class Onboarding(commands.Cog):
                 require_director(
                     viewer,
                     settings.director_role_id,
-                    "You can only see your own profile, or your mentor's or mentee's; "
-                    "directors can see everyone's.",
+                    _(
+                        "You can only see your own profile, or your mentor's or mentee's; "
+                        "directors can see everyone's."
+                    ),
                 )
                 relation = "director"
         profile = await self.bot.services.onboarding.profile(
@@ -157,9 +173,9 @@ class Onboarding(commands.Cog):
         )
         if profile is None:
             raise UserError(
-                "You haven't signed up yet: use `/onboarding start`."
+                _("You haven't signed up yet: use `/onboarding start`.")
                 if target.id == viewer.id
-                else f"{target.display_name} hasn't signed up yet."
+                else _("{name} hasn't signed up yet.", name=target.display_name)
             )
         await interaction.response.send_message(
             embed=_screens.profile_embed(guild, target, profile.rows), ephemeral=True
@@ -171,10 +187,10 @@ class Onboarding(commands.Cog):
         onboarding = self.bot.services.onboarding
         record = await onboarding.get(guild.id, member.id)
         if record is None or not record.answers:
-            raise UserError("You haven't signed up yet: use `/onboarding start`.")
+            raise UserError(_("You haven't signed up yet: use `/onboarding start`."))
         screen = await onboarding.screen(guild.id, member.id)
         if not screen.complete:
-            raise UserError("Finish your sign-up first: use `/onboarding start` to continue.")
+            raise UserError(_("Finish your sign-up first: use `/onboarding start` to continue."))
         embed, view = _screens.edit_picker(onboarding.questionnaire, guild, screen.answers)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 

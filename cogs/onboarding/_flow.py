@@ -14,6 +14,7 @@ import discord
 from bot.domain import questionnaire as qn
 from bot.domain import wallclock
 from bot.errors import UserError
+from bot.i18n import _, is_language, n_, set_language
 from bot.members import find_member
 from bot.roles import give_programme_role
 from bot.services.onboarding import OnboardingService, Screen
@@ -42,10 +43,10 @@ async def member_of(
     """The server and the member's place in it; a clear message if either is gone."""
     guild = bot.get_guild(guild_id)
     if guild is None:
-        raise UserError("I'm no longer in that server, so I can't continue this sign-up.")
+        raise UserError(_("I'm no longer in that server, so I can't continue this sign-up."))
     member = await find_member(guild, user_id)
     if member is None:
-        raise UserError(f"You're no longer a member of {guild.name}.")
+        raise UserError(_("You're no longer a member of {server}.", server=guild.name))
     return guild, member
 
 
@@ -106,6 +107,11 @@ async def advance(
             )
             return
         raise UserError(exc.message) from None
+    chosen = screen.answers.get(qn.LANGUAGE_QUESTION)
+    if qn.LANGUAGE_QUESTION in raws and is_language(chosen):
+        # Stored as their choice: this screen and every later one speak it.
+        set_language(chosen)
+        screen = await onboarding.screen(guild.id, member.id)
     notice = None
     if screen.complete and await onboarding.needs_completion(guild.id, member.id):
         notice = await finish(bot, guild, member)
@@ -123,12 +129,15 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
         guild.id, member.id, schedule_changed=completion.schedule_changed
     )
     schedule_note = (
-        f"Your next check-in: {wallclock.discord_timestamp(moved.next_due_at, 'F')}."
+        _(
+            "Your next check-in: {when}.",
+            when=wallclock.discord_timestamp(moved.next_due_at, "F"),
+        )
         if moved is not None and moved.next_due_at is not None
         else None
     )
     settings = await bot.services.settings.get(guild.id)
-    lines = ["Your answers are saved."]
+    lines = [_("Your answers are saved.")]
     if completion.assign_role:
         outcome = await give_programme_role(
             guild, member, settings, completion.role, completion.previous_role
@@ -141,11 +150,14 @@ async def finish(bot: MentorBot, guild: discord.Guild, member: discord.Member) -
         lines.append(schedule_note)
     if completion.goals_created:
         lines.append(
-            f"Your {completion.goals_created} goal(s) are saved; you'll be able to manage them "
-            "with `/goal`."
+            n_(
+                "Your {count} goal is saved; you'll be able to manage it with `/goal`.",
+                "Your {count} goals are saved; you'll be able to manage them with `/goal`.",
+                completion.goals_created,
+            )
         )
     if completion.first_time and completion.cohort_id is None:
-        lines.append("You'll join the next cohort as soon as the directors open it.")
+        lines.append(_("You'll join the next cohort as soon as the directors open it."))
     return "🎉 " + " ".join(lines) if completion.first_time else " ".join(lines)
 
 

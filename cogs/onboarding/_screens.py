@@ -1,7 +1,9 @@
 """What each onboarding screen looks like: an embed and its components.
 
 Member-written answers appear in embeds only, and every message is sent with mentions
-disabled, so an answer containing `@everyone` is shown as text and pings nobody.
+disabled, so an answer containing `@everyone` is shown as text and pings nobody. Every
+screen is written in the current language, questions included (the questionnaire of that
+language).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import discord
 
 from bot.domain import questionnaire as qn
 from bot.domain import wallclock
+from bot.i18n import _, current_language, number
 from bot.services.onboarding import Screen
 from bot.ui.components import MessageLayout
 from bot.ui.embeds import COLOUR, COLOUR_OK, DESCRIPTION_LIMIT, add_field, clip
@@ -27,17 +30,23 @@ INPUT_PLACEHOLDER_LIMIT = 100
 def welcome(q: qn.Questionnaire, guild: discord.Guild) -> tuple[discord.Embed, discord.ui.View]:
     embed = discord.Embed(
         title=clip(q.title, 256),
-        description=clip(f"{q.welcome}\n\n**Your privacy**\n{q.privacy_notice}", DESCRIPTION_LIMIT),
+        description=clip(
+            f"{q.welcome}\n\n**{_('Your privacy')}**\n{q.privacy_notice}", DESCRIPTION_LIMIT
+        ),
         colour=COLOUR,
     )
-    embed.set_footer(text=clip(f"Mentoring programme · {guild.name}", 2048))
+    embed.set_footer(text=clip(_footer(guild), 2048))
     view = MessageLayout()
     view.add_item(
         discord.ui.Button(
-            label="Start", style=discord.ButtonStyle.primary, custom_id=_ids.start(guild.id)
+            label=_("Start"), style=discord.ButtonStyle.primary, custom_id=_ids.start(guild.id)
         )
     )
     return embed, view
+
+
+def _footer(guild: discord.Guild) -> str:
+    return _("Mentoring programme · {server}", server=guild.name)
 
 
 def step_screen(
@@ -62,13 +71,13 @@ def step_screen(
             text += f"\n*{question.description}*"
         parts.append(text)
     if step.kind is not qn.StepKind.CHOICE:
-        parts.append("Press **Answer** to write your answer.")
+        parts.append(_("Press **Answer** to write your answer."))
     embed = discord.Embed(
         title=clip(q.title, 256),
         description=clip("\n\n".join(parts), DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
-    progress = step.progress if mode == "f" else "Changing one answer"
+    progress = step.progress if mode == "f" else _("Changing one answer")
     embed.set_footer(text=clip(f"{progress} · {guild.name}", 2048))
     view = MessageLayout()
     if step.kind is qn.StepKind.CHOICE:
@@ -76,7 +85,7 @@ def step_screen(
         if not lead.required:
             view.add_item(
                 discord.ui.Button(
-                    label="Skip",
+                    label=_("Skip"),
                     style=discord.ButtonStyle.secondary,
                     custom_id=_ids.skip(guild.id, mode, lead.id),
                 )
@@ -84,7 +93,7 @@ def step_screen(
     else:
         view.add_item(
             discord.ui.Button(
-                label="Answer",
+                label=_("Answer"),
                 style=discord.ButtonStyle.primary,
                 custom_id=_ids.write(guild.id, mode, lead.id),
             )
@@ -98,6 +107,10 @@ def _select(
     guild_id: int, mode: Mode, question: qn.Question, current: qn.AnswerValue | None
 ) -> discord.ui.Select[discord.ui.View]:
     chosen = {current} if isinstance(current, str) else set(current or [])
+    if question.id == qn.LANGUAGE_QUESTION and not chosen:
+        # Not chosen yet: offer the language this screen is written in (the member's
+        # Discord client's), so one click keeps it.
+        chosen = {current_language()}
     multi = question.kind is qn.QuestionKind.MULTI_CHOICE
     select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
         custom_id=_ids.pick(guild_id, mode, question.id),
@@ -117,7 +130,7 @@ def _select(
 
 def _back_button(guild_id: int) -> discord.ui.Button[discord.ui.View]:
     return discord.ui.Button(
-        label="Back to summary",
+        label=_("Back to summary"),
         style=discord.ButtonStyle.secondary,
         custom_id=_ids.summary(guild_id),
     )
@@ -126,11 +139,11 @@ def _back_button(guild_id: int) -> discord.ui.Button[discord.ui.View]:
 def summary_screen(
     q: qn.Questionnaire, guild: discord.Guild, screen: Screen, *, notice: str | None = None
 ) -> tuple[discord.Embed, discord.ui.View]:
-    lines = ["Here is what you told us. Press **Edit** to change an answer."]
+    lines = [_("Here is what you told us. Press **Edit** to change an answer.")]
     if notice:
         lines.insert(0, notice)
     embed = discord.Embed(
-        title=clip(f"You're signed up · {guild.name}", 256),
+        title=clip(_("You're signed up · {server}", server=guild.name), 256),
         description=clip("\n\n".join(lines), DESCRIPTION_LIMIT),
         colour=COLOUR_OK,
     )
@@ -139,7 +152,7 @@ def summary_screen(
     view = MessageLayout()
     view.add_item(
         discord.ui.Button(
-            label="Edit", style=discord.ButtonStyle.secondary, custom_id=_ids.edit(guild.id)
+            label=_("Edit"), style=discord.ButtonStyle.secondary, custom_id=_ids.edit(guild.id)
         )
     )
     return embed, view
@@ -149,12 +162,12 @@ def edit_picker(
     q: qn.Questionnaire, guild: discord.Guild, answers: qn.Answers
 ) -> tuple[discord.Embed, discord.ui.View]:
     embed = discord.Embed(
-        title=clip(f"Change an answer · {guild.name}", 256),
-        description="Which answer would you like to change?",
+        title=clip(_("Change an answer · {server}", server=guild.name), 256),
+        description=_("Which answer would you like to change?"),
         colour=COLOUR,
     )
     select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
-        custom_id=_ids.change(guild.id), placeholder="Pick a question"
+        custom_id=_ids.change(guild.id), placeholder=_("Pick a question")
     )
     for question in qn.applicable(q, answers)[:25]:
         select.add_option(label=clip(question.label, 100), value=question.id)
@@ -195,7 +208,7 @@ def answer_modal(
         if question.kind is qn.QuestionKind.TIMEZONE:
             text_input = discord.ui.TextInput(
                 custom_id=question.id,
-                placeholder=clip(question.placeholder or "e.g. Europe/London", 100),
+                placeholder=clip(question.placeholder or _("e.g. Europe/London"), 100),
                 default=default,
                 max_length=qn.TIMEZONE_INPUT_MAX,
             )
@@ -226,7 +239,7 @@ def answer_modal(
 
 def _input_description(question: qn.Question) -> str | None:
     if question.is_text:
-        limit = f"Up to {question.max_length:,} characters."
+        limit = _("Up to {count} characters.", count=number(question.max_length))
         text = f"{question.description} {limit}" if question.description else limit
         return clip(text, INPUT_DESCRIPTION_LIMIT)
     return clip(question.description, INPUT_DESCRIPTION_LIMIT) if question.description else None
@@ -240,11 +253,11 @@ def _add_weekday_time(
         day, at = wallclock.split_weekday_time(current)
     modal.add_item(
         discord.ui.Label(
-            text=clip(f"{question.label}: day", INPUT_LABEL_LIMIT),
-            description="A weekday, e.g. Monday",
+            text=clip(_("{label}: day", label=question.label), INPUT_LABEL_LIMIT),
+            description=_("A weekday, e.g. Monday"),
             component=discord.ui.TextInput(
                 custom_id=f"{question.id}.day",
-                placeholder="Monday",
+                placeholder=wallclock.DAY_NAMES[0],
                 default=day,
                 max_length=qn.DAY_INPUT_MAX,
             ),
@@ -252,8 +265,8 @@ def _add_weekday_time(
     )
     modal.add_item(
         discord.ui.Label(
-            text=clip(f"{question.label}: time", INPUT_LABEL_LIMIT),
-            description="Your local time, e.g. 09:00 or 6pm",
+            text=clip(_("{label}: time", label=question.label), INPUT_LABEL_LIMIT),
+            description=_("Your local time, e.g. 09:00 or 6pm"),
             component=discord.ui.TextInput(
                 custom_id=f"{question.id}.time",
                 placeholder="09:00",
@@ -282,10 +295,10 @@ def profile_embed(
     guild: discord.Guild, member: discord.abc.User, rows: tuple[tuple[str, str], ...]
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"Profile of {member.display_name}", 256),
+        title=clip(_("Profile of {name}", name=member.display_name), 256),
         colour=COLOUR,
     )
-    embed.set_footer(text=clip(f"Mentoring programme · {guild.name}", 2048))
+    embed.set_footer(text=clip(_footer(guild), 2048))
     for label, value in rows:
         add_field(embed, label, value)
     return embed

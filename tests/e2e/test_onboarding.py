@@ -50,7 +50,7 @@ async def test_join_dm_and_mentee_signup(fake: FakeDiscord, ready: MentorBot, gu
 async def test_mentor_signup(fake: FakeDiscord, ready: MentorBot, guild: Guild) -> None:
     dave, screen = await join_and_start(fake, guild, "dave")
     screen = await choose(fake, dave, screen, "mentor")
-    assert "Step 2 of 8" in footer(screen)
+    assert "Step 3 of 9" in footer(screen)
     screen = await choose(fake, dave, screen, "engineering")
     screen = await choose(fake, dave, screen, "3")
     screen = await write(fake, dave, screen, {"bio": ""})
@@ -78,7 +78,7 @@ async def test_resume_after_restart_with_the_old_message(
     await process.restart()
     # The message from before the restart still works: its Answer button opens the modal.
     screen = await write(fake, erin, screen, {"goals": "Ship a portfolio", "bio": ""})
-    assert "Step 4 of 7" in footer(screen)
+    assert "Step 5 of 8" in footer(screen)
     record = await process.bot.services.onboarding.get(guild.id, erin.id)
     assert record is not None and record.answers["areas"] == ["design"]
 
@@ -120,7 +120,7 @@ async def test_bad_timezone_and_long_text_are_refused_and_nothing_is_lost(
     essay = "I want to grow. " * 250  # 4,000 characters
     screen = await write(fake, fay, screen, {"goals": essay.strip(), "bio": "Analyst"})
     assert "⚠️" in screen.text and "please keep it under 2,000" in screen.text
-    assert "Step 3 of 7" in footer(screen)
+    assert "Step 4 of 8" in footer(screen)
     # The rejected text comes back in the modal so it can be shortened, not retyped.
     opened = await fake.click(fay, screen, "Answer")
     await opened.response()
@@ -134,7 +134,7 @@ async def test_bad_timezone_and_long_text_are_refused_and_nothing_is_lost(
     assert record is not None
     assert record.answers["goals"] == "Learn SQL well" and "timezone" not in record.answers
     screen_msg = await write(fake, fay, screen_msg, {"timezone": "Asia/Shanghai"})
-    assert "Step 6 of 7" in footer(screen_msg)
+    assert "Step 7 of 8" in footer(screen_msg)
 
 
 async def test_role_above_the_bot_keeps_answers_and_tells_directors(
@@ -191,7 +191,7 @@ async def test_profile_view_is_private_and_directors_see_none_of_the_members_wor
 
     seen = await (await fake.slash(director, guild, "profile view", member=alice)).answer()
     assert "Leadership" in seen.text and "Europe/London" in seen.text
-    assert "Lead my first team" not in seen.text and "2 goal(s)" in seen.text
+    assert "Lead my first team" not in seen.text and "2 goals" in seen.text
     # PRODUCT §5: every free-text answer is the member's words; directors see only that
     # it was answered.
     assert "Hi @everyone" not in seen.text and "Answered" in seen.text

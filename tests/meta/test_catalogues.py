@@ -50,13 +50,7 @@ _NOT_SHOWN = {
 _INVISIBLE_KEYWORDS = {"custom_id", "template", "name", "url", "filename", "format", "style"}
 _WORDS = re.compile(r"[A-Za-z]{2,}[,;]?\s+\S*[A-Za-z]|^[A-Z][a-z]+$|[A-Za-z]{2,}[.!?…]")
 
-PENDING: set[str] = {
-    "bot/domain/questionnaire/engine.py",
-    "bot/services/onboarding.py",
-    "cogs/onboarding/__init__.py",
-    "cogs/onboarding/_flow.py",
-    "cogs/onboarding/_screens.py",
-}
+PENDING: set[str] = set()
 """Files whose texts are still being moved into the catalogues (must end up empty)."""
 
 

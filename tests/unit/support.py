@@ -167,6 +167,7 @@ def gap_length(naive: datetime, zone: ZoneInfo) -> timedelta:
 QUESTIONNAIRE = qn.load_questionnaire(REPO / "data" / "questionnaire.toml")
 
 MENTEE_STEPS: list[dict[str, object]] = [
+    {"language": "en"},
     {"role": "mentee"},
     {"areas": ["leadership", "product"]},
     {"goals": "Lead my first team\n- Speak at a meetup", "bio": "Backend developer"},
@@ -176,6 +177,7 @@ MENTEE_STEPS: list[dict[str, object]] = [
     {"consent": "agree"},
 ]
 MENTOR_STEPS: list[dict[str, object]] = [
+    {"language": "en"},
     {"role": "mentor"},
     {"areas": ["leadership"]},
     {"capacity": "3"},

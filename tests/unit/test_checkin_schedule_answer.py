@@ -24,6 +24,7 @@ QUESTIONNAIRE = qn.load_questionnaire(
 )
 # Every answer a mentee gives, by question id; the walk below answers what each step asks.
 SIGNUP: dict[str, object] = {
+    "language": "en",
     "role": "mentee",
     "areas": ["leadership"],
     "goals": "Lead my first team",

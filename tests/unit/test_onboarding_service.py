@@ -169,7 +169,7 @@ async def test_directors_never_see_goal_text(service: OnboardingService) -> None
     assert own is not None and director is not None
     assert "Lead my first team" in json.dumps(own.rows)
     assert "Lead my first team" not in json.dumps(director.rows)
-    assert "2 goal(s)" in json.dumps(director.rows)
+    assert "2 goals" in json.dumps(director.rows)
 
 
 async def test_members_are_partitioned_by_server(service: OnboardingService) -> None:

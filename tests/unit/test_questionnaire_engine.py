@@ -58,7 +58,11 @@ def error_of(qid: str, raw: object) -> str:
     return str(info.value)
 
 
+START: Answers = {"language": "en"}
+"""The language question comes first; the tests below start after it."""
+
 MENTEE_RAW: dict[str, object] = {
+    "language": "en",
     "role": ["mentee"],
     "areas": ["product", "leadership"],
     "goals": "  Give a talk at a meetup\n\n- Learn to delegate  \n",
@@ -70,6 +74,7 @@ MENTEE_RAW: dict[str, object] = {
 }
 
 MENTOR_RAW: dict[str, object] = {
+    "language": ["zh-CN"],
     "role": "mentor",
     "areas": ["engineering"],
     "capacity": "3",
@@ -98,6 +103,7 @@ def walk(raws: dict[str, object]) -> tuple[Answers, list[tuple[StepKind, list[st
 def test_mentee_path() -> None:
     answers, seen = walk(MENTEE_RAW)
     assert [(kind, ids) for kind, ids, _ in seen] == [
+        (StepKind.CHOICE, ["language"]),
         (StepKind.CHOICE, ["role"]),
         (StepKind.CHOICE, ["areas"]),
         (StepKind.TEXT, ["goals", "bio"]),
@@ -106,11 +112,12 @@ def test_mentee_path() -> None:
         (StepKind.WEEKDAY_TIME, ["checkin"]),
         (StepKind.CHOICE, ["consent"]),
     ]
-    assert seen[-1][2] == "Step 7 of 7"
-    assert seen[2][2] == "Step 3 of 7"
+    assert seen[-1][2] == "Step 8 of 8"
+    assert seen[3][2] == "Step 4 of 8"
     assert is_complete(Q, answers)
     assert next_question(Q, answers) is None
     assert answers == {
+        "language": "en",
         "role": "mentee",
         "areas": ["leadership", "product"],  # order of the choices, not of the clicks
         "goals": "Give a talk at a meetup\n\n- Learn to delegate",
@@ -131,6 +138,7 @@ def test_mentee_path() -> None:
 def test_mentor_path() -> None:
     answers, seen = walk(MENTOR_RAW)
     assert [ids for _, ids, _ in seen] == [
+        ["language"],
         ["role"],
         ["areas"],
         ["capacity"],
@@ -140,7 +148,8 @@ def test_mentor_path() -> None:
         ["checkin"],
         ["consent"],
     ]
-    assert [p for _, _, p in seen][1:] == [f"Step {n} of 8" for n in range(2, 9)]
+    assert [p for _, _, p in seen][2:] == [f"Step {n} of 9" for n in range(3, 10)]
+    assert answers["language"] == "zh-CN"
     assert is_complete(Q, answers)
     assert answers["bio"] == "" and answers["experience"] == ""  # optional, skipped
     assert role_of(answers) == "mentor"
@@ -152,14 +161,15 @@ def test_mentor_path() -> None:
 def test_first_step_before_any_answer() -> None:
     step = next_step(Q, {})
     assert step is not None
-    assert step.kind is StepKind.CHOICE and [x.id for x in step.questions] == ["role"]
+    assert step.kind is StepKind.CHOICE and [x.id for x in step.questions] == ["language"]
     assert step.number == 1
     assert not is_complete(Q, {})
-    assert next_question(Q, {}) == question("role")
+    assert next_question(Q, {}) == question("language")
+    assert next_question(Q, START) == question("role")
 
 
 def test_branch_switching_ignores_stale_answers() -> None:
-    answers = answer(Q, {}, "role", "mentee")
+    answers = answer(Q, START, "role", "mentee")
     answers = answer(Q, answers, "areas", ["data"])
     answers = answer(Q, answers, "goals", "Ship a side project")
     assert "goals" in [x.id for x in applicable(Q, answers)]
@@ -177,7 +187,7 @@ def test_branch_switching_ignores_stale_answers() -> None:
 
 
 def test_next_step_keeps_answered_neighbours_in_a_modal() -> None:
-    answers = answer_step(Q, {}, {"role": "mentee", "areas": ["data"], "bio": "Hi there"})
+    answers = answer_step(Q, START, {"role": "mentee", "areas": ["data"], "bio": "Hi there"})
     step = next_step(Q, answers)
     assert step is not None
     assert [x.id for x in step.questions] == ["goals", "bio"]
@@ -196,15 +206,15 @@ def test_answer_never_mutates_its_input() -> None:
 
 
 def test_answer_step_is_all_or_nothing() -> None:
-    answers = answer(Q, {}, "role", "mentee")
+    answers = answer(Q, START, "role", "mentee")
     with pytest.raises(AnswerError) as info:
         answer_step(Q, answers, {"goals": "A fine goal", "bio": "b" * 201})
     assert info.value.question_id == "bio"
-    assert answers == {"role": "mentee"}
+    assert answers == {**START, "role": "mentee"}
 
 
 def test_answer_rejects_inapplicable_and_unknown_questions() -> None:
-    answers = answer(Q, {}, "role", "mentee")
+    answers = answer(Q, START, "role", "mentee")
     with pytest.raises(AnswerError, match="doesn't apply"):
         answer(Q, answers, "capacity", "2")
     with pytest.raises(AnswerError, match="no longer part"):
@@ -219,7 +229,7 @@ def test_stored_answer_no_longer_valid_is_asked_again() -> None:
 
 
 def test_garbage_in_stored_answers_is_treated_as_unanswered() -> None:
-    answers: dict[str, object] = {"role": 3, "areas": {"x": 1}}
+    answers: dict[str, object] = {**START, "role": 3, "areas": {"x": 1}}
     assert next_question(Q, answers) == question("role")
     assert role_of(answers) is None
     assert areas_of(answers) == []
@@ -235,7 +245,8 @@ def test_summary() -> None:
     assert rows["Years of experience"] == "3–5 years"
     assert rows["Privacy notice"] == "I agree"
     assert "How many mentees?" not in rows
-    assert next(iter(rows)) == "Mentee or mentor?"
+    assert list(rows)[:2] == ["Language", "Mentee or mentor?"]
+    assert rows["Language"] == "English"
 
     mentor, _ = walk(MENTOR_RAW)
     rows = dict(summary(Q, mentor))
@@ -600,7 +611,7 @@ def test_directors_see_that_free_text_was_answered_never_the_words() -> None:
     shown = " ".join(hidden.values())
     for words in ("Lead my first team", "Backend developer", "Confidence to speak up"):
         assert words not in shown
-    assert hidden["Your goals"].startswith("2 goal(s)")
+    assert hidden["Your goals"].startswith("2 goals")
     assert hidden["A line about you"].startswith("Answered")
     assert hidden["What you hope for"].startswith("Answered")
     assert hidden["Your time zone"] == own["Your time zone"] == "Europe/London"

@@ -28,7 +28,11 @@ from bot.domain.questionnaire.engine import (
     summary,
     validate,
 )
-from bot.domain.questionnaire.loader import load_questionnaire, parse_questionnaire
+from bot.domain.questionnaire.loader import (
+    load_questionnaire,
+    parse_questionnaire,
+    translation_warning,
+)
 from bot.domain.questionnaire.model import (
     CHOICE_TEXT_MAX,
     CHOICES_MAX,
@@ -38,6 +42,7 @@ from bot.domain.questionnaire.model import (
     GOAL_LINE_MAX,
     GOALS_MAX,
     LABEL_MAX,
+    LANGUAGE_QUESTION,
     MODAL_INPUTS_MAX,
     PLACEHOLDER_MAX,
     PRIVACY_MAX,
@@ -79,6 +84,7 @@ __all__ = [
     "GOALS_MAX",
     "GOAL_LINE_MAX",
     "LABEL_MAX",
+    "LANGUAGE_QUESTION",
     "MODAL_INPUTS_MAX",
     "PLACEHOLDER_MAX",
     "PRIVACY_MAX",
@@ -122,5 +128,6 @@ __all__ = [
     "steps",
     "summary",
     "timezone_of",
+    "translation_warning",
     "validate",
 ]

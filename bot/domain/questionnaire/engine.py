@@ -30,11 +30,10 @@ from bot.domain.questionnaire.model import (
     Questionnaire,
     Step,
     StepKind,
-    plural,
-    thousands,
 )
 from bot.domain.questionnaire.profile import goal_lines, goals_from
 from bot.domain.wallclock import WallClockError, format_weekday_time
+from bot.i18n import N_, Nn_, Text, _, n_, number
 
 # --------------------------------------------------------------------------- wall clock
 
@@ -58,7 +57,7 @@ def parse_weekday_time(value: str) -> tuple[int, time]:
 # --------------------------------------------------------------------------- validation
 
 
-def _fail(question: Question, message: str) -> AnswerError:
+def _fail(question: Question, message: Text | str) -> AnswerError:
     return AnswerError(message, question.id)
 
 
@@ -69,7 +68,9 @@ def _as_text(question: Question, raw: object) -> str:
         return raw[0]
     if isinstance(raw, list) and not raw:
         return ""
-    raise _fail(question, f"Please write your answer for “{question.label}” as text.")
+    raise _fail(
+        question, N_("Please write your answer for “{label}” as text.", label=question.label)
+    )
 
 
 def _as_values(question: Question, raw: object) -> list[str]:
@@ -77,7 +78,7 @@ def _as_values(question: Question, raw: object) -> list[str]:
         return [raw] if raw.strip() else []
     if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
         return list(raw)
-    raise _fail(question, f"Please pick from the menu for “{question.label}”.")
+    raise _fail(question, N_("Please pick from the menu for “{label}”.", label=question.label))
 
 
 def validate(question: Question, raw: object) -> AnswerValue:
@@ -108,25 +109,43 @@ def _validate_text(question: Question, raw: str) -> str:
     if len(text) < question.min_length:
         raise _fail(
             question,
-            f"Your answer to “{question.label}” is {plural(len(text), 'character')}; "
-            f"please write at least {thousands(question.min_length)}.",
+            Nn_(
+                "Your answer to “{label}” is {count} character; please write at least {least}.",
+                "Your answer to “{label}” is {count} characters; please write at least {least}.",
+                len(text),
+                label=question.label,
+                count=number(len(text)),
+                least=number(question.min_length),
+            ),
         )
     if question.id == "goals":
         goals = goal_lines(text)
         if question.required and not goals:
-            raise _fail(question, "Please write at least one goal, one per line.")
+            raise _fail(question, N_("Please write at least one goal, one per line."))
         if len(goals) > GOALS_MAX:
             raise _fail(
                 question,
-                f"You wrote {len(goals)} goals; please keep it to {GOALS_MAX} for now "
-                "(you can add more later with /goal add).",
+                N_(
+                    "You wrote {count} goals; please keep it to {most} for now "
+                    "(you can add more later with /goal add).",
+                    count=len(goals),
+                    most=GOALS_MAX,
+                ),
             )
         for n, goal in enumerate(goals, start=1):
             if len(goal) > GOAL_LINE_MAX:
                 raise _fail(
                     question,
-                    f"Goal {n} is {plural(len(goal), 'character')}; please keep each goal "
-                    f"under {GOAL_LINE_MAX} (one goal per line).",
+                    Nn_(
+                        "Goal {n} is {count} character; please keep each goal under {most} "
+                        "(one goal per line).",
+                        "Goal {n} is {count} characters; please keep each goal under {most} "
+                        "(one goal per line).",
+                        len(goal),
+                        n=n,
+                        count=number(len(goal)),
+                        most=number(GOAL_LINE_MAX),
+                    ),
                 )
     return text
 
@@ -142,24 +161,35 @@ def _validate_choice(question: Question, raw: object) -> AnswerValue:
             shown = value.strip()[:CHOICE_TEXT_MAX]
             raise _fail(
                 question,
-                f"'{shown}' isn't one of the options for “{question.label}”; "
-                "please pick one from the menu.",
+                N_(
+                    "'{shown}' isn't one of the options for “{label}”; "
+                    "please pick one from the menu.",
+                    shown=shown,
+                    label=question.label,
+                ),
             )
         chosen.add(canonical)
     ordered = [c.value for c in question.choices if c.value in chosen]
 
     if question.kind is QuestionKind.SINGLE_CHOICE:
         if len(ordered) > 1:
-            raise _fail(question, f"Please pick just one option for “{question.label}”.")
+            raise _fail(
+                question, N_("Please pick just one option for “{label}”.", label=question.label)
+            )
         if not ordered:
             if question.required:
-                raise _fail(question, f"Please pick an option for “{question.label}”.")
+                raise _fail(
+                    question, N_("Please pick an option for “{label}”.", label=question.label)
+                )
             return ""
         if question.id == "consent" and ordered[0] != CONSENT_VALUE:
             raise _fail(
                 question,
-                "We can only sign you up once you agree to the privacy notice. Take your time "
-                "to read it; you can pick “agree” whenever you're ready, or stop here.",
+                N_(
+                    "We can only sign you up once you agree to the privacy notice. Take your "
+                    "time to read it; you can pick “{agree}” whenever you're ready, or stop here.",
+                    agree=_label_of(question, CONSENT_VALUE),
+                ),
             )
         return ordered[0]
 
@@ -168,14 +198,24 @@ def _validate_choice(question: Question, raw: object) -> AnswerValue:
     if len(ordered) < question.min_choices:
         raise _fail(
             question,
-            f"Please pick at least {plural(question.min_choices, 'option')} for "
-            f"“{question.label}” (you picked {len(ordered)}).",
+            Nn_(
+                "Please pick at least {count} option for “{label}” (you picked {picked}).",
+                "Please pick at least {count} options for “{label}” (you picked {picked}).",
+                question.min_choices,
+                label=question.label,
+                picked=len(ordered),
+            ),
         )
     if len(ordered) > question.max_choices:
         raise _fail(
             question,
-            f"Please pick at most {plural(question.max_choices, 'option')} for "
-            f"“{question.label}” (you picked {len(ordered)}).",
+            Nn_(
+                "Please pick at most {count} option for “{label}” (you picked {picked}).",
+                "Please pick at most {count} options for “{label}” (you picked {picked}).",
+                question.max_choices,
+                label=question.label,
+                picked=len(ordered),
+            ),
         )
     return ordered
 
@@ -194,6 +234,11 @@ def _validate_weekday_time(question: Question, raw: object) -> str:
     except WallClockError as exc:
         raise _fail(question, str(exc)) from None
     return format_weekday_time(weekday, at)
+
+
+def _label_of(question: Question, value: str) -> str:
+    choice = question.choice(value)
+    return choice.label if choice is not None else value
 
 
 def _valid(question: Question, answers: Mapping[str, object]) -> AnswerValue | None:
@@ -290,12 +335,15 @@ def answer_step(
         question = q.question(question_id)
         if question is None:
             raise AnswerError(
-                "That question is no longer part of the sign-up; please press Start again.",
+                N_("That question is no longer part of the sign-up; please press Start again."),
                 question_id,
             )
         if question not in applicable(q, updated):
             raise AnswerError(
-                f"“{question.label}” doesn't apply to your earlier answers any more.",
+                N_(
+                    "“{label}” doesn't apply to your earlier answers any more.",
+                    label=question.label,
+                ),
                 question_id,
             )
         updated[question_id] = validate(question, raw)
@@ -321,7 +369,7 @@ def _display(question: Question, value: AnswerValue) -> str:
     if question.is_choice:
         values = [value] if isinstance(value, str) else value
         labels = [c.label for c in question.choices if c.value in values]
-        return ", ".join(labels) if labels else "—"
+        return _(", ").join(labels) if labels else "—"  # the list separator: "、" in Chinese
     if not isinstance(value, str) or not value:
         return "—"
     if question.kind is QuestionKind.WEEKDAY_TIME:
@@ -353,6 +401,9 @@ def summary(
 
 def _answered(question: Question, answers: Mapping[str, object]) -> str:
     if question.id == "goals":
-        count = len(goals_from(answers))
-        return f"{count} goal(s) (only the member and their mentor see the words)"
-    return "Answered (only the member and their mentor or mentee see the words)"
+        return n_(
+            "{count} goal (only the member and their mentor see the words)",
+            "{count} goals (only the member and their mentor see the words)",
+            len(goals_from(answers)),
+        )
+    return _("Answered (only the member and their mentor or mentee see the words)")

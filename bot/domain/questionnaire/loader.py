@@ -1,5 +1,10 @@
 """Reading ``data/questionnaire.toml``: every rule Discord and the bot rely on is checked
-here, and a bad file is reported in one line naming the file, the question and the fix."""
+here, and a bad file is reported in one line naming the file, the question and the fix.
+
+Each text may be plain (English) or a table ``{ en = "...", zh-CN = "..." }``. The file is
+read once per language, so every Discord limit is checked in both; a text without a
+Chinese translation is shown in English and listed in ``Questionnaire.untranslated``, for
+the one start-up warning (`translation_warning`)."""
 
 from __future__ import annotations
 
@@ -10,18 +15,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from bot.domain.questionnaire.builtins import LANGUAGE_DEFAULT, check_builtins
 from bot.domain.questionnaire.model import (
     CHOICE_KINDS,
     CHOICE_TEXT_MAX,
     CHOICES_MAX,
-    CONSENT_VALUE,
     DESCRIPTION_MAX,
     LABEL_MAX,
+    LANGUAGE_QUESTION,
     PLACEHOLDER_MAX,
     PRIVACY_MAX,
     PROMPT_MAX,
-    ROLE_MENTEE,
-    ROLE_MENTOR,
     TEXT_INPUT_MAX,
     TEXT_KINDS,
     TITLE_MAX,
@@ -34,6 +38,7 @@ from bot.domain.questionnaire.model import (
     plural,
     thousands,
 )
+from bot.i18n import DEFAULT, LANGUAGES, Language
 
 _ID_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _DEFAULT_MAX_LENGTH = {QuestionKind.SHORT_TEXT: 200, QuestionKind.LONG_TEXT: 1000}
@@ -60,11 +65,41 @@ def load_questionnaire(path: Path) -> Questionnaire:
 
 
 def parse_questionnaire(text: str, source: str) -> Questionnaire:
+    """The English questionnaire, holding the other languages' (`for_language`)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise QuestionnaireError(source, None, f"is not valid TOML: {exc}.") from exc
-    return _Parser(source).parse(doc)
+    base = _Parser(source, DEFAULT).parse(doc)
+    translations: dict[str, Questionnaire] = {}
+    untranslated: list[tuple[str | None, str]] = []
+    for lang in LANGUAGES:
+        if lang == DEFAULT:
+            continue
+        parser = _Parser(source, lang)
+        translations[lang] = parser.parse(doc)
+        untranslated += parser.missing
+    return Questionnaire(
+        base.title,
+        base.welcome,
+        base.privacy_notice,
+        base.questions,
+        translations=MappingProxyType(translations),
+        untranslated=tuple(untranslated),
+    )
+
+
+def translation_warning(q: Questionnaire, source: str) -> str | None:
+    """One line for the start-up: how many texts lack a translation, and where."""
+    if not q.untranslated:
+        return None
+    count = len(q.untranslated)
+    ids = list(dict.fromkeys(qid or "[questionnaire]" for qid, _key in q.untranslated))
+    texts = "text has" if count == 1 else "texts have"
+    return (
+        f"{source}: {count} {texts} no zh-CN translation and will be shown in English "
+        f'(in {", ".join(ids)}); write them as {{ en = "...", zh-CN = "..." }}.'
+    )
 
 
 _TOP_KEYS = frozenset({"questionnaire", "questions"})
@@ -83,11 +118,43 @@ _KIND_KEYS: dict[QuestionKind, frozenset[str]] = {
 _ALL_QUESTION_KEYS = _COMMON_KEYS.union(*_KIND_KEYS.values())
 _CHOICE_KEYS = frozenset({"value", "label", "description"})
 _KINDS_TEXT = ", ".join(k.value for k in QuestionKind)
+_LANGUAGE_KEYS = frozenset(LANGUAGES)
 
 
 class _Parser:
-    def __init__(self, source: str) -> None:
+    """Reads the file as a reader of one language sees it."""
+
+    def __init__(self, source: str, lang: Language) -> None:
         self.source = source
+        self.lang = lang
+        self.tag = "" if lang == DEFAULT else f" ({lang})"
+        self.missing: list[tuple[str | None, str]] = []
+
+    def localised(self, qid: str | None, value: object, name: str) -> object:
+        """The text of this parser's language from a plain text or an `{ en, zh-CN }` table
+        (English when the language is missing); anything else is returned for the caller
+        to refuse."""
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - _LANGUAGE_KEYS)
+            if unknown:
+                raise self.fail(
+                    qid,
+                    f"{name} has an unknown language '{unknown[0]}'; "
+                    f"use {' and '.join(LANGUAGES)}.",
+                )
+            if "en" not in value:
+                raise self.fail(qid, f'{name} needs its English text (en = "...").')
+            text = value.get(self.lang)
+            if isinstance(text, str) and text.strip():
+                return text
+            if text is not None and not isinstance(text, str):
+                return text
+            value = value["en"]
+        # A language's name reads the same in every language.
+        named = qid == LANGUAGE_QUESTION and name.startswith("choice")
+        if self.lang != DEFAULT and isinstance(value, str) and value.strip() and not named:
+            self.missing.append((qid, name))
+        return value
 
     def fail(self, question_id: str | None, problem: str) -> QuestionnaireError:
         return QuestionnaireError(self.source, question_id, problem)
@@ -113,10 +180,14 @@ class _Parser:
             isinstance(q, dict) for q in raw_questions
         ):
             raise self.fail(None, "'questions' must be written as [[questions]] tables.")
+        first = 1  # questions are counted as the file numbers them
+        if not any(q.get("id") == LANGUAGE_QUESTION for q in raw_questions):
+            raw_questions = [LANGUAGE_DEFAULT, *raw_questions]
+            first = 0
         questions: list[Question] = []
-        for position, raw in enumerate(raw_questions, start=1):
+        for position, raw in enumerate(raw_questions, start=first):
             questions.append(self.parse_question(position, raw, questions))
-        self.check_builtins(questions)
+        check_builtins(questions, self.fail)
         return Questionnaire(title, welcome, privacy, tuple(questions))
 
     def parse_header(self, header: Mapping[str, object]) -> tuple[str, str, str]:
@@ -133,13 +204,14 @@ class _Parser:
             value = header.get(key)
             if value is None:
                 raise self.fail(None, f"[questionnaire] needs a '{key}'.")
+            value = self.localised(None, value, f"'{key}'")
             if not isinstance(value, str) or not value.strip():
-                raise self.fail(None, f"[questionnaire] '{key}' must be non-empty text.")
+                raise self.fail(None, f"[questionnaire] '{key}'{self.tag} must be non-empty text.")
             value = value.strip()
             if len(value) > limit:
                 raise self.fail(
                     None,
-                    f"[questionnaire] '{key}' is {plural(len(value), 'character')}; "
+                    f"[questionnaire] '{key}'{self.tag} is {plural(len(value), 'character')}; "
                     f"keep it to at most {thousands(limit)}.",
                 )
             values.append(value)
@@ -154,6 +226,7 @@ class _Parser:
         *,
         required: bool,
         what: str = "",
+        localised: bool = True,
     ) -> str | None:
         value = raw.get(key)
         name = f"{what}'{key}'" if what else f"'{key}'"
@@ -161,6 +234,9 @@ class _Parser:
             if required:
                 raise self.fail(qid, f"{name} is missing.")
             return None
+        if localised:
+            value = self.localised(qid, value, name)
+            name += self.tag
         if not isinstance(value, str):
             raise self.fail(qid, f"{name} must be text in quotes.")
         value = value.strip()
@@ -177,9 +253,16 @@ class _Parser:
         return value
 
     def required_text(
-        self, qid: str, raw: Mapping[str, object], key: str, limit: int, *, what: str = ""
+        self,
+        qid: str,
+        raw: Mapping[str, object],
+        key: str,
+        limit: int,
+        *,
+        what: str = "",
+        localised: bool = True,
     ) -> str:
-        value = self.text(qid, raw, key, limit, required=True, what=what)
+        value = self.text(qid, raw, key, limit, required=True, what=what, localised=localised)
         if value is None:  # text() already refused a missing or empty value
             raise self.fail(qid, f"{what}'{key}' is missing.")
         return value
@@ -333,7 +416,9 @@ class _Parser:
             if isinstance(value_raw, int) and not isinstance(value_raw, bool):
                 value_raw = str(value_raw)
             item = {**item, "value": value_raw}
-            value = self.required_text(qid, item, "value", CHOICE_TEXT_MAX, what=f"choice #{n} ")
+            value = self.required_text(
+                qid, item, "value", CHOICE_TEXT_MAX, what=f"choice #{n} ", localised=False
+            )
             if value in seen:
                 raise self.fail(
                     qid, f"choice value '{value}' appears twice; values must be unique."
@@ -384,62 +469,3 @@ class _Parser:
                     )
             when[ref] = frozenset(values)
         return when
-
-    def check_builtins(self, questions: Sequence[Question]) -> None:
-        by_id = {q.id: q for q in questions}
-        expected = {
-            "role": QuestionKind.SINGLE_CHOICE,
-            "areas": QuestionKind.MULTI_CHOICE,
-            "goals": QuestionKind.LONG_TEXT,
-            "capacity": QuestionKind.SINGLE_CHOICE,
-            "timezone": QuestionKind.TIMEZONE,
-            "checkin": QuestionKind.WEEKDAY_TIME,
-            "consent": QuestionKind.SINGLE_CHOICE,
-        }
-        for qid, kind in expected.items():
-            found = by_id.get(qid)
-            if found is None:
-                raise self.fail(
-                    None, f"the built-in question '{qid}' ({kind.value}) is missing; add it back."
-                )
-            if found.kind is not kind:
-                raise self.fail(
-                    qid, f"this built-in question must be {kind.value}, not {found.kind.value}."
-                )
-        for qid in ("role", "timezone", "consent"):
-            q = by_id[qid]
-            if q.when:
-                raise self.fail(qid, "this built-in question is asked of everyone; remove 'when'.")
-            if not q.required:
-                raise self.fail(
-                    qid, "this built-in question cannot be optional; remove 'required'."
-                )
-
-        role_values = {c.value for c in by_id["role"].choices}
-        if role_values != {ROLE_MENTEE, ROLE_MENTOR}:
-            raise self.fail(
-                "role",
-                f"the choice values must be exactly '{ROLE_MENTEE}' and '{ROLE_MENTOR}' "
-                f"(found: {', '.join(sorted(role_values))}).",
-            )
-        for qid, role in (("goals", ROLE_MENTEE), ("capacity", ROLE_MENTOR)):
-            q = by_id[qid]
-            if dict(q.when) != {"role": frozenset({role})}:
-                raise self.fail(
-                    qid, f'this built-in question needs when = {{ role = ["{role}"] }}.'
-                )
-            if not q.required:
-                raise self.fail(
-                    qid, "this built-in question cannot be optional; remove 'required'."
-                )
-        for c in by_id["capacity"].choices:
-            if not (c.value.isascii() and c.value.isdigit() and int(c.value) > 0):
-                raise self.fail(
-                    "capacity",
-                    f"choice value '{c.value}' is not a positive whole number like \"1\".",
-                )
-        if by_id["consent"].choice(CONSENT_VALUE) is None:
-            raise self.fail(
-                "consent",
-                f'needs a choice with value = "{CONSENT_VALUE}" (agreeing to the notice).',
-            )

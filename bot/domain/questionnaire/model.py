@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.i18n import N_, Language, Text
+
 AnswerValue = str | list[str]
 Answers = dict[str, AnswerValue]
 
@@ -38,6 +40,8 @@ GOALS_MAX = 10
 ROLE_MENTEE = "mentee"
 ROLE_MENTOR = "mentor"
 CONSENT_VALUE = "agree"
+LANGUAGE_QUESTION = "language"
+"""The built-in question asked first: the language every later screen is written in."""
 
 
 class QuestionKind(StrEnum):
@@ -101,13 +105,26 @@ class Question:
 
 @dataclass(frozen=True, slots=True)
 class Questionnaire:
+    """One language's questionnaire. The English one (what the loader returns) also holds
+    the others, which share its ids, kinds and values so answers mean the same in each."""
+
     title: str
     welcome: str
     privacy_notice: str
     questions: tuple[Question, ...]
+    translations: Mapping[str, Questionnaire] = field(
+        default_factory=dict, hash=False, compare=False
+    )
+    untranslated: tuple[tuple[str | None, str], ...] = field(default=(), compare=False)
+    """(question id or None for the header, which text) of every text shown in English
+    for want of a translation."""
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def for_language(self, lang: Language | str) -> Questionnaire:
+        """The questionnaire as a reader of `lang` sees it (English when not translated)."""
+        return self.translations.get(lang, self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +138,7 @@ class Step:
 
     @property
     def progress(self) -> str:
-        return f"Step {self.number} of {self.total}"
+        return str(N_("Step {number} of {total}", number=self.number, total=self.total))
 
 
 class QuestionnaireError(Exception):
@@ -139,12 +156,17 @@ class QuestionnaireError(Exception):
 
 
 class AnswerError(ValueError):
-    """An answer the member should correct; the message is shown to them as is."""
+    """An answer the member should correct; the message is shown to them in the language
+    current when it is read (a `Text`, or a text already translated)."""
 
-    def __init__(self, message: str, question_id: str | None = None) -> None:
+    def __init__(self, message: Text | str, question_id: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.text = message
         self.question_id = question_id
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
     def __str__(self) -> str:
         return self.message
@@ -155,7 +177,7 @@ def one_line(text: str) -> str:
 
 
 def thousands(n: int) -> str:
-    """A count as members read it: ``4,000``."""
+    """A count as the operator reads it in a file error: ``4,000``."""
     return f"{n:,}"
 
 

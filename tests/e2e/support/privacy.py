@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tests.e2e.support.screens import choose, write
+from tests.e2e.support.screens import choose, past_language, write
 from tests.fakediscord import BOT_PERMISSIONS, FakeDiscord, Guild, Message, P, Thread, User
 
 Kind = Literal[
@@ -176,8 +176,9 @@ async def sign_up_on_screens(
     bio: str,
     goals: Sequence[str] = (),
 ) -> Message:
-    """From the role question to the summary, as a member types it; returns the summary."""
-    screen = await choose(fake, user, first, role)
+    """From the language (English) or role question to the summary, as a member types it;
+    returns the summary."""
+    screen = await choose(fake, user, await past_language(fake, user, first), role)
     screen = await choose(fake, user, screen, "leadership")
     if role == "mentee":
         screen = await write(fake, user, screen, {"goals": "\n".join(goals), "bio": bio})

@@ -38,10 +38,19 @@ async def write(
     return await settled(fake, submitted, current, current.edits)
 
 
+async def past_language(fake: FakeDiscord, user: User, message: Message) -> Message:
+    """On the first screen (the language question), keep English; any other screen is
+    returned as it is."""
+    if "Step 1 of" not in footer(message):
+        return message
+    return await choose(fake, user, message, "en")
+
+
 async def mentee_signup(fake: FakeDiscord, user: User, message: Message) -> Message:
-    """From the role question to the summary, as a mentee."""
-    screen = await choose(fake, user, message, "mentee")
-    assert "Step 2 of 7" in footer(screen)
+    """From the language (English) or role question to the summary, as a mentee."""
+    screen = await past_language(fake, user, message)
+    screen = await choose(fake, user, screen, "mentee")
+    assert "Step 3 of 8" in footer(screen)
     screen = await choose(fake, user, screen, "leadership", "product")
     screen = await write(
         fake,
@@ -56,7 +65,8 @@ async def mentee_signup(fake: FakeDiscord, user: User, message: Message) -> Mess
 
 
 async def join_and_start(fake: FakeDiscord, guild: Guild, name: str) -> tuple[User, Message]:
-    """A newcomer joins, gets the welcome DM and presses Start: (the member, step 1)."""
+    """A newcomer joins, gets the welcome DM, presses Start and keeps English on the first
+    screen: (the member, the role question)."""
     user = fake.world.add_user(name)
     await fake.member_join(guild, user)
     welcome = await fake.wait_for_dm(user)
@@ -65,6 +75,8 @@ async def join_and_start(fake: FakeDiscord, guild: Guild, name: str) -> tuple[Us
     h = await fake.click(user, welcome, "Start")
     screen = await settled(fake, h, welcome, welcome.edits)
     assert "Step 1 of" in footer(screen)
+    screen = await past_language(fake, user, screen)
+    assert "Step 2 of" in footer(screen)
     return user, screen
 
 
