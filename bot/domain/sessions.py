@@ -187,7 +187,10 @@ def check_minutes(minutes: int) -> int:
 
 
 def earliest_session_date(today: date) -> date:
-    """One year back from `today` (28 February when today is 29 February)."""
+    """One year back from `today` (28 February when today is 29 February; the calendar's
+    first day when there is no year before)."""
+    if today.year == date.min.year:
+        return date.min
     try:
         return today.replace(year=today.year - 1)
     except ValueError:

@@ -128,7 +128,10 @@ async def test_a_chinese_client_schedules_by_chinese_weekday_and_is_refused_in_c
     fake: FakeDiscord, ready: MentorBot, guild: Guild, clock: Any
 ) -> None:
     lin = await sign_up(ready, fake, guild, "lin")
-    lin.locale = "zh-CN"  # no stored choice: the client's language answers
+    # She signed up before the language question existed: no stored choice, so her
+    # client's language answers.
+    await ready.db.execute("UPDATE members SET language = NULL WHERE user_id = ?", (lin.id,))
+    lin.locale = "zh-CN"
 
     # The day choice shows 星期三 in her client; its value is the same for everyone.
     checkin = next(c for c in fake.commands() if c["name"] == "checkin")

@@ -26,11 +26,16 @@ with Chinese characters (a few seconds on a busy machine)."""
 
 
 async def server_speaks(bot: MentorBot, guild: Guild, lang: Language) -> None:
-    """The server's language for directors, as `/setup` stores it."""
+    """The server's language for directors, stored as `/setup language` stores it."""
+    await bot.services.settings.set_language(guild.id, lang, actor_id=guild.owner_id)
+
+
+async def forget_language(bot: MentorBot, guild: Guild, user: User) -> None:
+    """A member who signed up before the language question existed has no stored choice."""
     await bot.db.execute(
-        "UPDATE guild_settings SET language = ? WHERE guild_id = ?", (lang, guild.id)
+        "UPDATE members SET language = NULL WHERE guild_id = ? AND user_id = ?",
+        (guild.id, user.id),
     )
-    bot.services.settings._cache.pop(guild.id, None)  # the settings are read through a cache
 
 
 async def test_a_chinese_server_runs_its_cohort_in_chinese(
@@ -48,14 +53,16 @@ async def test_a_chinese_server_runs_its_cohort_in_chinese(
     carl = await member(bot, fake, guild, "carl", "mentee")
     await bot.services.languages.set_member(guild.id, alice.id, "zh-CN")
     await bot.services.languages.set_member(guild.id, bob.id, "en")
-    # Carl chose nothing: a message that is not an answer to him is in the server's language.
+    # Carl chose nothing (he signed up before the language question existed): a message
+    # that is not an answer to him is in the server's language.
+    await forget_language(bot, guild, carl)
 
     # The director's client is English; directors' screens follow the server.
     assert director.locale == "en-US"
     created = await slash(
         fake, director, guild, "cohort create", name="Autumn 2026", start="2026-11-02"
     )
-    assert "✅ **Autumn 2026** 已开启，自 Mon 2 Nov 2026 起。" in created.text
+    assert "✅ **Autumn 2026** 已开启，自 2026年11月2日 周一 起。" in created.text
     assert "3 位已报名的成员立即加入了本期；其中 3 位已通过私信收到通知。" in created.text
     await fake.wait_for_dm(alice, lambda m: "你已加入 Autumn 2026" in m.text)
     await fake.wait_for_dm(carl, lambda m: "你已加入 Autumn 2026" in m.text)
@@ -70,7 +77,7 @@ async def test_a_chinese_server_runs_its_cohort_in_chinese(
     choices = await fake.autocomplete(
         director, guild, "cohort status", option="cohort", value="aut"
     )
-    assert [c["name"] for c in choices] == ["Autumn 2026 · 进行中 · 自 Mon 2 Nov 2026 起"]
+    assert [c["name"] for c in choices] == ["Autumn 2026 · 进行中 · 自 2026年11月2日 周一 起"]
     answer = await (await fake.slash(director, guild, "cohort status")).answer()
     assert answer.ephemeral
     status = await fake.wait_until(
@@ -158,6 +165,7 @@ async def test_a_member_whose_discord_speaks_chinese_deletes_their_data_in_chine
     fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
 ) -> None:
     alice, bob, _director, _thread = await introduced_pair(fake, ready, guild, users)
+    await forget_language(ready, guild, alice)  # no choice stored: her client's language
     alice.locale = "zh-CN"
     await fake.set_member_roles(guild, alice, [guild.role("Mentee")])
 

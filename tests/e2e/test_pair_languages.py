@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 
 from bot.app import MentorBot
+from bot.i18n import Language
 from tests.e2e.support.matching import fire, followups, introduce, sign_up_pair
 from tests.e2e.support.sessions import bot_posts, click, log, reflect, session_threads
 from tests.e2e.support.sessions import fire as fire_reminders
@@ -131,12 +132,9 @@ async def test_a_session_logged_by_the_chinese_mentee(
     assert not any("gentle nudge" in m.text for m in bot_posts(fake, thread))
 
 
-async def set_server_language(bot: MentorBot, guild: Guild, lang: str) -> None:
-    """The server's language as `/setup` would store it."""
-    await bot.db.execute(
-        "UPDATE guild_settings SET language = ? WHERE guild_id = ?", (lang, guild.id)
-    )
-    bot.services.settings._cache.pop(guild.id, None)
+async def set_server_language(bot: MentorBot, guild: Guild, lang: Language) -> None:
+    """The server's language, stored as `/setup language` stores it."""
+    await bot.services.settings.set_language(guild.id, lang, actor_id=guild.owner_id)
 
 
 async def test_directors_read_the_server_language(

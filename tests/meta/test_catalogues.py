@@ -50,9 +50,6 @@ _NOT_SHOWN = {
 _INVISIBLE_KEYWORDS = {"custom_id", "template", "name", "url", "filename", "format", "style"}
 _WORDS = re.compile(r"[A-Za-z]{2,}[,;]?\s+\S*[A-Za-z]|^[A-Z][a-z]+$|[A-Za-z]{2,}[.!?…]")
 
-PENDING: set[str] = set()
-"""Files whose texts are still being moved into the catalogues (must end up empty)."""
-
 
 def _docstrings(tree: ast.AST) -> set[int]:
     """Strings standing alone as statements: docstrings, also of module attributes."""
@@ -128,8 +125,6 @@ def test_no_member_facing_text_is_left_outside_the_catalogues() -> None:
     left = []
     for path in _checked_files():
         rel = path.relative_to(REPO).as_posix()
-        if rel in PENDING:
-            continue
         for line, text in untranslated(path.read_text(encoding="utf-8"), rel):
             left.append(f"{rel}:{line}: {text!r}")
     assert left == [], "wrap these in _() (see bot/i18n):\n" + "\n".join(left)
@@ -164,22 +159,9 @@ def test_member_facing_errors_are_translated() -> None:
     left = []
     for path in sorted(p for top in ("bot", "cogs") for p in (REPO / top).rglob("*.py")):
         rel = path.relative_to(REPO).as_posix()
-        if rel in PENDING:
-            continue
         for line, text in untranslated_errors(path.read_text(encoding="utf-8"), rel):
             left.append(f"{rel}:{line}: {text}")
     assert left == [], "raise these with _() (see bot/i18n):\n" + "\n".join(left)
-
-
-def test_pending_files_still_have_work_left() -> None:
-    """A file in PENDING with nothing left to move must leave the list."""
-    done = [
-        rel
-        for rel in sorted(PENDING)
-        if not untranslated((REPO / rel).read_text(encoding="utf-8"), rel)
-        and not untranslated_errors((REPO / rel).read_text(encoding="utf-8"), rel)
-    ]
-    assert done == []
 
 
 @pytest.mark.parametrize(

@@ -322,3 +322,9 @@ def test_read_reflection_cannot_be_made_private() -> None:
         rules.share_action(
             exists=True, shared=True, read=True, want_shared=False, text_changed=False
         )
+
+
+def test_the_earliest_date_holds_at_the_start_of_the_calendar() -> None:
+    """The first year has no year before it: a date there is checked, never a crash."""
+    assert rules.earliest_session_date(date(1, 1, 1)) == date.min
+    assert rules.check_session_date(date(1, 1, 1), date(1, 1, 2)) == date(1, 1, 1)

@@ -43,11 +43,12 @@ async def sign_up_pair(bot: MentorBot, guild: Guild, mentee: User, mentor: User)
 async def introduce(
     fake: FakeDiscord, guild: Guild, director: User, mentee: User, mentor: User
 ) -> Thread:
-    """/match create by a director; the private introduction thread it made."""
+    """/match create by a director; the private introduction thread it made. The answer is
+    in the server's language (English, or Chinese once `/setup language` says so)."""
     reply = await (
         await fake.slash(director, guild, "match create", mentee=mentee, mentor=mentor)
     ).answer()
-    assert "Introduced" in reply.text, reply.text
+    assert "Introduced" in reply.text or "介绍给" in reply.text, reply.text
     return next(
         t for t in fake.threads(guild.channel("introductions")) if mentee.id in t.member_ids
     )
