@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.domain.settings import GuildSettings
+from bot.i18n import N_, Text, _, language
 
 log = logging.getLogger(__name__)
 
@@ -16,24 +17,37 @@ log = logging.getLogger(__name__)
 class RoleOutcome:
     assigned: bool
     member_message: str
-    director_message: str | None = None
+    """In the language of the member being answered."""
+    director_message: Text | None = None
+    """For the director log, written there in the server's language."""
+
+
+RESET_REASON = N_("Mentoring sign-up reset by a director")
+
+
+def _in(settings: GuildSettings, reason: Text | str) -> str:
+    """A reason for Discord's audit log, which directors read: in the server's language."""
+    with language(settings.language):
+        return str(reason)
 
 
 def _role_id(settings: GuildSettings, role: str) -> int | None:
     return settings.mentee_role_id if role == "mentee" else settings.mentor_role_id
 
 
-def _blocker(guild: discord.Guild, role: discord.Role) -> str | None:
+def _blocker(guild: discord.Guild, role: discord.Role) -> Text | None:
     """Why the bot cannot give `role`, with the fix; None when it can."""
     me = guild.me
     if role.managed:
-        return "it belongs to an integration. Fix: pick an ordinary role with `/setup roles`."
+        return N_("it belongs to an integration. Fix: pick an ordinary role with `/setup roles`.")
     if not me.guild_permissions.manage_roles:
-        return "the bot lacks Manage Roles. Fix: turn on Manage Roles for the bot's role."
+        return N_("the bot lacks Manage Roles. Fix: turn on Manage Roles for the bot's role.")
     if role >= me.top_role:
-        return (
-            f"it is above the bot's highest role. Fix: in Server Settings → Roles drag "
-            f"@{me.top_role.name} above @{role.name}."
+        return N_(
+            "it is above the bot's highest role. Fix: in Server Settings → Roles drag "
+            "@{top} above @{role}.",
+            top=me.top_role.name,
+            role=role.name,
         )
     return None
 
@@ -46,35 +60,54 @@ async def give_programme_role(
     previous_role: str | None,
 ) -> RoleOutcome:
     """Add the Mentor/Mentee role (and drop the other one after a change of mind)."""
-    label = role.capitalize()
+    label = N_("Mentee") if role == "mentee" else N_("Mentor")
     role_id = _role_id(settings, role)
     target = guild.get_role(role_id) if role_id else None
     if target is None:
         return RoleOutcome(
             False,
-            f"Your answers are saved. The {label} role isn't set up in this server yet, so I "
-            "couldn't give it to you; the directors have been told.",
-            f"⚠️ Couldn't give the {label} role to {member.mention}: no {label} role is set. "
-            "Fix: run `/setup roles`.",
+            _(
+                "Your answers are saved. The {role} role isn't set up in this server yet, so I "
+                "couldn't give it to you; the directors have been told.",
+                role=label,
+            ),
+            N_(
+                "⚠️ Couldn't give the {role} role to {member}: no {role} role is set. "
+                "Fix: run `/setup roles`.",
+                role=label,
+                member=member.mention,
+            ),
         )
     blocker = _blocker(guild, target)
     if blocker is None:
         try:
-            await member.add_roles(target, reason="Finished the mentoring sign-up")
+            await member.add_roles(
+                target, reason=_in(settings, N_("Finished the mentoring sign-up"))
+            )
         except discord.Forbidden:
-            blocker = "Discord refused the change. Fix: check the bot's role with `/setup show`."
+            blocker = N_(
+                "Discord refused the change. Fix: check the bot's role with `/setup show`."
+            )
         except discord.HTTPException as exc:
             log.warning("Role add failed (guild=%s code=%s)", guild.id, exc.code)
-            blocker = "Discord had a problem. Fix: try `/profile edit` again later."
+            blocker = N_("Discord had a problem. Fix: try `/profile edit` again later.")
     if blocker is not None:
         return RoleOutcome(
             False,
-            f"Your answers are saved, but I couldn't give you the {target.name} role because of "
-            "a server setting. The directors have been told and will sort it out.",
-            f"⚠️ Couldn't give @{target.name} to {member.mention}: {blocker}",
+            _(
+                "Your answers are saved, but I couldn't give you the {role} role because of "
+                "a server setting. The directors have been told and will sort it out.",
+                role=target.name,
+            ),
+            N_(
+                "⚠️ Couldn't give @{role} to {member}: {problem}",
+                role=target.name,
+                member=member.mention,
+                problem=blocker,
+            ),
         )
     await _drop_previous(guild, member, settings, role, previous_role)
-    return RoleOutcome(True, f"You now have the **{target.name}** role.")
+    return RoleOutcome(True, _("You now have the **{role}** role.", role=target.name))
 
 
 async def _drop_previous(
@@ -91,7 +124,9 @@ async def _drop_previous(
     if old is None or old not in member.roles or _blocker(guild, old) is not None:
         return
     try:
-        await member.remove_roles(old, reason="Changed role in the mentoring sign-up")
+        await member.remove_roles(
+            old, reason=_in(settings, N_("Changed role in the mentoring sign-up"))
+        )
     except discord.HTTPException as exc:
         log.warning("Role removal failed (guild=%s code=%s)", guild.id, exc.code)
 
@@ -100,9 +135,10 @@ async def remove_programme_roles(
     guild: discord.Guild,
     member: discord.Member,
     settings: GuildSettings,
-    reason: str = "Mentoring sign-up reset by a director",
+    reason: Text | str = RESET_REASON,
 ) -> None:
     """Best effort: after a reset (or a deletion) the member holds neither programme role."""
+    reason = _in(settings, reason)
     for role_id in (settings.mentor_role_id, settings.mentee_role_id):
         role = guild.get_role(role_id) if role_id else None
         if role is None or role not in member.roles or _blocker(guild, role) is not None:

@@ -165,7 +165,7 @@ def _describe(interaction: discord.Interaction) -> str:
         return f"/{command.qualified_name}"
     data: dict[str, object] = dict(interaction.data or {})
     custom_id = data.get("custom_id")
-    return f"component {custom_id}" if custom_id else f"interaction type {interaction.type}"
+    return f"component {custom_id}" if custom_id else f"interaction {interaction.type.name}"
 
 
 class MentorTree(app_commands.CommandTree[discord.Client]):

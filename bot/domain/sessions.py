@@ -222,18 +222,18 @@ _HAS_YEAR = re.compile(r"\d{4}")
 
 def parse_session_date(text: str, today: date) -> date:
     """The date of a session from what a member typed, in the forms dates take everywhere
-    (`bot.domain.wallclock.parse_date`), plus "yesterday".
+    (`bot.domain.wallclock.parse_date`), plus "yesterday" (昨天).
 
     A session is in the past, so a date without a year ("12 Jan") is the latest one on or
     before `today`, not the next one to come as for a goal's target. Whether the date is
     allowed (not ahead, at most a year back) is `check_session_date`'s to say.
     """
     cleaned = " ".join(text.split()).casefold()
-    if cleaned == "yesterday":
+    if cleaned in ("yesterday", "昨天"):
         return today - timedelta(days=1)
     try:
         on = parse_date(text, today)
-        if on <= today or cleaned == "tomorrow" or _HAS_YEAR.search(cleaned):
+        if on <= today or cleaned in ("tomorrow", "明天") or _HAS_YEAR.search(cleaned):
             return on
         # The same day and month, counted from a year back: the latest one up to today.
         return parse_date(text, earliest_session_date(today))

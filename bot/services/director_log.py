@@ -22,6 +22,7 @@ from typing import Literal
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import to_db
+from bot.domain.schedule import MISSED_TWICE_REASON, STUCK_TWICE_REASON
 from bot.i18n import N_, Text, language
 from bot.services.languages import LanguageService
 
@@ -66,8 +67,18 @@ def pair_flagged(mentee_id: int, mentor_id: int, reason: Literal["need_help", "n
     )
 
 
+_RISK_REASONS: dict[str, Text] = {
+    MISSED_TWICE_REASON: N_("missed two check-ins in a row"),
+    STUCK_TWICE_REASON: N_("stuck twice on the same goal"),
+}
+"""The check-in rules' stored reasons (fixed English words the cohort queries look for), as
+the director log shows them in the server's language."""
+
+
 def risk_changed(user_id: int, reason: Text | str | None) -> Text:
     """`reason`: the domain's fixed at-risk reasons (`at_risk_reason`), or None when cleared."""
+    if isinstance(reason, str):
+        reason = _RISK_REASONS.get(reason, reason)
     if reason is None:
         return N_("✅ {member} is no longer flagged at risk.", member=mention(user_id))
     return N_("⚠️ {member} is at risk: {reason}.", member=mention(user_id), reason=reason)

@@ -43,8 +43,14 @@ class LanguageService:
 
     async def for_member(self, guild_id: int, user_id: int) -> Language:
         """What a scheduled message to the member is written in: their choice, else the
-        server's language."""
-        return await self.of_member(guild_id, user_id) or await self.of_server(guild_id)
+        server's language (one read: it runs once per prompt in a burst)."""
+        value = await self._db.fetchval(
+            "SELECT COALESCE("
+            "(SELECT language FROM members WHERE guild_id = ? AND user_id = ?), "
+            "(SELECT language FROM guild_settings WHERE guild_id = ?))",
+            (guild_id, user_id, guild_id),
+        )
+        return value if is_language(value) else DEFAULT
 
     async def set_member(self, guild_id: int, user_id: int, lang: Language) -> None:
         """Store the member's choice (their members row exists from their first sign-up

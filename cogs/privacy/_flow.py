@@ -17,7 +17,7 @@ import discord
 
 from bot.checks import guild_member_of
 from bot.errors import UserError
-from bot.i18n import _, language
+from bot.i18n import N_, _, language
 from bot.roles import remove_programme_roles
 from bot.services.matching import Match
 from bot.threads import DiscordDidNotAnswer, archive, send_quietly, thread_of
@@ -111,9 +111,9 @@ async def erase(interaction: discord.Interaction, guild_id: int, user_id: int, a
     if not deletion.log_truncated:
         log.warning("Write-ahead log not truncated after a deletion (guild=%s)", guild.id)
     settings = await bot.services.settings.get(guild.id)
-    with language(settings.language):  # the server's audit log: the server's language
-        reason = _("Deleted their mentoring data with /privacy delete")
-    await remove_programme_roles(guild, member, settings, reason=reason)
+    await remove_programme_roles(
+        guild, member, settings, reason=N_("Deleted their mentoring data with /privacy delete")
+    )
     for match in deletion.ended:
         await _tell_partner(bot, guild, match, member.id)
     await interaction.edit_original_response(

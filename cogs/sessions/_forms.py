@@ -37,7 +37,7 @@ class LogModal(discord.ui.Modal):
                 description=_("e.g. today, yesterday, 12 Jan or 2026-01-12"),
                 component=discord.ui.TextInput(
                     custom_id=_ids.DATE_INPUT,
-                    default=clip(on, 40) if on else "today",  # a word every date field reads
+                    default=clip(on, 40) if on else _("today"),  # a word every date field reads
                     max_length=40,
                 ),
             )

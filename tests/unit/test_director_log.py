@@ -142,11 +142,13 @@ async def test_lines_are_written_in_the_servers_language(db: Database, clock: Fa
     await log.record_alone(GUILD, signed_up(MENTOR, "mentor"))
     await log.record_alone(GUILD, pair_flagged(MENTEE, MENTOR, "not_met"))
     await log.record_alone(GUILD, risk_changed(MENTEE, None))
+    await log.record_alone(GUILD, risk_changed(MENTEE, MISSED_TWICE_REASON))
     assert await lines(db) == [
         f"✅ <@{MENTEE}> signed up as a mentee.",
         f"✅ <@{MENTOR}> 已报名成为导师。",
         f"🚩 <@{MENTEE}>（学员）和 <@{MENTOR}>（导师）这一组在两次跟进后仍未见面。",
         f"✅ <@{MENTEE}> 已不再需要关注。",
+        f"⚠️ <@{MENTEE}> 需要关注：连续两次未打卡。",
     ]
     # An erased member is named "a former member" in the server's language.
     await log.erase_member(GUILD, MENTEE)

@@ -26,7 +26,7 @@ from bot.i18n import (
 from bot.i18n._core import translations
 from bot.services.languages import LanguageService
 from tests.support import FakeClock
-from tests.unit.support import GUILD, MENTEE, add_member
+from tests.unit.support import GUILD, MENTEE, MENTOR, add_member
 
 
 def test_a_message_is_answered_in_the_current_language() -> None:
@@ -98,14 +98,22 @@ async def test_a_members_choice_is_stored_and_read(db: Database, clock: FakeCloc
     assert await languages.of_user(MENTEE + 1) is None
 
 
-async def test_the_servers_language_is_english_until_set(db: Database) -> None:
+async def test_the_servers_language_is_english_until_set(db: Database, clock: FakeClock) -> None:
     languages = LanguageService(db)
+    await add_member(db, clock, MENTEE)
+    await add_member(db, clock, MENTOR)
+    await languages.set_member(GUILD, MENTOR, "en")
     assert await languages.of_server(GUILD) == "en"
+    assert await languages.for_member(GUILD, MENTEE) == "en"
     await db.execute(
         "INSERT INTO guild_settings (guild_id, language, updated_at) VALUES (?, 'zh-CN', '')",
         (GUILD,),
     )
     assert await languages.of_server(GUILD) == "zh-CN"
+    # A member without a choice reads the server's language; a choice wins over it.
+    assert await languages.for_member(GUILD, MENTEE) == "zh-CN"
+    assert await languages.for_member(GUILD, MENTOR) == "en"
+    assert await languages.for_member(GUILD, 404) == "zh-CN"
 
 
 async def test_only_our_two_languages_can_be_stored(db: Database, clock: FakeClock) -> None:

@@ -328,3 +328,10 @@ def test_the_earliest_date_holds_at_the_start_of_the_calendar() -> None:
     """The first year has no year before it: a date there is checked, never a crash."""
     assert rules.earliest_session_date(date(1, 1, 1)) == date.min
     assert rules.check_session_date(date(1, 1, 1), date(1, 1, 2)) == date(1, 1, 1)
+
+
+def test_a_session_date_reads_chinese_day_words() -> None:
+    today = date(2026, 11, 29)
+    assert rules.parse_session_date("今天", today) == today
+    assert rules.parse_session_date("昨天", today) == date(2026, 11, 28)
+    assert rules.parse_session_date("11月2日", today) == date(2026, 11, 2)
