@@ -7,37 +7,18 @@ from pathlib import Path
 
 from bot.app import MentorBot
 from tests.e2e.support.live import bot_env, run_bot
-from tests.e2e.support.screens import choose, footer, settled
-from tests.fakediscord import FakeDiscord, Guild, Message, User
+from tests.e2e.support.screens import (
+    choose,
+    footer,
+    offered,
+    settled,
+    start_from_the_welcome,
+    write_in,
+)
+from tests.fakediscord import FakeDiscord, Guild, User
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "questionnaire.toml"
 ENGLISH_LEFTOVERS = ("Step ", "Press **", "Here is what you told us", "Mentee or mentor?", "Your")
-
-
-def offered(message: Message) -> dict[str, bool]:
-    """The options of the screen's menu: value → pre-selected."""
-    menu = message.selects[0]
-    return {o["value"]: bool(o.get("default")) for o in menu["options"]}
-
-
-async def write_in(
-    fake: FakeDiscord, user: User, message: Message, button: str, answers: dict[str, str]
-) -> Message:
-    """Press the screen's write button (named in the member's language) and submit."""
-    current = fake.world.find_message(message.id)
-    assert current is not None
-    opened = await fake.click(user, current, button)
-    await opened.response()
-    assert opened.modal is not None, f"expected a modal, got {opened.response_type}"
-    submitted = await fake.submit_modal(user, opened, answers)
-    return await settled(fake, submitted, current, current.edits)
-
-
-async def start_from_the_welcome(fake: FakeDiscord, guild: Guild, user: User) -> Message:
-    await fake.member_join(guild, user)
-    welcome = await fake.wait_for_dm(user)
-    h = await fake.click(user, welcome, welcome.button_labels[0])
-    return await settled(fake, h, welcome, welcome.edits)
 
 
 async def test_a_chinese_client_signs_up_in_chinese(

@@ -86,3 +86,29 @@ async def mentee_signup_in_the_server(fake: FakeDiscord, guild: Guild, user: Use
     assert user.dms_closed, "with open DMs the screens go to a DM"
     screen = await (await fake.slash(user, guild, "onboarding start")).answer()
     return await mentee_signup(fake, user, screen)
+
+
+def offered(message: Message) -> dict[str, bool]:
+    """The options of the screen's menu: value → pre-selected."""
+    menu = message.selects[0]
+    return {o["value"]: bool(o.get("default")) for o in menu["options"]}
+
+
+async def write_in(
+    fake: FakeDiscord, user: User, message: Message, button: str, answers: dict[str, str]
+) -> Message:
+    """Press the screen's write button (named in the member's language) and submit."""
+    current = fake.world.find_message(message.id)
+    assert current is not None
+    opened = await fake.click(user, current, button)
+    await opened.response()
+    assert opened.modal is not None, f"expected a modal, got {opened.response_type}"
+    submitted = await fake.submit_modal(user, opened, answers)
+    return await settled(fake, submitted, current, current.edits)
+
+
+async def start_from_the_welcome(fake: FakeDiscord, guild: Guild, user: User) -> Message:
+    await fake.member_join(guild, user)
+    welcome = await fake.wait_for_dm(user)
+    h = await fake.click(user, welcome, welcome.button_labels[0])
+    return await settled(fake, h, welcome, welcome.edits)
