@@ -13,12 +13,26 @@ the same way. Named parameters (filled by `CohortStatusService`):
     missed, stuck                   the check-in rules' at-risk reasons
     start_at, start_day, start_jd   the cohort's first day (instant, date, julian day)
 
-Speed (bench/cohort_status.py): a big cohort's year of check-ins is hundreds of thousands
-of rows, so they are never grouped row by row. Check-in figures are range counts over the
-partial index `checkin_periods_rated` (rows that count for a response rate only), per week
-and per window, for the whole server; the prompts of members outside the cohort's mentees
-(few: who left, who is in another cohort) are counted the same way and subtracted, which
-gives exactly the cohort's figures.
+Speed (bench/cohort_status.py: 5,000 mentees, a year of weekly check-ins, 20,000
+sessions): the status is one statement, so the people are found once, and nothing is
+grouped row by row that an index or a kept count can give.
+
+* Check-ins: a cohort's year of prompts is hundreds of thousands of rows. Whole UTC days
+  come from `checkin_rated_days` (the rated prompts per server and due day, kept by
+  triggers on `checkin_periods` in the writer's own transaction, migration 0011); the part
+  days at a span's ends are range counts in the partial index `checkin_periods_rated`.
+  These are the server's prompts: those of members who are not the cohort's onboarded
+  mentees (few: who left, who is in another cohort) are counted one by one and taken off,
+  which gives exactly the cohort's figures.
+* Sessions: they carry their match's cohort (copied when logged), so the cohort's and the
+  cohort-less ones are read in date order from `sessions_cohort_days`, and those of the
+  matches that do not count are taken off.
+* Matches, members and flags are read from covering or partial indexes of one server
+  (`matches_by_cohort`, `members_present`, `checkin_members_at_risk`).
+
+The rated condition lives here once (`rated`); migrations 0008 (the index) and 0011 (the
+triggers) state the same condition, and tests/unit/test_cohort_checkin_days.py checks the
+kept counts against it.
 """
 
 from __future__ import annotations
@@ -28,8 +42,8 @@ from typing import Final
 
 # A prompt that counts for a response rate: sent, settled (answered or missed), and either
 # scheduled or an answered `/checkin now`. The same condition defines the partial index
-# `checkin_periods_rated` in migration 0006; SQLite uses the index only while they agree
-# (a unit test checks the plan).
+# `checkin_periods_rated` in migration 0008 (SQLite uses the index only while they agree; a
+# unit test checks the plan) and the triggers that keep `checkin_rated_days` (0011).
 def rated(alias: str) -> str:
     """The condition, on the periods table under `alias`, of a prompt that counts."""
     return (

@@ -4,6 +4,7 @@ drawn from the status, and matplotlib loaded only when a chart is asked for."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import subprocess
 import sys
 from dataclasses import replace
@@ -14,7 +15,7 @@ from PIL import Image
 
 from bot.db.database import Database
 from bot.domain.cohort_status import Ratio
-from bot.reports.chart import CHART_DPI, CHART_SIZE, render_chart
+from bot.reports.chart import CHART_DPI, CHART_SIZE, render_chart, warm_up
 from bot.reports.renderer import ChartRenderer
 from tests.support import FakeClock
 from tests.unit.cohort_env import GUILD, CohortEnv, bare_status, seed
@@ -78,3 +79,24 @@ async def test_the_renderer_draws_in_a_worker_process() -> None:
     finally:
         renderer.close()
     renderer.close()  # closing twice is harmless
+
+
+async def test_warming_starts_the_worker_once_and_only_when_asked() -> None:
+    status = bare_status(Ratio(3, 4), Ratio(1, 2))
+    before = set(multiprocessing.active_children())
+    renderer = ChartRenderer()
+    try:
+        assert set(multiprocessing.active_children()) == before, "no worker at start-up"
+        renderer.warm()
+        started = set(multiprocessing.active_children()) - before
+        assert len(started) == 1, "the worker starts when the status is asked for"
+        renderer.warm()  # a second director meanwhile: the same worker
+        png = await renderer.render(status)  # queued behind the warm-up, then drawn
+        assert png == render_chart(status)
+        assert set(multiprocessing.active_children()) - before == started
+    finally:
+        renderer.close()
+
+
+def test_warm_up_draws_in_this_process_too() -> None:
+    warm_up()  # what the worker runs: nothing to return, nothing to fail
