@@ -120,8 +120,9 @@ flagged AS MATERIALIZED (
     SELECT ck.user_id,
            CASE WHEN instr(ck.at_risk_reason, :missed) > 0 THEN 0
                 WHEN instr(ck.at_risk_reason, :stuck) > 0 THEN 1 END AS risk_rank
-    FROM checkin_members ck JOIN people p ON p.user_id = ck.user_id AND p.is_mentee
+    FROM checkin_members ck
     WHERE :open AND ck.guild_id = :guild AND ck.at_risk_reason IS NOT NULL
+      AND ck.user_id IN (SELECT user_id FROM people WHERE is_mentee)
 ),
 matched_risk AS (
     SELECT user_id, active_since, active_last_on,
@@ -300,30 +301,54 @@ session_side AS (
           UNION ALL SELECT mentor_id, session_date, minutes FROM csess)
     GROUP BY user_id
 ),
-checkin_side AS (
-    SELECT cp.user_id, COUNT(*) AS asked, SUM(cp.status = 'answered') AS answered
-    FROM checkin_periods cp
+checkin_rows AS MATERIALIZED (
+    SELECT cp.user_id, cp.status FROM checkin_periods cp
     WHERE cp.guild_id = :guild AND cp.status IN ('answered', 'missed')
       AND cp.due_at >= :resp_from AND cp.due_at < :as_of AND {RATED}
-    GROUP BY cp.user_id
+),
+checkin_side AS (
+    SELECT user_id, COUNT(*) AS asked, SUM(status = 'answered') AS answered
+    FROM checkin_rows GROUP BY user_id
 ),
 roster AS (
-    SELECT p.user_id, p.role, p.status, p.enrolled, p.is_mentee, p.is_mentor, p.capacity,
-           st.mentor_id,
-           CASE WHEN p.is_mentor THEN COALESCE(ml.mentees, 0) ELSE 0 END AS mentees,
-           COALESCE(st.met, 0) AS met,
-           COALESCE(ss.sessions, 0) AS sessions, COALESCE(ss.minutes, 0) AS minutes,
-           ss.last_on,
-           CASE WHEN p.is_mentee THEN COALESCE(ck.answered, 0) ELSE 0 END AS checkins_answered,
-           CASE WHEN p.is_mentee THEN COALESCE(ck.asked, 0) ELSE 0 END AS checkins_asked,
-           r.risk_rank, r.risk_days,
-           COALESCE(st.rematch, 0) AS rematch
-    FROM people p
-    LEFT JOIN mentee_side st ON st.user_id = p.user_id
-    LEFT JOIN mentor_load ml ON ml.user_id = p.user_id
-    LEFT JOIN session_side ss ON ss.user_id = p.user_id
-    LEFT JOIN checkin_side ck ON ck.user_id = p.user_id
-    LEFT JOIN risk r ON r.user_id = p.user_id
+    SELECT user_id, MAX(role) AS role, MAX(status) AS status, MAX(enrolled) AS enrolled,
+           MAX(is_mentee) AS is_mentee, MAX(is_mentor) AS is_mentor, MAX(capacity) AS capacity,
+           MAX(mentor_id) AS mentor_id,
+           CASE WHEN MAX(is_mentor) THEN COALESCE(MAX(mentees), 0) ELSE 0 END AS mentees,
+           COALESCE(MAX(met), 0) AS met,
+           COALESCE(MAX(sessions), 0) AS sessions, COALESCE(MAX(minutes), 0) AS minutes,
+           MAX(last_on) AS last_on,
+           CASE WHEN MAX(is_mentee) THEN COALESCE(MAX(answered), 0) ELSE 0 END
+               AS checkins_answered,
+           CASE WHEN MAX(is_mentee) THEN COALESCE(MAX(asked), 0) ELSE 0 END AS checkins_asked,
+           MAX(risk_rank) AS risk_rank, MAX(risk_days) AS risk_days,
+           COALESCE(MAX(rematch), 0) AS rematch
+    FROM (SELECT user_id, role, status, enrolled, is_mentee, is_mentor, capacity,
+                 NULL AS mentor_id, NULL AS mentees, NULL AS met, NULL AS sessions,
+                 NULL AS minutes, NULL AS last_on, NULL AS answered, NULL AS asked,
+                 NULL AS risk_rank, NULL AS risk_days, NULL AS rematch
+          FROM people
+          UNION ALL
+          SELECT user_id, NULL, NULL, NULL, NULL, NULL, NULL, mentor_id, NULL, met, NULL,
+                 NULL, NULL, NULL, NULL, NULL, NULL, rematch
+          FROM mentee_side
+          UNION ALL
+          SELECT user_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mentees, NULL, NULL,
+                 NULL, NULL, NULL, NULL, NULL, NULL, NULL
+          FROM mentor_load
+          UNION ALL
+          SELECT user_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, sessions,
+                 minutes, last_on, NULL, NULL, NULL, NULL, NULL
+          FROM session_side
+          UNION ALL
+          SELECT user_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                 NULL, NULL, answered, asked, NULL, NULL, NULL
+          FROM checkin_side
+          UNION ALL
+          SELECT user_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                 NULL, NULL, NULL, NULL, risk_rank, risk_days, NULL
+          FROM risk)
+    GROUP BY user_id HAVING COUNT(status) > 0
 )"""  # noqa: S608
 )
 
