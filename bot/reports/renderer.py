@@ -28,11 +28,14 @@ class ChartRenderer:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    def warm(self) -> None:
-        """Start the worker and load the plotting library in it, without waiting (a chart
-        asked for meanwhile is drawn right after). Does nothing once the worker runs."""
+    async def warm(self) -> None:
+        """Start the worker and have it load the plotting library; returns once the process
+        is started, not loaded (a chart asked for meanwhile is drawn right after). Starting
+        a process takes tens of milliseconds, so it happens on a thread, not the event
+        loop. Does nothing once the worker runs."""
         if self._pool is None:
-            self._start().submit(warm_up)
+            pool = self._start()
+            await asyncio.get_running_loop().run_in_executor(None, pool.submit, warm_up)
 
     async def render(self, status: CohortStatus) -> bytes:
         """The chart's PNG bytes. A worker that died is replaced on the next chart."""

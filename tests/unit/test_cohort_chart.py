@@ -87,10 +87,10 @@ async def test_warming_starts_the_worker_once_and_only_when_asked() -> None:
     renderer = ChartRenderer()
     try:
         assert set(multiprocessing.active_children()) == before, "no worker at start-up"
-        renderer.warm()
+        await renderer.warm()
         started = set(multiprocessing.active_children()) - before
         assert len(started) == 1, "the worker starts when the status is asked for"
-        renderer.warm()  # a second director meanwhile: the same worker
+        await renderer.warm()  # a second director meanwhile: the same worker
         png = await renderer.render(status)  # queued behind the warm-up, then drawn
         assert png == render_chart(status)
         assert set(multiprocessing.active_children()) - before == started
