@@ -19,7 +19,7 @@ grouped row by row that an index or a kept count can give.
 
 * Check-ins: a cohort's year of prompts is hundreds of thousands of rows. Whole UTC days
   come from `checkin_rated_days` (the rated prompts per server and due day, kept by
-  triggers on `checkin_periods` in the writer's own transaction, migration 0011); the part
+  triggers on `checkin_periods` in the writer's own transaction, migration 0012); the part
   days at a span's ends are range counts in the partial index `checkin_periods_rated`.
   These are the server's prompts: those of members who are not the cohort's onboarded
   mentees (few: who left, who is in another cohort) are counted one by one and taken off,
@@ -30,7 +30,7 @@ grouped row by row that an index or a kept count can give.
 * Matches, members and flags are read from covering or partial indexes of one server
   (`matches_by_cohort`, `members_present`, `checkin_members_at_risk`).
 
-The rated condition lives here once (`rated`); migrations 0008 (the index) and 0011 (the
+The rated condition lives here once (`rated`); migrations 0008 (the index) and 0012 (the
 triggers) state the same condition, and tests/unit/test_cohort_checkin_days.py checks the
 kept counts against it.
 """
@@ -43,7 +43,7 @@ from typing import Final
 # A prompt that counts for a response rate: sent, settled (answered or missed), and either
 # scheduled or an answered `/checkin now`. The same condition defines the partial index
 # `checkin_periods_rated` in migration 0008 (SQLite uses the index only while they agree; a
-# unit test checks the plan) and the triggers that keep `checkin_rated_days` (0011).
+# unit test checks the plan) and the triggers that keep `checkin_rated_days` (0012).
 def rated(alias: str) -> str:
     """The condition, on the periods table under `alias`, of a prompt that counts."""
     return (
@@ -164,7 +164,7 @@ _BASE = f"WITH {_PEOPLE},\n{_CMATCH},\n{_MENTEE_STATE},\n{_MENTOR_LOAD},\n{_CSES
 # Check-in counts per cohort week (n ≥ 0), for the last 4 weeks (n = -1) and the 4 before
 # (n = -2): the server's rated prompts in each span, minus those of members who are not the
 # cohort's onboarded mentees (few: who left, who is in another cohort). A span's whole UTC
-# days are added up in `checkin_rated_days` (kept by triggers, migration 0011); the part
+# days are added up in `checkin_rated_days` (kept by triggers, migration 0012); the part
 # days at its ends (`edges`) are range counts in `checkin_periods_rated`.
 _DAY_START: Final = "'T00:00:00.000000+00:00'"
 _CHECKINS = f"""

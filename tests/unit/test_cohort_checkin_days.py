@@ -1,5 +1,5 @@
 """`checkin_rated_days`, the per-day count of check-in prompts that rate (kept by triggers,
-migration 0011), always equals a direct count of the prompts, whatever wrote them: answers,
+migration 0012), always equals a direct count of the prompts, whatever wrote them: answers,
 late answers, changed answers, prompts marked missed or undeliverable, `/checkin now`,
 `/privacy delete`, a member's rows deleted with them, a cohort closed, an upgrade."""
 
@@ -145,7 +145,7 @@ async def test_the_upgrade_counts_the_prompts_already_there(tmp_path: Path) -> N
     db = await Database.open(tmp_path / "old.sqlite3")
     try:
         migrations = available_migrations()
-        await migrate(db, [m for m in migrations if m.version < 11])
+        await migrate(db, [m for m in migrations if m.version < 12])
         await db.execute(
             "INSERT INTO members (guild_id, user_id, status, role, updated_at) "
             "VALUES (1, 2, 'onboarded', 'mentee', '2026-01-01T00:00:00.000000+00:00')"
