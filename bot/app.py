@@ -90,7 +90,7 @@ class Delivery:
     `checkins` turns due check-in rows into prompts through its messenger (which DMs
     through `dms`); `checkin_sender` paces bulk check-in sends (its jobs: `checkins.handle`).
     `director_log` posts the director log's recorded lines through `director_log_sender`.
-    `charts` draws `/cohort status` charts in a worker process started on the first one.
+    `charts` draws `/cohort status` charts in a worker process started on the first status.
     """
 
     dms: DirectMessages

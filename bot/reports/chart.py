@@ -35,7 +35,15 @@ from bot.i18n import DEFAULT, Language, _, language
 from bot.i18n._core import BABEL_LOCALES
 from bot.reports.fonts import BASE_FONT, cjk_font, font_holds
 
-__all__ = ["CHART_DPI", "CHART_FILE", "CHART_SIZE", "ChartWords", "chart_words", "render_chart"]
+__all__ = [
+    "CHART_DPI",
+    "CHART_FILE",
+    "CHART_SIZE",
+    "ChartWords",
+    "chart_words",
+    "render_chart",
+    "warm_up",
+]
 
 CHART_SIZE: Final = (7.2, 4.2)
 """Inches: 1080 × 630 px at `CHART_DPI`; the text stays legible when Discord shrinks the
@@ -52,6 +60,19 @@ _RATE: Final = "#0072B2"  # Okabe–Ito blue
 _SESSIONS: Final = "#E69F00"  # Okabe–Ito orange
 _SESSIONS_INK: Final = "#8A5A00"  # the same orange, dark enough for text
 _NOW: Final = "#59636E"
+
+
+def warm_up() -> None:
+    """Load what `render_chart` uses (the library, its fonts, the PNG writer) by drawing a
+    tiny figure, so the first chart drawn afterwards takes as long as any other."""
+    from matplotlib.collections import PolyCollection  # noqa: F401 - loaded, not used
+    from matplotlib.dates import date2num  # noqa: F401
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: F401
+
+    figure = Figure(figsize=(1, 1), dpi=CHART_DPI, facecolor=_CARD)
+    figure.text(0.5, 0.5, "0 %", color=_INK)
+    figure.savefig(io.BytesIO(), format="png", facecolor=_CARD)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,6 @@ _FILTERS: Final[dict[MemberFilter, str]] = {
 
 QUERIES: Final[dict[str, str]] = {
     "status": q.STATUS,
-    "checkins": q.CHECKINS,
     "members_page": q.roster_rows(_FILTERS[MemberFilter.AT_RISK], paged=True),
 }
 """The queries by name, for the benchmark's query plans."""
@@ -153,10 +152,7 @@ class CohortStatusService:
         row = await self._db.fetchone(q.STATUS, params)
         if row is None:  # pragma: no cover - an aggregate always returns a row
             raise LookupError(cohort.id)
-        spans = {
-            r["n"]: (int(r["answered"]), int(r["missed"]))
-            for r in await self._db.fetchall(q.CHECKINS, params)
-        }
+        spans = {n: (answered, missed) for n, answered, missed in _json(row["checkins"])}
         reasons = list(RiskReason)
         sessions_by_week = {w: (n, minutes) for w, n, minutes in _json(row["weekly_sessions"])}
         weeks = []

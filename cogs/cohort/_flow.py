@@ -73,6 +73,7 @@ async def status(interaction: discord.Interaction, picked: str | None) -> None:
     time) joins the same message when it is ready."""
     bot = bot_of(interaction)
     guild, _director = await director_of(interaction)
+    await bot.delivery.charts.warm()  # the chart's worker starts while the figures are computed
     cohort_id = await cohort_id_of(bot, guild.id, picked)
     figures = await bot.services.cohort_status.status(guild.id, cohort_id)
     await interaction.followup.send(

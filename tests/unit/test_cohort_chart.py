@@ -5,6 +5,7 @@ matplotlib loaded only when a chart is asked for."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import subprocess
 import sys
 from dataclasses import replace
@@ -16,7 +17,7 @@ from PIL import Image
 from bot.db.database import Database
 from bot.domain.cohort_status import Ratio
 from bot.reports import chart
-from bot.reports.chart import CHART_DPI, CHART_SIZE, chart_words, render_chart
+from bot.reports.chart import CHART_DPI, CHART_SIZE, chart_words, render_chart, warm_up
 from bot.reports.fonts import BASE_FONT, cjk_font, font_holds
 from bot.reports.renderer import ChartRenderer
 from tests.support import FakeClock
@@ -119,3 +120,24 @@ def test_the_font_check_knows_matplotlibs_font_has_no_chinese() -> None:
     found = cjk_font()
     if found is not None:
         assert font_holds([BASE_FONT, found], "打卡回复率 — 每周概况")
+
+
+async def test_warming_starts_the_worker_once_and_only_when_asked() -> None:
+    status = bare_status(Ratio(3, 4), Ratio(1, 2))
+    before = set(multiprocessing.active_children())
+    renderer = ChartRenderer()
+    try:
+        assert set(multiprocessing.active_children()) == before, "no worker at start-up"
+        await renderer.warm()
+        started = set(multiprocessing.active_children()) - before
+        assert len(started) == 1, "the worker starts when the status is asked for"
+        await renderer.warm()  # a second director meanwhile: the same worker
+        png = await renderer.render(status)  # queued behind the warm-up, then drawn
+        assert png == render_chart(status)
+        assert set(multiprocessing.active_children()) - before == started
+    finally:
+        renderer.close()
+
+
+def test_warm_up_draws_in_this_process_too() -> None:
+    warm_up()  # what the worker runs: nothing to return, nothing to fail

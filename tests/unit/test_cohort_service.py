@@ -210,7 +210,9 @@ async def test_closing_stops_prompts_for_its_members(
 
     async def followed_up() -> list[int]:
         rows = await db.fetchall(
-            "SELECT m.id FROM matches m WHERE " + cohort_running_sql("m.cohort_id"),  # noqa: S608
+            "SELECT m.id FROM matches m WHERE "  # noqa: S608
+            + cohort_running_sql("m.cohort_id")
+            + " ORDER BY m.id",
         )
         return [r["id"] for r in rows]
 

@@ -245,10 +245,28 @@ async def test_the_queries_read_their_indexes(env: CohortEnv) -> None:
         rows = await env.db.fetchall("EXPLAIN QUERY PLAN " + sql, params)
         return "\n".join(row[3] for row in rows)
 
-    checkins = await plan(q.CHECKINS)
+    checkins = await plan(q.STATUS)
     ranged = "checkin_periods_rated (guild_id=? AND status=? AND due_at>? AND due_at<?)"
     assert f"USING COVERING INDEX {ranged}" in checkins
     status = await plan(q.STATUS)
     assert "USING COVERING INDEX sessions_by_match (match_id=? AND session_date<?)" in status
     steps = status.splitlines() + checkins.splitlines()
     assert not [step for step in steps if step.split(" ")[:2] in (["SCAN", "s"], ["SCAN", "cp"])]
+
+
+async def test_no_step_rereads_a_whole_table_for_each_row(env: CohortEnv) -> None:
+    """A server's database has no planner statistics (nothing runs ANALYZE): the plans
+    must not depend on them. A join that scans one side whole for each row of the other
+    (`SCAN … LEFT-JOIN`) made the member list quadratic in the cohort's size, and a scan
+    of a table rather than an index reads every server's rows."""
+    cohort = await env.cohorts.resolve(GUILD, None)
+    params = {**env.status.parameters(cohort), "limit": 10, "offset": 0}
+    assert (
+        await env.db.fetchval("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'") == 0
+    )
+    tables = {"m", "cm", "ma", "s", "cp", "ck", "fa", "members", "matches", "sessions"}
+    for sql in (q.STATUS, q.roster_rows("1", paged=True), q.roster_rows("1", paged=False)):
+        rows = await env.db.fetchall("EXPLAIN QUERY PLAN " + sql, params)
+        steps = [str(row[3]) for row in rows]
+        assert not [s for s in steps if s.startswith("SCAN") and s.endswith("LEFT-JOIN")]
+        assert not [s for s in steps if s.split(" ")[:2] in (["SCAN", t] for t in tables)]
