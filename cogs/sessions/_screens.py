@@ -13,13 +13,13 @@ log); what is posted in the session thread is built for the pair (`bot.ui.biling
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 import discord
 
 from bot.domain import sessions as rules
 from bot.domain.sessions import ThreadProblem
-from bot.domain.wallclock import discord_timestamp, show_date
+from bot.domain.wallclock import show_date
 from bot.i18n import N_, Nn_, Text, _, n_
 from bot.services.sessions import (
     GoalFromStep,
@@ -59,9 +59,10 @@ def member_mention(member_id: int) -> discord.AllowedMentions:
 
 
 def session_day(on: date) -> str:
-    """A session's date as a Discord timestamp (each reader's own format). Noon UTC of the
-    day, so every reader from UTC-11 to UTC+11 sees the date the member gave."""
-    return discord_timestamp(datetime.combine(on, time(12), tzinfo=UTC), "D")
+    """A session's date as the member gave it, in the reader's language. A calendar day,
+    not an instant: a Discord timestamp would move it to the next or previous day for
+    readers far from UTC."""
+    return show_date(on)
 
 
 def length(minutes: int) -> str:
