@@ -258,7 +258,10 @@ class MentorBot(commands.Bot):
             await checkins.handle(job)
 
         sender: PacedSender[Job] = PacedSender(
-            handle, SendPacing(per_second=self.settings.checkin_send_rate), name="checkin-sender"
+            handle,
+            SendPacing(per_second=self.settings.checkin_send_rate),
+            name="checkin-sender",
+            overlap=True,  # each prompt goes to a different member: no order to keep
         )
         checkins = CheckinDelivery(
             services.checkins, DiscordMessenger(self, dms), self.clock, sender.enqueue
