@@ -111,9 +111,23 @@ class Delivery:
 def _settle_heap() -> None:
     """What start-up built (modules, the caches Discord filled) lives as long as the bot:
     take it out of the garbage collector's full passes, which otherwise walk all of it
-    and stall the event loop for tens of milliseconds in the middle of a burst."""
+    and stall the event loop for tens of milliseconds in the middle of a burst. Later, the
+    survivors of each full pass are set aside the same way (`_settle_survivors`)."""
     gc.collect()
     gc.freeze()
+    if _settle_survivors not in gc.callbacks:
+        gc.callbacks.append(_settle_survivors)
+
+
+def _settle_survivors(phase: str, info: dict[str, int]) -> None:
+    """Right after a full pass, every object left is alive (the younger generations were
+    collected with it): freeze them, so the next full pass walks only what was made since
+    instead of the whole heap, which a burst's caches grow (a pass over it took 70-740 ms
+    late in a 5,000-member burst). Frozen objects are still freed by reference counting;
+    only one that later dies inside a reference cycle stays, a cost far smaller than a
+    stalled event loop."""
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
 
 
 def build_intents(*, members: bool) -> discord.Intents:

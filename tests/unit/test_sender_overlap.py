@@ -35,7 +35,7 @@ async def test_jobs_start_in_order_without_waiting_for_the_ones_before() -> None
             sender.enqueue(job)
         # No job can finish until `limit` of them have started at the same time.
         async with asyncio.timeout(5):
-            while len(started) < limit:
+            while len(started) < limit:  # noqa: ASYNC110 (polling the worker)
                 await asyncio.sleep(0)
         for _ in range(20):
             await asyncio.sleep(0)
@@ -111,7 +111,7 @@ async def test_throttled_while_others_run_pauses_everyone_and_retries_it_first()
     sender.start()
     try:
         async with asyncio.timeout(5):
-            while not sender.throttled:
+            while not sender.throttled:  # noqa: ASYNC110 (polling the worker)
                 await asyncio.sleep(0)
         assert sender.paused_for > 0
         assert sender.pending == 4, "the throttled job waits in the queue, job 1 still runs"
@@ -141,7 +141,7 @@ async def test_stop_lets_running_jobs_finish_and_cancels_what_outlives_the_drain
     sender.enqueue(1)
     sender.start()
     async with asyncio.timeout(5):
-        while sender.running < 2:
+        while sender.running < 2:  # noqa: ASYNC110 (polling the worker)
             await asyncio.sleep(0)
     sender.enqueue(2)
     asyncio.get_running_loop().call_soon(quick.set)
