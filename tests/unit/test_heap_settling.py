@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import _settle_heap, _settle_survivors
+from bot.app import FULL_PASS_EVERY, _settle_heap, _settle_survivors
 
 
 @pytest.fixture
 def settling() -> Iterator[None]:
+    threshold = gc.get_threshold()
     _settle_heap()
     _settle_heap()  # once at every start: the hook is still added only once
     try:
@@ -20,11 +21,13 @@ def settling() -> Iterator[None]:
     finally:
         while _settle_survivors in gc.callbacks:
             gc.callbacks.remove(_settle_survivors)
+        gc.set_threshold(*threshold)
 
 
 @pytest.mark.usefixtures("settling")
 def test_survivors_of_a_full_pass_are_frozen_and_younger_passes_freeze_nothing() -> None:
     assert gc.callbacks.count(_settle_survivors) == 1
+    assert gc.get_threshold()[2] == FULL_PASS_EVERY
     kept = [[n] for n in range(1_000)]  # long-lived containers made after start-up
     frozen = gc.get_freeze_count()
     gc.collect(1)
