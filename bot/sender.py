@@ -39,10 +39,10 @@ An engineering choice (Discord documents no number for opening DMs), see CONTRAC
 DEFAULT_THROTTLE_PAUSE = 10 * 60.0
 """Seconds the whole queue waits after 40003 "opening direct messages too fast"."""
 
-OVERLAP_WINDOW = 0.5
+OVERLAP_WINDOW = 0.2
 """With `overlap`, up to this many seconds' worth of slots may be running at once."""
 
-MAX_IN_FLIGHT = 16
+MAX_IN_FLIGHT = 6
 """Never more jobs at once than this, whatever the rate: each holds a few requests open and
 waits its turn for the database's writer."""
 

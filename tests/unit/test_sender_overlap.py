@@ -51,7 +51,7 @@ async def test_jobs_start_in_order_without_waiting_for_the_ones_before() -> None
 
 @pytest.mark.parametrize(
     ("per_second", "expected"),
-    [(1.0, 2), (20.0, 10), (100.0, MAX_IN_FLIGHT), (10_000.0, MAX_IN_FLIGHT)],
+    [(1.0, 2), (20.0, 4), (100.0, MAX_IN_FLIGHT), (10_000.0, MAX_IN_FLIGHT)],
 )
 def test_how_many_run_at_once_follows_the_rate(per_second: float, expected: int) -> None:
     sender: PacedSender[int] = PacedSender(
