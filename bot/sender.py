@@ -101,7 +101,7 @@ class PacedSender(Generic[K]):
         self.overlap = overlap
         self._queue: deque[K] = deque()
         self._queued: set[K] = set()
-        self._running: set[asyncio.Task[None]] = set()
+        self._running: dict[asyncio.Task[None], K] = {}
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -201,7 +201,7 @@ class PacedSender(Generic[K]):
             job = self._queue.popleft()
             next_slot = following_slot(next_slot, loop.time(), 1.0 / self.pacing.per_second)
             task = loop.create_task(self._run_job(job), name=f"{self.name}-job")
-            self._running.add(task)
+            self._running[task] = job
             task.add_done_callback(self._job_finished)
             # The job runs up to its first request before the next slot is considered: a
             # job Discord throttles at once pauses the queue before another one starts.
@@ -237,7 +237,9 @@ class PacedSender(Generic[K]):
                 self._queued.discard(job)
 
     def _job_finished(self, task: asyncio.Task[None]) -> None:
-        self._running.discard(task)
+        job = self._running.pop(task)
+        if task.cancelled():
+            self._queued.discard(job)  # also when cancelled before it began
         if not self._queue and not self._running:
             self._idle.set()
         self._wakeup.set()
