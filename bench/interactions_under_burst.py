@@ -181,12 +181,10 @@ def seed(path: Path, guild_id: int, cohort: Cohort, sessions_per_match: int) -> 
             for seq in range(1, sessions_per_match + 1):
                 on = (DUE - timedelta(weeks=52 - seq * 4)).date()
                 logged_at = stamp(DUE - timedelta(weeks=52 - seq * 4))
-                # Each past session has its reflection thread: none is left for the bot to
-                # make at start-up, which would otherwise run all through the burst.
-                thread_id = THREADS + len(logged)
+                # Past sessions have their threads: none left for the bot to make at start.
                 logged.append(
                     (guild_id, match_id, cohort_id, mentee, mentor, seq, on.isoformat(), 45,
-                     mentee, logged_at, thread_id, logged_at)
+                     mentee, logged_at, THREADS + len(logged), logged_at)
                 )  # fmt: skip
         conn.executemany(
             "INSERT INTO sessions (guild_id, match_id, cohort_id, mentee_id, mentor_id, seq, "
@@ -255,10 +253,9 @@ class Clicks:
 
 
 def index_lookups(world: World) -> None:
-    """The fake finds a message, or a DM channel, by scanning all of them, and re-runs every
-    waiting clicker's check after each request: at thousands of prompts that is the fake's
-    own quadratic work in the bot's event loop. Index both (messages are only appended, DM
-    channels only added) so the figures measure the bot."""
+    """The fake scans every message (DM channel) to find one, for each waiting clicker after
+    every request: quadratic work of its own in the bot's loop. Index both (messages are
+    only appended, DM channels only added) so the figures measure the bot."""
     messages: dict[int, Message] = {}
     indexed: dict[int, int] = {}  # channel id -> how many of its messages are in `messages`
     dms: dict[int, Channel] = {}
@@ -276,10 +273,10 @@ def index_lookups(world: World) -> None:
             if (channel := guild.resolve_channel(channel_id)) is not None:
                 return channel, guild
         if channel_id not in dms:
-            for channel in itertools.islice(world.dm_channels.values(), len(dms), None):
-                dms[channel.id] = channel
-        found = dms.get(channel_id)
-        return None if found is None else (found, None)
+            dms.update(
+                (c.id, c) for c in itertools.islice(world.dm_channels.values(), len(dms), None)
+            )
+        return None if channel_id not in dms else (dms[channel_id], None)
 
     world.find_message = find_message  # type: ignore[method-assign]
     world.find_channel = find_channel  # type: ignore[method-assign]
