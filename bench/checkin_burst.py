@@ -126,7 +126,11 @@ async def run(members: int, rate: float) -> None:
         messenger = MemoryMessenger()
         holder: list[PacedSender[Job]] = []
         delivery = CheckinDelivery(checkins, messenger, clock, lambda job: holder[0].enqueue(job))
-        sender: PacedSender[Job] = PacedSender(delivery.handle, SendPacing(per_second=rate))
+        sender: PacedSender[Job] = PacedSender(
+            delivery.handle,
+            SendPacing(per_second=rate),
+            overlap=True,  # as the bot's
+        )
         holder.append(sender)
 
         clock.moment = start + timedelta(minutes=1)

@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import itertools
 import json
 import random
 import sqlite3
@@ -45,12 +46,13 @@ from tests.e2e.support.process import QUESTIONNAIRE, BotProcess  # noqa: E402
 from tests.e2e.support.server import configure  # noqa: E402
 from tests.fakediscord import FakeDiscord, standard_world  # noqa: E402
 from tests.fakediscord.interactions import Interaction  # noqa: E402
-from tests.fakediscord.world import Guild, User  # noqa: E402
+from tests.fakediscord.world import Channel, Guild, Message, User, World  # noqa: E402
 from tests.support import FakeClock  # noqa: E402
 
 DUE = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # a Monday
 NOW = DUE - timedelta(minutes=5)
 EARLY = 3.0  # seconds: "the first seconds of a burst"
+THREADS = 10**17  # ids of the seeded sessions' threads
 
 
 def stamp(moment: datetime) -> str:
@@ -178,13 +180,16 @@ def seed(path: Path, guild_id: int, cohort: Cohort, sessions_per_match: int) -> 
         for match_id, mentee, mentor in rows:
             for seq in range(1, sessions_per_match + 1):
                 on = (DUE - timedelta(weeks=52 - seq * 4)).date()
+                logged_at = stamp(DUE - timedelta(weeks=52 - seq * 4))
+                # Past sessions have their threads: none left for the bot to make at start.
                 logged.append(
                     (guild_id, match_id, cohort_id, mentee, mentor, seq, on.isoformat(), 45,
-                     mentee, stamp(DUE - timedelta(weeks=52 - seq * 4)))
+                     mentee, logged_at, THREADS + len(logged), logged_at)
                 )  # fmt: skip
         conn.executemany(
             "INSERT INTO sessions (guild_id, match_id, cohort_id, mentee_id, mentor_id, seq, "
-            "session_date, minutes, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "session_date, minutes, created_by, created_at, thread_id, thread_ready_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             logged,
         )
     conn.execute("ANALYZE")
@@ -245,6 +250,36 @@ class Clicks:
     # (sent at, command, seconds to the acknowledgement, seconds to the whole answer)
     samples: list[tuple[float, str, float, float]] = field(default_factory=list)
     failures: int = 0
+
+
+def index_lookups(world: World) -> None:
+    """The fake scans every message (DM channel) to find one, for each waiting clicker after
+    every request: quadratic work of its own in the bot's loop. Index both (messages are
+    only appended, DM channels only added) so the figures measure the bot."""
+    messages: dict[int, Message] = {}
+    indexed: dict[int, int] = {}  # channel id -> how many of its messages are in `messages`
+    dms: dict[int, Channel] = {}
+
+    def find_message(message_id: int) -> Message | None:
+        if message_id not in messages:
+            for channel_id, stored in world.messages.items():
+                for message in stored[indexed.get(channel_id, 0) :]:
+                    messages[message.id] = message
+                indexed[channel_id] = len(stored)
+        return messages.get(message_id)
+
+    def find_channel(channel_id: int) -> tuple[Channel, Guild | None] | None:
+        for guild in world.guilds.values():
+            if (channel := guild.resolve_channel(channel_id)) is not None:
+                return channel, guild
+        if channel_id not in dms:
+            dms.update(
+                (c.id, c) for c in itertools.islice(world.dm_channels.values(), len(dms), None)
+            )
+        return None if channel_id not in dms else (dms[channel_id], None)
+
+    world.find_message = find_message  # type: ignore[method-assign]
+    world.find_channel = find_channel  # type: ignore[method-assign]
 
 
 def track_acknowledgements() -> None:
@@ -323,6 +358,7 @@ class Figures:
 async def run(args: argparse.Namespace) -> None:
     track_acknowledgements()
     world = standard_world()
+    index_lookups(world)
     guild = world.guild("Mentoring Circle")
     cohort = add_people(guild, args.members)
     clock = FakeClock(NOW)

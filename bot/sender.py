@@ -1,11 +1,13 @@
-"""One paced sender: a queue and a single worker for bulk, bot-initiated messages.
+"""One paced sender: a queue and a worker that starts bulk, bot-initiated messages at a pace.
 
 A whole cohort is due at Monday 09:00. Sending thousands of DMs at once (`gather`) is what
 gets a bot rate limited or quarantined by Discord's anti-spam (CONTRACT.md §2.3), and it
 would starve the event loop of the interactions members are clicking meanwhile. So every
-job goes through one worker that starts at most `per_second` jobs a second, and stops the
-whole queue for `throttle_pause` seconds when Discord says we are opening DMs too fast
-(40003) or hands back a rate limit too long to sit out.
+job goes through one worker that starts at most `per_second` jobs a second (with `overlap`,
+a few may be running at once, each started at its own slot), and stops the whole queue for
+`throttle_pause` seconds when Discord says we are opening DMs too fast (40003) or hands back
+a rate limit too long to sit out. Shorter rate limits (429) are sat out by discord.py itself,
+per route, inside the job.
 
 Pacing is wall-clock (the event loop's clock), not the injected business clock: it limits
 how fast requests really leave the process. The queue is in memory only; the database is
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
@@ -35,6 +38,16 @@ An engineering choice (Discord documents no number for opening DMs), see CONTRAC
 
 DEFAULT_THROTTLE_PAUSE = 10 * 60.0
 """Seconds the whole queue waits after 40003 "opening direct messages too fast"."""
+
+OVERLAP_WINDOW = 0.2
+"""With `overlap`, up to this many seconds' worth of slots may be running at once."""
+
+MAX_IN_FLIGHT = 6
+"""Never more jobs at once than this, whatever the rate: each holds a few requests open and
+waits its turn for the database's writer."""
+
+DRAIN = 2.0
+"""Seconds `stop` gives running jobs to finish before cancelling them."""
 
 
 @dataclass
@@ -61,11 +74,17 @@ class Throttled(Exception):
 
 
 class PacedSender(Generic[K]):
-    """Runs `handle(job)` for each queued job, one at a time, at a bounded rate.
+    """Runs `handle(job)` for each queued job, in order, starting at most `per_second` a second.
 
-    Jobs are deduplicated while queued, so the timer can re-offer everything still due
-    without a job running twice from the queue. `handle` must itself be safe to run again
-    for a job it has already done (the database decides what is left to do).
+    One job at a time by default. With `overlap`, each job starts at its slot whether or not
+    the jobs before it have finished (a job is a few database statements and requests, often
+    longer than a slot at 20 a second), up to `in_flight` at once: the pace is then set by
+    the slots, not by how long Discord takes to answer. Ordered output (the director log)
+    keeps the default; check-in prompts, each to a different member, overlap.
+
+    Jobs are deduplicated while queued or running, so the timer can re-offer everything
+    still due without a job running twice from the queue. `handle` must itself be safe to
+    run again for a job it has already done (the database decides what is left to do).
     """
 
     def __init__(
@@ -74,12 +93,15 @@ class PacedSender(Generic[K]):
         pacing: SendPacing | None = None,
         *,
         name: str = "paced-sender",
+        overlap: bool = False,
     ) -> None:
         self._handle = handle
         self.pacing = pacing or SendPacing()
         self.name = name
+        self.overlap = overlap
         self._queue: deque[K] = deque()
         self._queued: set[K] = set()
+        self._running: dict[asyncio.Task[None], K] = {}
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -95,12 +117,22 @@ class PacedSender(Generic[K]):
         if self._task is None or self._task.done():
             self._task = spawn(self._run(), name=self.name)
 
-    async def stop(self) -> None:
+    async def stop(self, *, drain: float = DRAIN) -> None:
+        """Start no more jobs; give those running `drain` seconds to finish, then cancel
+        them (a prompt cut short is claimed, and looked for before it is sent again)."""
         task, self._task = self._task, None
         if task is not None and not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        running = list(self._running)
+        if not running:
+            return
+        if drain > 0:
+            await asyncio.wait(running, timeout=drain)
+        for job in running:
+            job.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     def enqueue(self, job: K) -> bool:
         """Queue `job` unless it is already waiting or running; True if it was added."""
@@ -120,7 +152,21 @@ class PacedSender(Generic[K]):
 
     @property
     def pending(self) -> int:
+        """Jobs waiting or running."""
         return len(self._queued)
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    @property
+    def in_flight(self) -> int:
+        """How many jobs may run at once: one, or with `overlap` about `OVERLAP_WINDOW`
+        seconds of slots (at least 2, at most `MAX_IN_FLIGHT`), so a slow Discord holds
+        back the queue instead of piling up requests."""
+        if not self.overlap:
+            return 1
+        return min(MAX_IN_FLIGHT, max(2, math.ceil(self.pacing.per_second * OVERLAP_WINDOW)))
 
     @property
     def paused_for(self) -> float:
@@ -138,45 +184,65 @@ class PacedSender(Generic[K]):
         next_slot = loop.time()
         while True:
             if not self._queue:
-                self._idle.set()
                 self._wakeup.clear()
                 await self._wakeup.wait()
                 continue
-            wait = max(self._resume_at, next_slot) - loop.time()
-            if wait > 0:
+            start_at = max(self._resume_at, next_slot)
+            if start_at > loop.time():
                 self._wakeup.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), wait)
+                    async with asyncio.timeout_at(start_at):
+                        await self._wakeup.wait()
+                continue
+            if len(self._running) >= self.in_flight:
+                self._wakeup.clear()
+                await self._wakeup.wait()  # a job finishing wakes the worker
                 continue
             job = self._queue.popleft()
             next_slot = following_slot(next_slot, loop.time(), 1.0 / self.pacing.per_second)
-            try:
-                await self._handle(job)
-            except Throttled as exc:
-                self.throttled += 1
-                pause = (
-                    exc.retry_after if exc.retry_after is not None else self.pacing.throttle_pause
-                )
-                log.warning("%s throttled by Discord: pausing for %.1f s", self.name, pause)
-                self.pause(pause)
-                self._queue.appendleft(job)
-                continue
-            except StorageBusy:
-                self.failed += 1
-                log.warning(
-                    "%s: job %s waits: the database is locked by another program; it is "
-                    "retried on the next timer run",
-                    self.name,
-                    job,
-                )
-            except Exception:
-                self.failed += 1
-                log.exception(
-                    "%s: job %s failed; it is retried on the next timer run", self.name, job
-                )
-            else:
-                self.done += 1
-            self._queued.discard(job)
+            task = loop.create_task(self._run_job(job), name=f"{self.name}-job")
+            self._running[task] = job
+            task.add_done_callback(self._job_finished)
+            # The job runs up to its first request before the next slot is considered: a
+            # job Discord throttles at once pauses the queue before another one starts.
+            await asyncio.sleep(0)
+
+    async def _run_job(self, job: K) -> None:
+        requeued = False
+        try:
+            await self._handle(job)
+        except Throttled as exc:
+            self.throttled += 1
+            pause = exc.retry_after if exc.retry_after is not None else self.pacing.throttle_pause
+            log.warning("%s throttled by Discord: pausing for %.1f s", self.name, pause)
+            self.pause(pause)
+            self._queue.appendleft(job)  # first once the pause is over
+            requeued = True
+        except StorageBusy:
+            self.failed += 1
+            log.warning(
+                "%s: job %s waits: the database is locked by another program; it is "
+                "retried on the next timer run",
+                self.name,
+                job,
+            )
+        except Exception:
+            self.failed += 1
+            log.exception("%s: job %s failed; it is retried on the next timer run", self.name, job)
+        else:
+            self.done += 1
+        finally:
+            # Also when cancelled by `stop`: the timer may offer the job again.
+            if not requeued:
+                self._queued.discard(job)
+
+    def _job_finished(self, task: asyncio.Task[None]) -> None:
+        job = self._running.pop(task)
+        if task.cancelled():
+            self._queued.discard(job)  # also when cancelled before it began
+        if not self._queue and not self._running:
+            self._idle.set()
+        self._wakeup.set()
 
 
 CATCH_UP = 1.0

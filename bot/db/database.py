@@ -165,6 +165,16 @@ async def _open_reader(path: Path | str) -> aiosqlite.Connection:
     return reader
 
 
+def _first_row(conn: sqlite3.Connection, sql: str, params: Params) -> sqlite3.Row | None:
+    """Runs on the connection's own thread."""
+    cursor = conn.execute(sql, params)
+    try:
+        row: sqlite3.Row | None = cursor.fetchone()
+        return row
+    finally:
+        cursor.close()
+
+
 def _is_pragma(sql: str) -> bool:
     return sql.lstrip()[:6].upper() == "PRAGMA"
 
@@ -337,13 +347,16 @@ class Database:
                 yield reader
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._read(sql) as conn, conn.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
+        # One trip to the connection's thread, not three (execute, fetch, close): each trip
+        # wakes that thread and then the event loop, and a burst's prompts make thousands.
+        async with self._read(sql) as conn:
+            run = conn._execute  # aiosqlite's own "run this on the thread" (untyped)
+            row: sqlite3.Row | None = await run(_first_row, conn._conn, sql, params)  # type: ignore[no-untyped-call]
             return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._read(sql) as conn, conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        async with self._read(sql) as conn:
+            return list(await conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
