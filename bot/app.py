@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import hashlib
 import json
 import logging
@@ -24,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
 import cogs
+from bot import heap
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.database import Database, DatabaseUnusable, StorageBusy
@@ -109,39 +109,6 @@ class Delivery:
         await self.director_log_sender.stop()
         await self.checkin_sender.stop()
         self.charts.close()
-
-
-FULL_PASS_EVERY = 3
-"""Young (generation 1) passes between full ones; Python's default is 10, which let about
-70,000 new objects build up for each full pass to walk (40-80 ms late in a burst)."""
-
-
-def _settle_heap() -> None:
-    """What start-up built (modules, the caches Discord filled) lives as long as the bot:
-    take it out of the garbage collector's full passes, which otherwise walk all of it
-    and stall the event loop for tens of milliseconds in the middle of a burst. Later, the
-    survivors of each full pass are set aside the same way (`_settle_survivors`)."""
-    gc.collect()
-    gc.freeze()
-    # Counted from an empty oldest generation, the next full pass comes after a few
-    # younger ones (not after a quarter of the whole heap again); with survivors frozen,
-    # a full pass walks what was made since the last, at most ~20,000 objects.
-    gc.collect()
-    threshold, middle, _ = gc.get_threshold()
-    gc.set_threshold(threshold, middle, FULL_PASS_EVERY)
-    if _settle_survivors not in gc.callbacks:
-        gc.callbacks.append(_settle_survivors)
-
-
-def _settle_survivors(phase: str, info: dict[str, int]) -> None:
-    """Right after a full pass, every object left is alive (the younger generations were
-    collected with it): freeze them, so the next full pass walks only what was made since
-    instead of the whole heap, which a burst's caches grow (a pass over it took 70-740 ms
-    late in a 5,000-member burst). Frozen objects are still freed by reference counting;
-    only one that later dies inside a reference cycle stays, a cost far smaller than a
-    stalled event loop."""
-    if phase == "stop" and info["generation"] == 2:
-        gc.freeze()
 
 
 def build_intents(*, members: bool) -> discord.Intents:
@@ -274,6 +241,7 @@ class MentorBot(commands.Bot):
         self._delivery.start()
         poster = self._delivery.director_log
         self.timers.add(DIRECTOR_LOG, poster.run_due, on_start=poster.on_start)
+        self.timers.add(heap.TIMER, heap.DailyRefresh().run_due)
         self.scheduler.start()
         await self.tree.set_translator(CommandTranslator())
         for name in extension_names():
@@ -314,7 +282,7 @@ class MentorBot(commands.Bot):
         down is sent (inside its grace window) or recorded as missed."""
         await self.wait_until_ready()
         self.timers.start()
-        _settle_heap()
+        heap.settle()
 
     def stop_for(self, error: DatabaseUnusable) -> None:
         """Stop because the bot cannot go on; the runner then ends with `error`'s line."""
