@@ -29,6 +29,11 @@ class ChartRenderer:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
+    @property
+    def started(self) -> bool:
+        """Whether the worker process is running (or starting)."""
+        return self._pool is not None
+
     async def warm(self) -> None:
         """Start the worker and have it load the plotting library; returns once the process
         is started, not loaded (a chart asked for meanwhile is drawn right after). Starting

@@ -114,6 +114,10 @@ class Cohorts(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
+        if interaction.command is not None and interaction.command.name == "status":
+            # A director picking a cohort is about to ask for its chart: start the chart's
+            # worker now, so its first chart is ready with the figures.
+            await self.bot.delivery.charts.warm()
         found = await self.bot.services.cohorts.search(interaction.guild_id, current)
         # Directors' screens are in the server's language; so are the cohorts they pick from.
         with language(await self.bot.services.languages.of_server(interaction.guild_id)):

@@ -221,10 +221,13 @@ async def test_cohort_autocomplete_and_refusals(
 ) -> None:
     director, alice = users["director"], users["alice"]
     await slash(fake, director, guild, "cohort create", name="Spring 2027", start="today")
+    await fake.autocomplete(director, guild, "cohort export", option="cohort", value="spr")
+    assert not ready.delivery.charts.started, "no chart worker for an export"
     choices = await fake.autocomplete(
         director, guild, "cohort status", option="cohort", value="spr"
     )
     assert [c["name"] for c in choices] == ["Spring 2027 · open · from Mon 2 Nov 2026"]
+    assert ready.delivery.charts.started, "picking a cohort to see starts the chart's"
     chosen = await slash(fake, director, guild, "cohort status", cohort=choices[0]["value"])
     assert "Spring 2027 · cohort status" in chosen.text
     typed = await slash(fake, director, guild, "cohort export", cohort="spring 2027")
