@@ -243,8 +243,11 @@ class Setup(commands.Cog):
         await use_server_language(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         undeliverable = await self.bot.services.checkins.undeliverable_members(guild.id)
+        waiting = await self.bot.services.sessions.reports.waiting_for_thread(guild.id)
         facts = replace(
-            server_facts(self.bot, guild, settings), undeliverable_member_ids=tuple(undeliverable)
+            server_facts(self.bot, guild, settings),
+            undeliverable_member_ids=tuple(undeliverable),
+            sessions_waiting_for_thread=waiting,
         )
         report = check_health(facts)
         await interaction.response.send_message(
