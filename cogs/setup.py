@@ -114,6 +114,17 @@ class Setup(commands.Cog):
         ]
         lines += [_problem_line(f) for f in role_problems]
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
+        await self.bot.delivery.director_log.add(
+            guild.id,
+            N_(
+                "⚙️ {director} set the programme roles: Director {director_role}, "
+                "Mentor {mentor_role}, Mentee {mentee_role}.",
+                director=interaction.user.mention,
+                director_role=director.mention,
+                mentor_role=mentor.mention,
+                mentee_role=mentee.mention,
+            ),
+        )
 
     @setup.command(name="channels", description="Choose the channels the programme uses")
     @app_commands.describe(
@@ -171,6 +182,19 @@ class Setup(commands.Cog):
         ]
         lines += [_problem_line(f) for f in channel_problems]
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
+        await self.bot.delivery.director_log.add(
+            guild.id,
+            N_(
+                "⚙️ {director} set the programme channels: introductions {introductions}, "
+                "sessions {sessions}, check-in fallback {checkin_fallback}, director log "
+                "{director_log}.",
+                director=interaction.user.mention,
+                introductions=introductions.mention,
+                sessions=sessions.mention,
+                checkin_fallback=_mention_or_none(checkin_fallback),
+                director_log=_mention_or_none(director_log),
+            ),
+        )
 
     @setup.command(
         name="language",
@@ -219,8 +243,11 @@ class Setup(commands.Cog):
         await use_server_language(interaction)
         settings = await self.bot.services.settings.get(guild.id)
         undeliverable = await self.bot.services.checkins.undeliverable_members(guild.id)
+        waiting = await self.bot.services.sessions.reports.waiting_for_thread(guild.id)
         facts = replace(
-            server_facts(self.bot, guild, settings), undeliverable_member_ids=tuple(undeliverable)
+            server_facts(self.bot, guild, settings),
+            undeliverable_member_ids=tuple(undeliverable),
+            sessions_waiting_for_thread=waiting,
         )
         report = check_health(facts)
         await interaction.response.send_message(
@@ -396,6 +423,11 @@ _CHANNEL_TITLES: dict[ChannelPurpose, Text] = {
 """A channel's purpose as a heading names it."""
 
 _LANGUAGE_LIST = ", ".join(language_name(lang) for lang in LANGUAGES)
+
+
+def _mention_or_none(channel: discord.TextChannel | None) -> Text | str:
+    """A channel in a director-log line; "none" waits for the server's language."""
+    return channel.mention if channel else N_("none")
 
 
 def _mention_role(role_id: int | None) -> str:

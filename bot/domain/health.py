@@ -107,9 +107,11 @@ class ServerFacts:
     channels_configured: bool = True
     # Members whose latest check-in prompt could not be delivered (DMs closed, no fallback).
     undeliverable_member_ids: tuple[int, ...] = ()
+    # Sessions logged whose private thread is not made yet (channel or permission missing).
+    sessions_waiting_for_thread: int = 0
 
 
-Topic = Literal["setup", "intent", "channel", "role", "delivery"]
+Topic = Literal["setup", "intent", "channel", "role", "delivery", "sessions"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def check_health(facts: ServerFacts) -> HealthReport:
     for role in facts.roles:
         findings.extend(_role_findings(role, facts))
     findings.extend(_delivery_findings(facts))
+    findings.extend(_session_thread_findings(facts))
     return HealthReport(tuple(findings))
 
 
@@ -356,5 +359,33 @@ def _delivery_findings(facts: ServerFacts) -> list[Finding]:
                 "allow direct messages from this server."
             ),
             topic="delivery",
+        )
+    ]
+
+
+def _session_thread_findings(facts: ServerFacts) -> list[Finding]:
+    """Sessions without their private thread: the pair has nowhere to share reflections
+    until the sessions channel lets the bot make it (it is made once that is fixed)."""
+    waiting = facts.sessions_waiting_for_thread
+    if not waiting:
+        return []
+    return [
+        Finding(
+            Severity.WARNING,
+            _("Session threads"),
+            n_(
+                "{count} session is still waiting for its private thread.",
+                "{count} sessions are still waiting for their private threads.",
+                waiting,
+            ),
+            _(
+                "Give the bot {view}, {create} and {send} in the sessions channel, or pick "
+                "another sessions channel with `/setup channels`: the waiting threads are made "
+                "as soon as the bot can.",
+                view=_PERMISSIONS["View Channel"],
+                create=_PERMISSIONS["Create Private Threads"],
+                send=_PERMISSIONS["Send Messages in Threads"],
+            ),
+            topic="sessions",
         )
     ]

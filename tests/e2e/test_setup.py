@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from bot.app import MentorBot
+from tests.e2e.support.matching import introduced_pair
 from tests.e2e.support.process import BotProcess
 from tests.e2e.support.server import configure, setup_channels, setup_roles, start_configured
+from tests.e2e.support.sessions import log, thread_of
+from tests.e2e.support.waiting import eventually
 from tests.fakediscord import FakeDiscord, Guild, P, User
 
 
@@ -131,3 +134,31 @@ async def test_announcement_channels_cannot_hold_private_threads(
     # As the director log (messages only) it is fine.
     h = await setup_channels(fake, guild, users["director"], director_log=news)
     assert "Saved" in (await h.answer()).text
+
+
+async def test_show_counts_sessions_still_waiting_for_their_thread(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice, _bob, director, _ = await introduced_pair(fake, ready, guild, users)
+    sessions = guild.channel("sessions")
+    bot_role = guild.bot_role()
+    assert bot_role is not None
+    await fake.set_channel_overwrite(sessions, bot_role, deny=P.CREATE_PRIVATE_THREADS)
+    assert "The session is saved" in (await (await log(fake, alice, guild)).answer()).text
+
+    text = (await (await fake.slash(director, guild, "setup show")).answer()).text
+    assert "missing **Create Private Threads**" in text
+    assert "**Session threads**: 1 session is still waiting for its private thread." in text
+    assert "pick another sessions channel with `/setup channels`" in text
+
+    # Fixed: the thread is made and the health check has nothing more to say about it.
+    await fake.set_channel_overwrite(sessions, bot_role, allow=P.CREATE_PRIVATE_THREADS)
+    await thread_of(fake, guild)
+
+    async def none_waiting() -> bool:
+        return await ready.services.sessions.reports.waiting_for_thread(guild.id) == 0
+
+    await eventually(none_waiting, "the session thread recorded ready")
+    text = (await (await fake.slash(director, guild, "setup show")).answer()).text
+    assert "Everything the bot needs is in place" in text
+    assert "Session threads" not in text

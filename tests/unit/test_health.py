@@ -10,6 +10,7 @@ import pytest
 from bot.domain.health import (
     ChannelFacts,
     ChannelPurpose,
+    Finding,
     RoleFacts,
     RolePurpose,
     ServerFacts,
@@ -169,12 +170,34 @@ def test_every_problem_has_a_one_sentence_fix() -> None:
             for i, purpose in enumerate(ChannelPurpose)
         ),
         roles_configured=False,
+        sessions_waiting_for_thread=3,
     )
     report = check_health(worst)
     assert len(report.problems) > 10
     for finding in (*report.problems, *report.warnings):
         assert finding.fix, finding
         assert finding.fix.rstrip(".").count(". ") == 0, finding.fix
+
+
+def sessions_findings(waiting: int) -> list[Finding]:
+    report = check_health(facts(sessions_waiting_for_thread=waiting))
+    return [f for f in report.findings if f.topic == "sessions"]
+
+
+def test_sessions_waiting_for_their_thread_are_counted_with_what_fixes_them() -> None:
+    assert sessions_findings(0) == []
+    [one] = sessions_findings(1)
+    assert one.severity is Severity.WARNING
+    assert one.subject == "Session threads"
+    assert one.message == "1 session is still waiting for its private thread."
+    assert "Create Private Threads" in one.fix and "`/setup channels`" in one.fix
+    assert "made as soon as" in one.fix
+    [three] = sessions_findings(3)
+    assert three.message == "3 sessions are still waiting for their private threads."
+    with language("zh-CN"):
+        [chinese] = sessions_findings(3)
+    assert chinese.message == "3 场会面仍在等待其私密讨论串。"
+    assert "`/setup channels`" in chinese.fix and chinese.fix.endswith("。")
 
 
 def test_the_report_is_written_in_the_current_language() -> None:
