@@ -1,0 +1,38 @@
+"""Retrying after Discord failed: a session thread whose creation hit a server error is made
+by the very next attempt (once), and a check-in that could not be delivered is delivered by
+the next `/checkin now` or timer run, in the same place, exactly once."""
+
+from __future__ import annotations
+
+from bot.app import MentorBot
+from tests.e2e.support.matching import introduced_pair
+from tests.e2e.support.sessions import log, session_threads, thread_of
+from tests.fakediscord import FakeDiscord, Guild, User
+
+UNAVAILABLE = {"code": 0, "message": "503: Service Unavailable"}  # discord.py does not retry it
+
+# ---------------------------------------------------------------- session threads
+
+
+async def test_a_session_thread_that_hit_a_server_error_is_made_by_the_next_attempt(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild, users: dict[str, User]
+) -> None:
+    alice, bob, _director, _ = await introduced_pair(fake, ready, guild, users)
+    sessions = guild.channel("sessions")
+    path = f"/channels/{sessions.id}/threads"
+    fake.inject_failure("POST", path, status=503, body=UNAVAILABLE)
+    reply = await (await log(fake, alice, guild)).answer()
+    assert "couldn't make its private thread just now" in reply.text, reply.text
+    assert session_threads(fake, guild) == []
+
+    # No waiting out a claim: Bob's next /session makes it, within the same minute.
+    tries = len(fake.requests_to("POST", path))
+    h = await fake.slash(bob, guild, "session list")
+    assert "thread not made yet" in (await h.answer()).text
+    assert "private thread of a session of yours is made now" in (await h.followup()).text
+    thread = await thread_of(fake, guild)
+    assert thread.member_ids == {fake.world.bot.id, alice.id, bob.id}
+    listed = await (await fake.slash(alice, guild, "session list")).answer()
+    assert f"<#{thread.id}>" in listed.text, listed.text
+    assert len(session_threads(fake, guild)) == 1
+    assert len(fake.requests_to("POST", path)) == tries + 1
