@@ -5,9 +5,10 @@ the next `/checkin now` or timer run, in the same place, exactly once."""
 from __future__ import annotations
 
 from bot.app import MentorBot
+from tests.e2e.support.checkins import is_prompt, sign_up
 from tests.e2e.support.matching import introduced_pair
 from tests.e2e.support.sessions import log, session_threads, thread_of
-from tests.fakediscord import FakeDiscord, Guild, User
+from tests.fakediscord import FakeDiscord, Guild, P, User
 
 UNAVAILABLE = {"code": 0, "message": "503: Service Unavailable"}  # discord.py does not retry it
 
@@ -36,3 +37,36 @@ async def test_a_session_thread_that_hit_a_server_error_is_made_by_the_next_atte
     assert f"<#{thread.id}>" in listed.text, listed.text
     assert len(session_threads(fake, guild)) == 1
     assert len(fake.requests_to("POST", path)) == tries + 1
+
+
+# ---------------------------------------------------------------------- check-ins
+
+
+def thread_prompts(fake: FakeDiscord, guild: Guild) -> list[str]:
+    return [
+        m.text
+        for thread in fake.threads(guild.channel("checkins"))
+        for m in fake.messages(thread)
+        if is_prompt(m)
+    ]
+
+
+async def test_checkin_now_again_within_the_minute_after_a_failure_sends_one_prompt(
+    fake: FakeDiscord, ready: MentorBot, guild: Guild
+) -> None:
+    kim = await sign_up(ready, fake, guild, "kim", dms_closed=True)
+    channel = guild.channel("checkins")
+    bot_role = guild.bot_role()
+    assert bot_role is not None
+    await fake.set_channel_overwrite(channel, bot_role, deny=P.CREATE_PRIVATE_THREADS)
+    reply = await (await fake.slash(kim, guild, "checkin now")).answer()
+    assert "Create Private Threads" in reply.text, reply.text
+
+    # Fixed at once: asking again in the same minute delivers a check-in.
+    await fake.set_channel_overwrite(channel, bot_role)
+    reply = await (await fake.slash(kim, guild, "checkin now")).answer()
+    assert "📬 Your check-in is in your private check-in thread" in reply.text, reply.text
+    assert len(thread_prompts(fake, guild)) == 1
+    reply = await (await fake.slash(kim, guild, "checkin now")).answer()
+    assert "still open" in reply.text, reply.text
+    assert len(thread_prompts(fake, guild)) == 1

@@ -350,7 +350,11 @@ class Periods(AtRisk):
         return sorted({int(row["user_id"]) for row in rows})
 
     async def start_now(self, guild_id: int, user_id: int) -> NowResult:
-        """`/checkin now`: the open check-in if one was sent, else a new one due now."""
+        """`/checkin now`: the open check-in if one was sent, else a new one due now.
+
+        Periods are keyed by the minute: asking again within the minute of a check-in that
+        could not be delivered re-arms that one (it was never sent), so the retry is tried
+        rather than answered with the old failure."""
         await self._goals.require_mentee(guild_id, user_id)
         open_id = await self._db.fetchval(
             "SELECT id FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
@@ -366,6 +370,12 @@ class Periods(AtRisk):
                 "INSERT OR IGNORE INTO checkin_periods (guild_id, user_id, period_key, kind, "
                 "due_at, status, created_at) VALUES (?, ?, ?, 'manual', ?, 'pending', ?)",
                 (guild_id, user_id, key, to_db(now), to_db(now)),
+            )
+            await self._db.execute(
+                "UPDATE checkin_periods SET status = 'pending' WHERE guild_id = ? "
+                "AND user_id = ? AND period_key = ? AND status = 'undeliverable' "
+                "AND sent_at IS NULL",
+                (guild_id, user_id, key),
             )
             period_id = await self._db.fetchval(
                 "SELECT id FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
