@@ -205,12 +205,21 @@ class Periods(AtRisk):
             (guild_id, user_id),
         )
         settings = await self._settings.get(guild_id)
+        thread_id = state["fallback_thread_id"] if state else None
+        joined = thread_id is not None and bool(
+            await self._db.fetchval(
+                "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
+                "AND channel_id = ? AND delivery = 'thread' AND sent_at IS NOT NULL LIMIT 1",
+                (guild_id, user_id, thread_id),
+            )
+        )
         return DeliveryPlan(
             period_id=period_id,
             guild_id=guild_id,
             user_id=user_id,
             fallback_channel_id=settings.checkin_fallback_channel_id,
-            fallback_thread_id=state["fallback_thread_id"] if state else None,
+            fallback_thread_id=thread_id,
+            fallback_thread_joined=joined,
             dm_help_sent=bool(state and state["dm_help_sent_at"]),
             claimed_channel_id=period["channel_id"] if period["claimed_at"] else None,
             too_late=too_late,
