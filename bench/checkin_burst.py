@@ -72,6 +72,9 @@ class MemoryMessenger:
     async def open_thread(self, guild_id: int, parent_id: int, user_id: int) -> int:
         return next(self.ids)
 
+    async def add_to_thread(self, guild_id: int, thread_id: int, user_id: int) -> None:
+        return None
+
     async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None:
         return None
 

@@ -94,7 +94,12 @@ class Messenger(Protocol):
         ...
 
     async def open_thread(self, guild_id: int, parent_id: int, user_id: int) -> int:
-        """A private thread (invitable off) in `parent_id` with only the member added."""
+        """A private thread (invitable off) in `parent_id`, named for the member; they are
+        added with `add_to_thread` once it is stored, so a failed add reuses the thread."""
+        ...
+
+    async def add_to_thread(self, guild_id: int, thread_id: int, user_id: int) -> None:
+        """Add the member to their fallback thread (unarchiving it first if need be)."""
         ...
 
     async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None: ...
@@ -267,13 +272,20 @@ class CheckinDelivery:
             )
             return Delivered("undeliverable")
         thread_id = plan.fallback_thread_id
+        joined = plan.fallback_thread_joined
         for attempt in range(2):
             try:
                 if thread_id is None:
                     thread_id = await self.messenger.open_thread(
                         guild_id, plan.fallback_channel_id, user_id
                     )
+                    # Stored before the member is added: if adding fails, the next attempt
+                    # adds them to this thread instead of making another.
                     await self.service.set_fallback_thread(guild_id, user_id, thread_id)
+                    joined = False
+                if not joined:
+                    await self.messenger.add_to_thread(guild_id, thread_id, user_id)
+                    joined = True
                 if await self.service.claim_dm_help(guild_id, user_id):
                     await self.messenger.send_dm_help(guild_id, thread_id, user_id)
                 return await self._send(plan, thread_id, nonce=f"ct{period_id}", mention=user_id)

@@ -61,6 +61,8 @@ class DiscordMessenger:
     def __init__(self, bot: MentorBot, dms: DirectMessages) -> None:
         self.bot = bot
         self.dms = dms
+        self._made: dict[int, discord.Thread] = {}
+        """Threads just made, kept until their member is added (no lookup for a new one)."""
 
     def _guild_name(self, guild_id: int) -> str:
         guild = self.bot.get_guild(guild_id)
@@ -143,10 +145,29 @@ class DiscordMessenger:
                 auto_archive_duration=10080,
                 reason=why,
             )
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            _reraise(exc)
+        self._made[thread.id] = thread
+        return thread.id
+
+    async def add_to_thread(self, guild_id: int, thread_id: int, user_id: int) -> None:
+        try:
+            thread = self._made.pop(thread_id, None) or await self._thread(guild_id, thread_id)
+            if thread.archived:
+                thread = await thread.edit(archived=False)  # members cannot be added (50083)
             await thread.add_user(discord.Object(id=user_id))
         except (discord.HTTPException, discord.RateLimited) as exc:
             _reraise(exc)
-        return thread.id
+
+    async def _thread(self, guild_id: int, thread_id: int) -> discord.Thread:
+        guild = self.bot.get_guild(guild_id)
+        thread = guild.get_thread(thread_id) if guild is not None else None
+        if thread is not None:
+            return thread
+        found = await self.bot.fetch_channel(thread_id)
+        if not isinstance(found, discord.Thread):
+            raise CannotPost(UNKNOWN_CHANNEL)
+        return found
 
     async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None:
         with language(await self._language(guild_id, user_id)):

@@ -63,7 +63,7 @@ class ThreadResult:
     session: Session
     problem: ThreadProblem | None
     """Why the thread could not be made; None with no thread means Discord failed for
-    another reason (the claim lapses and a later attempt tries again)."""
+    another reason (the claim is released and the next attempt tries again)."""
 
     @property
     def made(self) -> bool:
@@ -145,6 +145,7 @@ async def _open_thread(
 async def make_thread(bot: MentorBot, guild: discord.Guild, session: Session) -> ThreadResult:
     """Make (or finish) the session's private thread; the caller has claimed it."""
     sessions = bot.services.sessions
+    started = bot.clock.now()  # the caller's claim was taken by then
     settings = await bot.services.settings.get(guild.id)
     try:
         channel = sessions_channel(guild, settings)
@@ -173,6 +174,7 @@ async def make_thread(bot: MentorBot, guild: discord.Guild, session: Session) ->
         if known is None and isinstance(exc, discord.Forbidden):
             known = "missing_permission"
         if known is None:
+            await sessions.release_thread(session.id, started)
             return ThreadResult(session, None)
         problem = known
     else:

@@ -30,7 +30,14 @@ from bot.services.checkins import (
     ReminderPlan,
 )
 from bot.services.contacts import Contacts, DmResult
-from bot.services.delivery import ChannelGone, CheckinDelivery, Claim, DmClosed, Job
+from bot.services.delivery import (
+    CannotPost,
+    ChannelGone,
+    CheckinDelivery,
+    Claim,
+    DmClosed,
+    Job,
+)
 from tests.support import FakeClock
 from tests.unit.support import (
     GUILD,
@@ -65,10 +72,11 @@ class Inbox:
     gone_users: set[int] = field(default_factory=set)  # deleted accounts: 404 / 10013
     crash_at: str | None = None
     too_fast: int = 0
+    refuse_add: int = 0  # the next adds to a thread are refused (403 / 50013)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000))
     channels: dict[int, list[Sent]] = field(default_factory=dict)
     dm_of: dict[int, int] = field(default_factory=dict)
-    threads: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (parent, user)
+    threads: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # id -> (parent, user)
     deleted: set[int] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
     alerts: list[MentorAlert] = field(default_factory=list)
@@ -155,8 +163,16 @@ class Inbox:
     async def open_thread(self, guild_id: int, parent_id: int, user_id: int) -> int:
         self.calls.append(f"open_thread {user_id}")
         thread_id = next(self.ids)
-        self.threads[thread_id] = (parent_id, user_id)
+        self.threads[thread_id] = (parent_id, None)
         return thread_id
+
+    async def add_to_thread(self, guild_id: int, thread_id: int, user_id: int) -> None:
+        self.calls.append(f"add_to_thread {user_id}")
+        if self.refuse_add:
+            self.refuse_add -= 1
+            raise CannotPost(50013)
+        parent_id, _ = self.threads[thread_id]
+        self.threads[thread_id] = (parent_id, user_id)
 
     async def send_dm_help(self, guild_id: int, channel_id: int, user_id: int) -> None:
         self.post(channel_id, period_id=None, nonce=f"ch{user_id}", text="help")
@@ -366,6 +382,22 @@ async def test_a_deleted_fallback_thread_is_replaced(
     await bot.tick()
     assert len(inbox.threads) == 2
     assert len(inbox.prompts()) == 2
+
+
+async def test_a_thread_whose_member_could_not_be_added_is_reused(
+    db: Database, clock: FakeClock, inbox: Inbox
+) -> None:
+    inbox.refuse_add = 1
+    bot = await first_tick_with_closed_dms(db, clock, inbox, fallback=True)
+    [thread_id] = inbox.threads
+    assert inbox.threads[thread_id] == (FALLBACK, None)
+    assert await statuses(db) == [(MENTEE, "undeliverable", False)]
+    inbox.calls.clear()
+    clock.advance(timedelta(weeks=1))
+    await bot.tick()
+    assert inbox.calls == [f"add_to_thread {MENTEE}", f"send_prompt {thread_id}"]
+    assert inbox.threads == {thread_id: (FALLBACK, MENTEE)}
+    assert [m.period_id is not None for m in inbox.channels[thread_id]] == [False, True]
 
 
 async def test_a_stale_dm_channel_is_opened_again(

@@ -470,6 +470,24 @@ async def test_checkin_now_gives_the_open_check_in_or_a_new_one(stack: Stack) ->
     assert entry.period_id == later.period_id and entry.kind == "manual"
 
 
+async def test_checkin_now_within_the_minute_re_arms_only_an_undelivered_one(
+    stack: Stack,
+) -> None:
+    await add_member(stack.db, stack.clock)
+    await stack.goals.add(GUILD, MENTEE, "Lead a team")
+    failed = await stack.checkins.start_now(GUILD, MENTEE)
+    await stack.checkins.mark_undeliverable(failed.period_id)
+    again = await stack.checkins.start_now(GUILD, MENTEE)
+    assert again.period_id == failed.period_id
+    assert await stack.checkins.period_status(again.period_id) == "pending"
+    await send(stack, again.period_id)
+    goal = (await stack.checkins.prompt(again.period_id)).goals[0].goal_id
+    await stack.checkins.record_answer(again.period_id, MENTEE, goal, "on_track")
+    answered = await stack.checkins.start_now(GUILD, MENTEE)  # still the same minute
+    assert answered.period_id == failed.period_id
+    assert await stack.checkins.period_status(answered.period_id) == "answered"
+
+
 async def test_history_lists_answers_and_notes(stack: Stack) -> None:
     await add_member(stack.db, stack.clock)
     period_id = await first_prompt(stack)

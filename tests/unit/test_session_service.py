@@ -415,3 +415,24 @@ async def test_any_text_is_stored_as_cleaned_or_refused_kindly(topic: str, words
             )
     finally:
         await db.close()
+
+
+async def test_a_failed_attempt_releases_its_claim_but_not_a_later_one(env: Env) -> None:
+    s = (await env.sessions.log_session(GUILD, MEI, minutes=60)).session
+    started = env.clock.now()
+    await env.sessions.release_thread(s.id, started)  # Discord failed: retry at once
+    retry = await env.sessions.claim_thread(s.id)
+    assert retry is not None and await env.sessions.claim_thread(s.id) is None
+
+    # A slow attempt outlived its claim and another took it: the slow one's failure
+    # leaves the newer claim alone, so no third attempt makes a second thread.
+    env.clock.advance(THREAD_CLAIM_TTL)
+    assert await env.sessions.claim_thread(s.id) is not None
+    await env.sessions.release_thread(s.id, started)
+    assert await env.sessions.claim_thread(s.id) is None
+
+    # A made thread is never claimed again, released or not.
+    await env.sessions.record_thread_created(s.id, 779)
+    await env.sessions.record_thread_ready(s.id)
+    await env.sessions.release_thread(s.id, env.clock.now())
+    assert await env.sessions.claim_thread(s.id) is None

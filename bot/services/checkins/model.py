@@ -107,6 +107,9 @@ class DeliveryPlan:
     user_id: int
     fallback_channel_id: int | None
     fallback_thread_id: int | None
+    fallback_thread_joined: bool
+    """A prompt was posted in the stored fallback thread, so the member was added to it
+    (the add comes first). False for a thread whose add failed: it is tried again there."""
     dm_help_sent: bool
     claimed_channel_id: int | None
     too_late: bool

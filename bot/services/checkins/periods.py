@@ -205,12 +205,21 @@ class Periods(AtRisk):
             (guild_id, user_id),
         )
         settings = await self._settings.get(guild_id)
+        thread_id = state["fallback_thread_id"] if state else None
+        joined = thread_id is not None and bool(
+            await self._db.fetchval(
+                "SELECT 1 FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
+                "AND channel_id = ? AND delivery = 'thread' AND sent_at IS NOT NULL LIMIT 1",
+                (guild_id, user_id, thread_id),
+            )
+        )
         return DeliveryPlan(
             period_id=period_id,
             guild_id=guild_id,
             user_id=user_id,
             fallback_channel_id=settings.checkin_fallback_channel_id,
-            fallback_thread_id=state["fallback_thread_id"] if state else None,
+            fallback_thread_id=thread_id,
+            fallback_thread_joined=joined,
             dm_help_sent=bool(state and state["dm_help_sent_at"]),
             claimed_channel_id=period["channel_id"] if period["claimed_at"] else None,
             too_late=too_late,
@@ -350,7 +359,11 @@ class Periods(AtRisk):
         return sorted({int(row["user_id"]) for row in rows})
 
     async def start_now(self, guild_id: int, user_id: int) -> NowResult:
-        """`/checkin now`: the open check-in if one was sent, else a new one due now."""
+        """`/checkin now`: the open check-in if one was sent, else a new one due now.
+
+        Periods are keyed by the minute: asking again within the minute of a check-in that
+        could not be delivered re-arms that one (it was never sent), so the retry is tried
+        rather than answered with the old failure."""
         await self._goals.require_mentee(guild_id, user_id)
         open_id = await self._db.fetchval(
             "SELECT id FROM checkin_periods WHERE guild_id = ? AND user_id = ? "
@@ -366,6 +379,12 @@ class Periods(AtRisk):
                 "INSERT OR IGNORE INTO checkin_periods (guild_id, user_id, period_key, kind, "
                 "due_at, status, created_at) VALUES (?, ?, ?, 'manual', ?, 'pending', ?)",
                 (guild_id, user_id, key, to_db(now), to_db(now)),
+            )
+            await self._db.execute(
+                "UPDATE checkin_periods SET status = 'pending' WHERE guild_id = ? "
+                "AND user_id = ? AND period_key = ? AND status = 'undeliverable' "
+                "AND sent_at IS NULL",
+                (guild_id, user_id, key),
             )
             period_id = await self._db.fetchval(
                 "SELECT id FROM checkin_periods WHERE guild_id = ? AND user_id = ? "

@@ -229,6 +229,17 @@ class SessionService:
             )
         return session
 
+    async def release_thread(self, session_id: int, attempt_started: datetime) -> None:
+        """Discord failed the attempt for a passing reason (a server error): give up its
+        claim so the next attempt retries at once instead of after `THREAD_CLAIM_TTL`.
+        Only a claim made by then is released: one taken later (the TTL lapsed during a
+        slow attempt) belongs to another attempt that may be making the thread right now."""
+        await self._db.execute(
+            "UPDATE sessions SET thread_claimed_at = NULL WHERE id = ? "
+            "AND thread_ready_at IS NULL AND thread_claimed_at <= ?",
+            (session_id, to_db(attempt_started)),
+        )
+
     async def record_thread_created(self, session_id: int, thread_id: int) -> Session:
         """Discord made the thread; the pair are added and the prompts posted next."""
         await self._db.execute(
