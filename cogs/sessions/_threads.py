@@ -138,7 +138,7 @@ async def _open_thread(
         auto_archive_duration=rules.THREAD_AUTO_ARCHIVE_MINUTES,
         reason=reason,
     )
-    await bot.services.sessions.record_thread_created(session.id, thread.id)
+    await bot.services.sessions.threads.record_thread_created(session.id, thread.id)
     return thread
 
 
@@ -159,7 +159,7 @@ async def make_thread(bot: MentorBot, guild: discord.Guild, session: Session) ->
         await thread.send(
             content, embeds=embeds, view=view, allowed_mentions=_screens.pair_mentions(session)
         )
-        ready = await sessions.record_thread_ready(session.id)
+        ready = await sessions.threads.record_thread_ready(session.id)
     except _Missing as missing:
         problem = missing.problem
     except discord.HTTPException as exc:
@@ -174,13 +174,13 @@ async def make_thread(bot: MentorBot, guild: discord.Guild, session: Session) ->
         if known is None and isinstance(exc, discord.Forbidden):
             known = "missing_permission"
         if known is None:
-            await sessions.release_thread(session.id, started)
+            await sessions.threads.release_thread(session.id, started)
             return ThreadResult(session, None)
         problem = known
     else:
         await post_waiting_reflections(bot, ready)
         return ThreadResult(ready, None)
-    updated = await sessions.record_thread_problem(session.id, problem)
+    updated = await sessions.threads.record_thread_problem(session.id, problem)
     if session.thread_problem != problem:
         await bot.delivery.director_log.add(guild.id, _screens.problem_line(session, problem))
     return ThreadResult(updated, problem)
@@ -192,10 +192,10 @@ async def retry_threads(bot: MentorBot, guild: discord.Guild, member_id: int | N
     Returns how many were made."""
     sessions = bot.services.sessions
     made = fixed = 0
-    for waiting in await sessions.sessions_without_thread(guild.id):
+    for waiting in await sessions.threads.sessions_without_thread(guild.id):
         if member_id is not None and waiting.role_of(member_id) is None:
             continue
-        claimed = await sessions.claim_thread(waiting.id)
+        claimed = await sessions.threads.claim_thread(waiting.id)
         if claimed is None:
             continue  # made, or being made, by another attempt
         result = await make_thread(bot, guild, claimed)

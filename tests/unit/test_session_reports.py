@@ -106,8 +106,8 @@ async def test_sessions_in_a_window_and_rematches(env: Env) -> None:
     assert (asked.match_id, asked.mentee_id, asked.mentor_id) == (ids[f"m{MEI}"], MEI, MAX)
     assert await reports.rematch_requests(GUILD, cohort_id=(env.cohort_id or 0) + 1) == []
     assert await reports.waiting_for_thread(GUILD) == 4
-    await env.sessions.record_thread_created(ids["s0"], 42)
-    await env.sessions.record_thread_ready(ids["s0"])
+    await env.sessions.threads.record_thread_created(ids["s0"], 42)
+    await env.sessions.threads.record_thread_ready(ids["s0"])
     assert await reports.waiting_for_thread(GUILD) == 3
 
 

@@ -166,36 +166,36 @@ async def test_session_for_refuses_outsiders(env: Env) -> None:
 
 async def test_thread_claimed_by_the_logger_then_made(env: Env) -> None:
     s = (await env.sessions.log_session(GUILD, MEI, minutes=60)).session
-    assert await env.sessions.claim_thread(s.id) is None  # the logger is making it
-    made = await env.sessions.record_thread_created(s.id, 777)
+    assert await env.sessions.threads.claim_thread(s.id) is None  # the logger is making it
+    made = await env.sessions.threads.record_thread_created(s.id, 777)
     assert made.thread_id == 777 and not made.thread_ready
-    assert [x.id for x in await env.sessions.sessions_without_thread(GUILD)] == [s.id]
-    ready = await env.sessions.record_thread_ready(s.id)
+    assert [x.id for x in await env.sessions.threads.sessions_without_thread(GUILD)] == [s.id]
+    ready = await env.sessions.threads.record_thread_ready(s.id)
     assert ready.thread_ready
-    assert await env.sessions.sessions_without_thread(GUILD) == []
-    assert await env.sessions.claim_thread(s.id) is None
+    assert await env.sessions.threads.sessions_without_thread(GUILD) == []
+    assert await env.sessions.threads.claim_thread(s.id) is None
 
 
 async def test_missing_permission_keeps_the_session_for_later(env: Env) -> None:
     s = (await env.sessions.log_session(GUILD, MEI, minutes=60)).session
-    failed = await env.sessions.record_thread_problem(s.id, "missing_permission")
+    failed = await env.sessions.threads.record_thread_problem(s.id, "missing_permission")
     assert failed.thread_problem == "missing_permission" and failed.thread_id is None
-    assert [x.id for x in await env.sessions.sessions_without_thread(GUILD)] == [s.id]
-    assert await env.sessions.sessions_without_thread(GUILD + 1) == []
-    retry = await env.sessions.claim_thread(s.id)
+    assert [x.id for x in await env.sessions.threads.sessions_without_thread(GUILD)] == [s.id]
+    assert await env.sessions.threads.sessions_without_thread(GUILD + 1) == []
+    retry = await env.sessions.threads.claim_thread(s.id)
     assert retry is not None and retry.id == s.id
-    assert await env.sessions.claim_thread(s.id) is None  # one attempt at a time
-    await env.sessions.record_thread_created(s.id, 778)
-    ready = await env.sessions.record_thread_ready(s.id)
+    assert await env.sessions.threads.claim_thread(s.id) is None  # one attempt at a time
+    await env.sessions.threads.record_thread_created(s.id, 778)
+    ready = await env.sessions.threads.record_thread_ready(s.id)
     assert ready.thread_ready and ready.thread_problem is None
 
 
 async def test_an_interrupted_thread_claim_expires(env: Env) -> None:
     s = (await env.sessions.log_session(GUILD, MEI, minutes=60)).session
     env.clock.advance(THREAD_CLAIM_TTL - timedelta(seconds=1))
-    assert await env.sessions.claim_thread(s.id) is None
+    assert await env.sessions.threads.claim_thread(s.id) is None
     env.clock.advance(timedelta(seconds=1))
-    assert await env.sessions.claim_thread(s.id) is not None
+    assert await env.sessions.threads.claim_thread(s.id) is not None
 
 
 # --------------------------------------------------------------- reflections
@@ -420,19 +420,19 @@ async def test_any_text_is_stored_as_cleaned_or_refused_kindly(topic: str, words
 async def test_a_failed_attempt_releases_its_claim_but_not_a_later_one(env: Env) -> None:
     s = (await env.sessions.log_session(GUILD, MEI, minutes=60)).session
     started = env.clock.now()
-    await env.sessions.release_thread(s.id, started)  # Discord failed: retry at once
-    retry = await env.sessions.claim_thread(s.id)
-    assert retry is not None and await env.sessions.claim_thread(s.id) is None
+    await env.sessions.threads.release_thread(s.id, started)  # Discord failed: retry at once
+    retry = await env.sessions.threads.claim_thread(s.id)
+    assert retry is not None and await env.sessions.threads.claim_thread(s.id) is None
 
     # A slow attempt outlived its claim and another took it: the slow one's failure
     # leaves the newer claim alone, so no third attempt makes a second thread.
     env.clock.advance(THREAD_CLAIM_TTL)
-    assert await env.sessions.claim_thread(s.id) is not None
-    await env.sessions.release_thread(s.id, started)
-    assert await env.sessions.claim_thread(s.id) is None
+    assert await env.sessions.threads.claim_thread(s.id) is not None
+    await env.sessions.threads.release_thread(s.id, started)
+    assert await env.sessions.threads.claim_thread(s.id) is None
 
     # A made thread is never claimed again, released or not.
-    await env.sessions.record_thread_created(s.id, 779)
-    await env.sessions.record_thread_ready(s.id)
-    await env.sessions.release_thread(s.id, env.clock.now())
-    assert await env.sessions.claim_thread(s.id) is None
+    await env.sessions.threads.record_thread_created(s.id, 779)
+    await env.sessions.threads.record_thread_ready(s.id)
+    await env.sessions.threads.release_thread(s.id, env.clock.now())
+    assert await env.sessions.threads.claim_thread(s.id) is None

@@ -30,7 +30,8 @@ from bot.services.sessions.records import (
 )
 from bot.services.sessions.reminders import ORPHAN_RETRY_WINDOW, ReflectionReminders
 from bot.services.sessions.reports import SessionReports
-from bot.services.sessions.service import LIST_LIMIT, THREAD_CLAIM_TTL, SessionService
+from bot.services.sessions.service import LIST_LIMIT, SessionService
+from bot.services.sessions.threads import THREAD_CLAIM_TTL, SessionThreads
 
 __all__ = [
     "LIST_LIMIT",
@@ -58,6 +59,7 @@ __all__ = [
     "SessionMemberData",
     "SessionReports",
     "SessionService",
+    "SessionThreads",
     "SessionTotals",
     "ThreadView",
 ]

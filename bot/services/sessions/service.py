@@ -1,6 +1,7 @@
 """Session use cases: logging a session, its private thread, reflections, a next step made a
-goal, and `/session list`. The fit question (`.fit`), the reflection reminder (`.reminders`)
-and the directors' numbers (`.reports`) are parts of this service in their own modules.
+goal, and `/session list`. The fit question (`.fit`), the reflection reminder (`.reminders`),
+the private thread's making (`.threads`) and the directors' numbers (`.reports`) are parts
+of this service in their own modules.
 
 Confidentiality is the point of the feature. What members write here (a session's topic,
 their reflections) is returned only to the people it was written for: a reflection to its
@@ -11,8 +12,8 @@ Promises only a transaction can keep:
 
 * **A session is never lost to Discord.** It is stored before its thread is made; a thread
   that could not be made (a missing permission, no sessions channel) is recorded as a problem
-  and the session waits in `sessions_without_thread` until it can be. Making a thread is
-  claimed first (`log_session` claims it for its caller, `claim_thread` for a retry), so two
+  and the session waits in `threads.sessions_without_thread` until it can be. Making a thread is
+  claimed first (`log_session` claims it for its caller, `threads.claim_thread` for a retry), so two
   attempts never make two threads.
 * **A reflection that was read stays shared.** The share rules are
   `bot.domain.sessions.share_action`; the table's CHECK makes the forbidden state impossible.
@@ -30,9 +31,9 @@ from typing import cast
 
 from bot.clock import Clock
 from bot.db.database import Database
-from bot.db.instants import from_db, to_db
+from bot.db.instants import to_db
 from bot.domain import sessions as rules
-from bot.domain.sessions import Role, ThreadProblem
+from bot.domain.sessions import Role
 from bot.errors import UserError
 from bot.i18n import _, n_
 from bot.services.goals import GoalService, parse_target_date
@@ -56,9 +57,8 @@ from bot.services.sessions.records import (
 )
 from bot.services.sessions.reminders import ReflectionReminders
 from bot.services.sessions.reports import SessionReports
+from bot.services.sessions.threads import SessionThreads
 
-# A thread creation claimed this long ago without a result was cut short: try again.
-THREAD_CLAIM_TTL = timedelta(minutes=5)
 LIST_LIMIT = 25
 
 
@@ -73,6 +73,7 @@ class SessionService:
         self.fit = FitQuestions(db, clock, matching)
         self.reminders = ReflectionReminders(db, clock)
         self.reports = SessionReports(db)
+        self.threads = SessionThreads(db, clock)
         self.member_data = SessionMemberData(db)
         # One next-step-to-goal conversion at a time, so a double click makes one goal.
         self._goal_lock = asyncio.Lock()
@@ -209,70 +210,6 @@ class SessionService:
         if session.role_of(member_id) is None:
             raise UserError(_("This session belongs to another pair."))
         return session
-
-    # ------------------------------------------------------------------- threads
-
-    async def claim_thread(self, session_id: int) -> Session | None:
-        """Claim making the session's thread (a retry); None if it is made or being made."""
-        now = self._clock.now()
-        async with self._db.transaction():
-            session = await self._require(session_id)
-            claimed = from_db(
-                await self._db.fetchval(
-                    "SELECT thread_claimed_at FROM sessions WHERE id = ?", (session_id,)
-                )
-            )
-            if session.thread_ready or (claimed is not None and now - claimed < THREAD_CLAIM_TTL):
-                return None
-            await self._db.execute(
-                "UPDATE sessions SET thread_claimed_at = ? WHERE id = ?", (to_db(now), session_id)
-            )
-        return session
-
-    async def release_thread(self, session_id: int, attempt_started: datetime) -> None:
-        """Discord failed the attempt for a passing reason (a server error): give up its
-        claim so the next attempt retries at once instead of after `THREAD_CLAIM_TTL`.
-        Only a claim made by then is released: one taken later (the TTL lapsed during a
-        slow attempt) belongs to another attempt that may be making the thread right now."""
-        await self._db.execute(
-            "UPDATE sessions SET thread_claimed_at = NULL WHERE id = ? "
-            "AND thread_ready_at IS NULL AND thread_claimed_at <= ?",
-            (session_id, to_db(attempt_started)),
-        )
-
-    async def record_thread_created(self, session_id: int, thread_id: int) -> Session:
-        """Discord made the thread; the pair are added and the prompts posted next."""
-        await self._db.execute(
-            "UPDATE sessions SET thread_id = ? WHERE id = ?", (thread_id, session_id)
-        )
-        return await self._require(session_id)
-
-    async def record_thread_ready(self, session_id: int) -> Session:
-        """The pair are in the thread and the prompts are posted."""
-        await self._db.execute(
-            "UPDATE sessions SET thread_ready_at = ?, thread_claimed_at = NULL, "
-            "thread_problem = NULL, thread_problem_at = NULL "
-            "WHERE id = ? AND thread_id IS NOT NULL",
-            (to_db(self._clock.now()), session_id),
-        )
-        return await self._require(session_id)
-
-    async def record_thread_problem(self, session_id: int, problem: ThreadProblem) -> Session:
-        """The thread could not be made (or finished); the session waits for a fix."""
-        await self._db.execute(
-            "UPDATE sessions SET thread_problem = ?, thread_problem_at = ?, "
-            "thread_claimed_at = NULL WHERE id = ? AND thread_ready_at IS NULL",
-            (problem, to_db(self._clock.now()), session_id),
-        )
-        return await self._require(session_id)
-
-    async def sessions_without_thread(self, guild_id: int) -> list[Session]:
-        """Sessions whose thread is missing or unfinished, oldest first."""
-        rows = await self._db.fetchall(
-            "SELECT * FROM sessions WHERE guild_id = ? AND thread_ready_at IS NULL ORDER BY id",
-            (guild_id,),
-        )
-        return [session_of(row) for row in rows]
 
     # --------------------------------------------------------------- reflections
 
