@@ -331,6 +331,10 @@ async def end(
     bot: MentorBot, guild: discord.Guild, actor: discord.Member, mentee_id: int, reason: EndReason
 ) -> Ended:
     match = await bot.services.matching.end_match(guild.id, mentee_id, reason, actor.id)
+    langs = await pair_languages(bot, guild.id, match.mentee_id, match.mentor_id)
+    closing = bilingual.blocks(langs, lambda: str(_screens.THREAD_CLOSING))
+    # The thread first, so that each DM says what became of it.
+    outcome = await close_thread(bot, guild, match, closing)
     told: list[int] = []
     gone: list[int] = []
     for member_id, role in ((match.mentee_id, "mentee"), (match.mentor_id, "mentor")):
@@ -340,19 +344,9 @@ async def end(
             gone.append(member_id)
             continue
         with language(await bot.services.languages.for_member(guild.id, member_id)):
-            embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
+            embed = _screens.ended_dm(guild, role, match.partner_of(member_id), outcome)
         if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
-    outcome: ThreadOutcome = "missing"
-    try:
-        thread = await threads.thread_of(guild, match.intro_thread_id)
-    except threads.DiscordDidNotAnswer:
-        thread, outcome = None, "unanswered"
-    if thread is not None:
-        langs = await pair_languages(bot, guild.id, match.mentee_id, match.mentor_id)
-        closing = bilingual.blocks(langs, lambda: str(_screens.THREAD_CLOSING))
-        await threads.send_quietly(thread, closing)
-        outcome = "archived" if await threads.archive(thread) else "failed"
     await bot.delivery.director_log.add(
         guild.id,
         N_(
@@ -363,6 +357,53 @@ async def end(
         ),
     )
     return Ended(match, told, gone, outcome)
+
+
+async def close_thread(
+    bot: MentorBot,
+    guild: discord.Guild,
+    match: Match,
+    closing: str,
+    *,
+    erased: int | None = None,
+) -> ThreadOutcome:
+    """Post `closing` in an ended match's introduction thread and archive it.
+
+    A thread left open (Discord refused or did not answer) is logged and reaches the
+    director log once, naming the thread so a director can archive it; `erased` is a member
+    of the pair who deleted their data, named there only as a former member. The outcome is
+    what the pair is then told (`_screens.ended_dm`).
+    """
+    outcome: ThreadOutcome = "missing"
+    try:
+        thread = await threads.thread_of(guild, match.intro_thread_id)
+    except threads.DiscordDidNotAnswer:
+        log.warning(
+            "Discord did not answer for the thread of an ended match; left open "
+            "(guild=%s match=%s thread=%s)",
+            guild.id,
+            match.id,
+            match.intro_thread_id,
+        )
+        thread, outcome = None, "unanswered"
+    if thread is not None:
+        await threads.send_quietly(thread, closing)
+        if await threads.archive(thread):
+            outcome = "archived"
+        else:
+            outcome = "failed"
+            log.warning(
+                "The thread of an ended match was left open (guild=%s match=%s thread=%s)",
+                guild.id,
+                match.id,
+                thread.id,
+            )
+    if outcome in ("failed", "unanswered") and match.intro_thread_id is not None:
+        await bot.delivery.director_log.add(
+            guild.id,
+            _screens.thread_left_open_line(match, outcome, erased=erased),
+        )
+    return outcome
 
 
 async def member_left(bot: MentorBot, guild: discord.Guild, member_id: int) -> None:
@@ -403,6 +444,14 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
         thread = await threads.thread_of(guild, prompt.intro_thread_id)
     except threads.DiscordDidNotAnswer:
         retry_at = await matching.retry_followup_later(prompt)
+        if retry_at is None:
+            log.warning(
+                "Discord did not answer while looking up the thread for a follow-up, again; "
+                "given up and the directors told (guild=%s match=%s)",
+                guild.id,
+                prompt.match_id,
+            )
+            return
         log.warning(
             "Discord did not answer while looking up the thread for a follow-up; asking "
             "again at %s (guild=%s match=%s)",
