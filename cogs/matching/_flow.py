@@ -31,7 +31,7 @@ from bot.i18n import N_, Language, _, language
 from bot.members import find_member
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
 from bot.ui import bilingual
-from cogs.matching import _followup_screens, _screens
+from cogs.matching import _followup_screens, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -315,16 +315,13 @@ async def _post_introduction(
 # ----------------------------------------------------------------------- ending
 
 
-ThreadOutcome = Literal["archived", "failed", "missing", "unanswered"]
-
-
 @dataclass(frozen=True)
 class Ended:
     match: Match
     told: list[int]
     gone: list[int]
     """Members of the pair who are no longer in the server (nobody to tell)."""
-    thread: ThreadOutcome
+    thread: _threads.ThreadOutcome
 
 
 async def end(
@@ -334,7 +331,7 @@ async def end(
     langs = await pair_languages(bot, guild.id, match.mentee_id, match.mentor_id)
     closing = bilingual.blocks(langs, lambda: str(_screens.THREAD_CLOSING))
     # The thread first, so that each DM says what became of it.
-    outcome = await close_thread(bot, guild, match, closing)
+    outcome = await _threads.close_thread(bot, guild, match, closing)
     told: list[int] = []
     gone: list[int] = []
     for member_id, role in ((match.mentee_id, "mentee"), (match.mentor_id, "mentor")):
@@ -357,53 +354,6 @@ async def end(
         ),
     )
     return Ended(match, told, gone, outcome)
-
-
-async def close_thread(
-    bot: MentorBot,
-    guild: discord.Guild,
-    match: Match,
-    closing: str,
-    *,
-    erased: int | None = None,
-) -> ThreadOutcome:
-    """Post `closing` in an ended match's introduction thread and archive it.
-
-    A thread left open (Discord refused or did not answer) is logged and reaches the
-    director log once, naming the thread so a director can archive it; `erased` is a member
-    of the pair who deleted their data, named there only as a former member. The outcome is
-    what the pair is then told (`_screens.ended_dm`).
-    """
-    outcome: ThreadOutcome = "missing"
-    try:
-        thread = await threads.thread_of(guild, match.intro_thread_id)
-    except threads.DiscordDidNotAnswer:
-        log.warning(
-            "Discord did not answer for the thread of an ended match; left open "
-            "(guild=%s match=%s thread=%s)",
-            guild.id,
-            match.id,
-            match.intro_thread_id,
-        )
-        thread, outcome = None, "unanswered"
-    if thread is not None:
-        await threads.send_quietly(thread, closing)
-        if await threads.archive(thread):
-            outcome = "archived"
-        else:
-            outcome = "failed"
-            log.warning(
-                "The thread of an ended match was left open (guild=%s match=%s thread=%s)",
-                guild.id,
-                match.id,
-                thread.id,
-            )
-    if outcome in ("failed", "unanswered") and match.intro_thread_id is not None:
-        await bot.delivery.director_log.add(
-            guild.id,
-            _screens.thread_left_open_line(match, outcome, erased=erased),
-        )
-    return outcome
 
 
 async def member_left(bot: MentorBot, guild: discord.Guild, member_id: int) -> None:

@@ -337,7 +337,7 @@ def introduced(
 
 
 def ended_dm(guild: discord.Guild, role: str, partner_id: int, thread: str) -> discord.Embed:
-    """`thread`: what became of the pair's introduction thread (`_flow.ThreadOutcome`), told
+    """`thread`: what became of the pair's introduction thread (`_threads.ThreadOutcome`), told
     as it is: archived, left open (the directors were told), or nothing when it is gone."""
     if role == "mentee":
         text = _(

@@ -22,8 +22,8 @@ from bot.roles import remove_programme_roles
 from bot.services.matching import Match
 
 # A match ended by a deletion is told like any other ending (the reason is never said).
-from cogs.matching import _flow as match_flow
 from cogs.matching import _screens as match_screens
+from cogs.matching import _threads as match_threads
 from cogs.privacy import _screens
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, memb
     partner_language = await bot.services.languages.for_member(guild.id, partner_id)
     with language(partner_language):
         closing = str(match_screens.THREAD_CLOSING)
-    thread = await match_flow.close_thread(bot, guild, match, closing, erased=member_id)
+    thread = await match_threads.close_thread(bot, guild, match, closing, erased=member_id)
     with language(partner_language):
         embed = match_screens.ended_dm(guild, role, member_id, thread)
     sent = await bot.delivery.dms.send(guild.id, partner_id, embed=embed)
