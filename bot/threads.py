@@ -51,9 +51,14 @@ async def send_quietly(thread: discord.Thread, text: str | Text) -> None:
 
 
 async def archive(thread: discord.Thread) -> bool:
+    """True once Discord archived it; False (logged) when it refused or did not answer, so the
+    caller says the thread is still open rather than that it is archived."""
     try:
         await thread.edit(archived=True)
     except discord.HTTPException as exc:
         log.warning("Could not archive thread %s (code=%s)", thread.id, exc.code)
+        return False
+    except UNREACHABLE as exc:
+        log.warning("Discord did not answer while archiving thread %s (%r)", thread.id, exc)
         return False
     return True

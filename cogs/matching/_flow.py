@@ -31,7 +31,7 @@ from bot.i18n import N_, Language, _, language
 from bot.members import find_member
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
 from bot.ui import bilingual
-from cogs.matching import _followup_screens, _screens
+from cogs.matching import _followup_screens, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -315,22 +315,23 @@ async def _post_introduction(
 # ----------------------------------------------------------------------- ending
 
 
-ThreadOutcome = Literal["archived", "failed", "missing", "unanswered"]
-
-
 @dataclass(frozen=True)
 class Ended:
     match: Match
     told: list[int]
     gone: list[int]
     """Members of the pair who are no longer in the server (nobody to tell)."""
-    thread: ThreadOutcome
+    thread: _threads.ThreadOutcome
 
 
 async def end(
     bot: MentorBot, guild: discord.Guild, actor: discord.Member, mentee_id: int, reason: EndReason
 ) -> Ended:
     match = await bot.services.matching.end_match(guild.id, mentee_id, reason, actor.id)
+    langs = await pair_languages(bot, guild.id, match.mentee_id, match.mentor_id)
+    closing = bilingual.blocks(langs, lambda: str(_screens.THREAD_CLOSING))
+    # The thread first, so that each DM says what became of it.
+    outcome = await _threads.close_thread(bot, guild, match, closing)
     told: list[int] = []
     gone: list[int] = []
     for member_id, role in ((match.mentee_id, "mentee"), (match.mentor_id, "mentor")):
@@ -340,19 +341,9 @@ async def end(
             gone.append(member_id)
             continue
         with language(await bot.services.languages.for_member(guild.id, member_id)):
-            embed = _screens.ended_dm(guild, role, match.partner_of(member_id))
+            embed = _screens.ended_dm(guild, role, match.partner_of(member_id), outcome)
         if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
-    outcome: ThreadOutcome = "missing"
-    try:
-        thread = await threads.thread_of(guild, match.intro_thread_id)
-    except threads.DiscordDidNotAnswer:
-        thread, outcome = None, "unanswered"
-    if thread is not None:
-        langs = await pair_languages(bot, guild.id, match.mentee_id, match.mentor_id)
-        closing = bilingual.blocks(langs, lambda: str(_screens.THREAD_CLOSING))
-        await threads.send_quietly(thread, closing)
-        outcome = "archived" if await threads.archive(thread) else "failed"
     await bot.delivery.director_log.add(
         guild.id,
         N_(
@@ -403,6 +394,14 @@ async def deliver_followup(bot: MentorBot, prompt: FollowupPrompt) -> None:
         thread = await threads.thread_of(guild, prompt.intro_thread_id)
     except threads.DiscordDidNotAnswer:
         retry_at = await matching.retry_followup_later(prompt)
+        if retry_at is None:
+            log.warning(
+                "Discord did not answer while looking up the thread for a follow-up, again; "
+                "given up and the directors told (guild=%s match=%s)",
+                guild.id,
+                prompt.match_id,
+            )
+            return
         log.warning(
             "Discord did not answer while looking up the thread for a follow-up; asking "
             "again at %s (guild=%s match=%s)",

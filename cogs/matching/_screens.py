@@ -16,6 +16,7 @@ import discord
 from bot.domain.matching import Assignment, Suggestion, explain
 from bot.domain.wallclock import discord_timestamp
 from bot.i18n import N_, Text, _, n_, percent
+from bot.services.director_log import FORMER_MEMBER
 from bot.services.matching import (
     END_REASON_LABELS,
     EndReason,
@@ -335,28 +336,63 @@ def introduced(
 # ------------------------------------------------------------------------- ending
 
 
-def ended_dm(guild: discord.Guild, role: str, partner_id: int) -> discord.Embed:
+def ended_dm(guild: discord.Guild, role: str, partner_id: int, thread: str) -> discord.Embed:
+    """`thread`: what became of the pair's introduction thread (`_threads.ThreadOutcome`), told
+    as it is: archived, left open (the directors were told), or nothing when it is gone."""
     if role == "mentee":
         text = _(
             "Your mentoring match with {partner} (your mentor) in **{server}** has come to an "
-            "end. Thank you for the time and care you gave each other. Your introduction "
-            "thread is archived; nothing in it is deleted.",
+            "end. Thank you for the time and care you gave each other.",
             partner=f"<@{partner_id}>",
             server=guild.name,
         )
-        text += "\n\n" + _("If you'd like a new mentor, let a programme director know.")
     else:
         text = _(
             "Your mentoring match with {partner} (your mentee) in **{server}** has come to an "
-            "end. Thank you for the time and care you gave each other. Your introduction "
-            "thread is archived; nothing in it is deleted.",
+            "end. Thank you for the time and care you gave each other.",
             partner=f"<@{partner_id}>",
             server=guild.name,
         )
+    if thread == "archived":
+        text += " " + _("Your introduction thread is archived; nothing in it is deleted.")
+    elif thread in ("failed", "unanswered"):
+        text += " " + _(
+            "I couldn't archive your introduction thread, and the programme directors have "
+            "been told; nothing in it is deleted."
+        )
+    if role == "mentee":
+        text += "\n\n" + _("If you'd like a new mentor, let a programme director know.")
     return discord.Embed(
         title=clip(_("Your match has ended · {server}", server=guild.name), 256),
         description=text,
         colour=COLOUR,
+    )
+
+
+def thread_left_open_line(match: Match, thread: str, *, erased: int | None = None) -> Text:
+    """The director-log line for an ended match's thread left open (`thread` "failed": Discord
+    refused; otherwise it did not answer). A member who deleted their data is not named."""
+
+    def name(user_id: int) -> str | Text:
+        return FORMER_MEMBER if user_id == erased else f"<@{user_id}>"
+
+    pair = {
+        "thread": f"<#{match.intro_thread_id}>",
+        "mentee": name(match.mentee_id),
+        "mentor": name(match.mentor_id),
+    }
+    if thread == "failed":
+        return N_(
+            "⚠️ I couldn't archive the introduction thread {thread} of {mentee} (mentee) and "
+            "{mentor} (mentor), whose match has ended: Discord refused. Check `/setup show`, "
+            "or archive it yourself.",
+            **pair,
+        )
+    return N_(
+        "⚠️ I couldn't archive the introduction thread {thread} of {mentee} (mentee) and "
+        "{mentor} (mentor), whose match has ended: Discord didn't answer. If it is still "
+        "open, archive it yourself.",
+        **pair,
     )
 
 

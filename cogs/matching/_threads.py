@@ -1,17 +1,20 @@
 """The pair's introduction thread, found, posted in quietly and archived through
-`bot.threads`. At start-up, threads a stopped process made and never recorded are archived
-(`close_unrecorded_threads`), so no thread is left open without its match.
+`bot.threads`: closed when the match ends (`close_thread`). At start-up, threads a stopped
+process made and never recorded are archived (`close_unrecorded_threads`), so no thread is
+left open without its match.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 
+from bot import threads
 from bot.i18n import language
 from bot.runner import UNREACHABLE
+from bot.services.matching import Match
 from bot.threads import archive, send_quietly
 from cogs.matching import _screens
 
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     from bot.app import MentorBot
 
 log = logging.getLogger(__name__)
+
+ThreadOutcome = Literal["archived", "failed", "missing", "unanswered"]
 
 
 async def close_unrecorded_threads(bot: MentorBot) -> int:
@@ -67,3 +72,50 @@ async def close_unrecorded_threads(bot: MentorBot) -> int:
             if await archive(thread):
                 closed += 1
     return closed
+
+
+async def close_thread(
+    bot: MentorBot,
+    guild: discord.Guild,
+    match: Match,
+    closing: str,
+    *,
+    erased: int | None = None,
+) -> ThreadOutcome:
+    """Post `closing` in an ended match's introduction thread and archive it.
+
+    A thread left open (Discord refused or did not answer) is logged and reaches the
+    director log once, naming the thread so a director can archive it; `erased` is a member
+    of the pair who deleted their data, named there only as a former member. The outcome is
+    what the pair is then told (`_screens.ended_dm`).
+    """
+    outcome: ThreadOutcome = "missing"
+    try:
+        thread = await threads.thread_of(guild, match.intro_thread_id)
+    except threads.DiscordDidNotAnswer:
+        log.warning(
+            "Discord did not answer for the thread of an ended match; left open "
+            "(guild=%s match=%s thread=%s)",
+            guild.id,
+            match.id,
+            match.intro_thread_id,
+        )
+        thread, outcome = None, "unanswered"
+    if thread is not None:
+        await threads.send_quietly(thread, closing)
+        if await threads.archive(thread):
+            outcome = "archived"
+        else:
+            outcome = "failed"
+            log.warning(
+                "The thread of an ended match was left open (guild=%s match=%s thread=%s)",
+                guild.id,
+                match.id,
+                thread.id,
+            )
+    if outcome in ("failed", "unanswered") and match.intro_thread_id is not None:
+        await bot.delivery.director_log.add(
+            guild.id,
+            _screens.thread_left_open_line(match, outcome, erased=erased),
+        )
+    return outcome

@@ -20,10 +20,10 @@ from bot.errors import UserError
 from bot.i18n import N_, _, language
 from bot.roles import remove_programme_roles
 from bot.services.matching import Match
-from bot.threads import DiscordDidNotAnswer, archive, send_quietly, thread_of
 
 # A match ended by a deletion is told like any other ending (the reason is never said).
 from cogs.matching import _screens as match_screens
+from cogs.matching import _threads as match_threads
 from cogs.privacy import _screens
 
 if TYPE_CHECKING:
@@ -126,18 +126,13 @@ async def _tell_partner(bot: MentorBot, guild: discord.Guild, match: Match, memb
     partner_id = match.partner_of(member_id)
     role = "mentee" if partner_id == match.mentee_id else "mentor"
     # The partner reads about it in their own language (the thread is theirs alone now).
-    with language(await bot.services.languages.for_member(guild.id, partner_id)):
-        embed = match_screens.ended_dm(guild, role, member_id)
+    partner_language = await bot.services.languages.for_member(guild.id, partner_id)
+    with language(partner_language):
         closing = str(match_screens.THREAD_CLOSING)
+    thread = await match_threads.close_thread(bot, guild, match, closing, erased=member_id)
+    with language(partner_language):
+        embed = match_screens.ended_dm(guild, role, member_id, thread)
     sent = await bot.delivery.dms.send(guild.id, partner_id, embed=embed)
     if not sent.delivered:
         log.info("Match-ended DM not delivered (guild=%s match=%s)", guild.id, match.id)
-    try:
-        thread = await thread_of(guild, match.intro_thread_id)
-    except DiscordDidNotAnswer:
-        log.warning("Discord did not answer; thread %s left open", match.intro_thread_id)
-        thread = None
-    if thread is not None:
-        await send_quietly(thread, closing)
-        await archive(thread)
     await bot.delivery.director_log.add(guild.id, _screens.director_line(match, partner_id))

@@ -18,7 +18,12 @@ import pytest
 from bot import threads
 from bot.db.database import Database
 from bot.domain import questionnaire as qn
-from bot.services.matching import FOLLOWUP_RETRY_AFTER, EndReason, MatchingService
+from bot.services.matching import (
+    FOLLOWUP_RETRY_AFTER,
+    FOLLOWUP_RETRY_DELAYS,
+    EndReason,
+    MatchingService,
+)
 from bot.services.onboarding import OnboardingService
 from bot.services.settings import SettingsService
 from tests.support import FakeClock
@@ -88,6 +93,38 @@ async def test_a_retry_never_takes_back_a_prompt_already_sent(
     assert await matching.claim_due_followups(clock.now() + FOLLOWUP_RETRY_AFTER) == []
 
 
+async def test_a_prompt_discord_keeps_failing_for_is_given_up_once_with_directors_told(
+    matching: MatchingService, clock: FakeClock, db: Database
+) -> None:
+    await _introduced(matching)
+    clock.advance(timedelta(days=7))
+    prompt, partner = await matching.claim_due_followups(clock.now())
+    await matching.record_delivery(partner, "dm")
+    started = clock.now()
+    for delay in FOLLOWUP_RETRY_DELAYS:
+        assert await matching.retry_followup_later(prompt) == clock.now() + delay
+        assert await matching.claim_due_followups(clock.now() + delay / 2) == []
+        clock.advance(delay)
+        (prompt,) = await matching.claim_due_followups(clock.now())
+    assert timedelta(hours=12) <= clock.now() - started <= timedelta(days=2), "about a day"
+    assert list(FOLLOWUP_RETRY_DELAYS) == sorted(FOLLOWUP_RETRY_DELAYS), "growing delays"
+
+    assert await matching.retry_followup_later(prompt) is None, "given up"
+    assert (
+        await db.fetchval(
+            "SELECT delivery FROM match_followups WHERE member_id = ?", (prompt.member_id,)
+        )
+        == "unreachable"
+    )
+    (line,) = [r["text"] for r in await db.fetchall("SELECT text FROM director_log_lines")]
+    assert "Have you met yet?" in line and f"<@{prompt.member_id}>" in line
+    assert f"<@{prompt.partner_id}>" in line and "(mentee)" in line
+    assert await matching.retry_followup_later(prompt) is None
+    assert await db.fetchval("SELECT COUNT(*) FROM director_log_lines") == 1, "told once"
+    assert await matching.claim_due_followups(clock.now() + timedelta(days=30)) == []
+    assert await matching.next_followup_due() is None
+
+
 async def test_recorded_threads_are_told_from_the_rest(matching: MatchingService) -> None:
     assert await matching.recorded_threads(GUILD, []) == set()
     await _introduced(matching, thread_id=9001)
@@ -151,3 +188,20 @@ async def test_a_thread_discord_says_is_gone_is_missing() -> None:
     )
     assert await threads.thread_of(guild, 9001) is None
     assert await threads.thread_of(guild, None) is None
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        TimeoutError(),
+        aiohttp.ServerDisconnectedError(),
+        discord.DiscordServerError(_response(503), {"code": 0, "message": "unavailable"}),
+        discord.Forbidden(_response(403), {"code": 50013, "message": "Missing Permissions"}),
+    ],
+)
+async def test_a_thread_discord_did_not_archive_is_not_archived(failure: BaseException) -> None:
+    thread = create_autospec(discord.Thread, instance=True)
+    thread.edit.side_effect = failure
+    assert await threads.archive(thread) is False
+    thread.edit.side_effect = None
+    assert await threads.archive(thread) is True

@@ -21,7 +21,9 @@ promises that only a transaction can keep:
   de-duplicates on it (`ORPHAN_RETRY_WINDOW`); after that it is recorded as lost and never
   sent: a missed prompt is better than a duplicate. A prompt that could not be placed because
   Discord did not answer (a server error, a timeout) was not sent at all: it is given back and
-  offered again later (`retry_followup_later`), never recorded as unreachable.
+  offered again later (`retry_followup_later`), with growing delays over about a day
+  (`FOLLOWUP_RETRY_DELAYS`); only when those are used up is it recorded as unreachable, and
+  the directors are told once.
 * **No introduction thread without its match.** A thread made just before a crash, before
   `record_introduction` stored it, is found at the next start-up (`recorded_threads` tells it
   from the made ones) and archived. The bot builds the service with `hold_introductions`, so
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 from bot.services.matching.followups import (
     FOLLOWUP_RETRY_AFTER,
+    FOLLOWUP_RETRY_DELAYS,
     ORPHAN_RETRY_WINDOW,
     FollowupPrompt,
     FollowupResult,
@@ -60,6 +63,7 @@ from bot.services.matching.service import (
 __all__ = [
     "END_REASON_LABELS",
     "FOLLOWUP_RETRY_AFTER",
+    "FOLLOWUP_RETRY_DELAYS",
     "INTRO_STALE_AFTER",
     "ORPHAN_RETRY_WINDOW",
     "PROPOSAL_TTL",

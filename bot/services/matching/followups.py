@@ -12,10 +12,10 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.errors import UserError
-from bot.i18n import _
+from bot.i18n import N_, Text, _
 from bot.services.audit import AuditAction, AuditService
 from bot.services.cohorts import cohort_running_sql
-from bot.services.director_log import DirectorLog, pair_flagged
+from bot.services.director_log import DirectorLog, mention, pair_flagged
 from bot.services.matching.records import FlagReason, FollowupAnswer, Match, MatchRecords, MatchRole
 from bot.services.settings import SettingsService
 
@@ -26,8 +26,17 @@ ORPHAN_RETRY_WINDOW = timedelta(minutes=2)
 # A pair of a closed cohort is not asked any more.
 _RUNNING = cohort_running_sql("m.cohort_id")
 # Discord did not answer while a prompt's place was being looked up (a server error, a
-# timeout): nothing was sent, so it is offered again this much later.
-FOLLOWUP_RETRY_AFTER = timedelta(minutes=10)
+# timeout): nothing was sent, so it is offered again after each of these delays in turn, over
+# about a day; when the last retry fails too, it is given up (recorded as unreachable) and the
+# directors are told once. An outage that long is not going to end on the next try.
+FOLLOWUP_RETRY_DELAYS: tuple[timedelta, ...] = (
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=16),
+)
+FOLLOWUP_RETRY_AFTER = FOLLOWUP_RETRY_DELAYS[0]
 
 
 @dataclass(frozen=True)
@@ -189,18 +198,42 @@ class MatchFollowups(MatchRecords):
             (delivery, sent_at, prompt.match_id, prompt.member_id, prompt.round, self.run_id),
         )
 
-    async def retry_followup_later(self, prompt: FollowupPrompt) -> datetime:
+    async def retry_followup_later(self, prompt: FollowupPrompt) -> datetime | None:
         """Give back a claimed prompt that was not sent because Discord did not answer: a
         server error says nothing about the member or the thread, so it is not recorded as
-        unreachable but offered again after `FOLLOWUP_RETRY_AFTER`. Returns when."""
-        due = self._clock.now() + FOLLOWUP_RETRY_AFTER
-        await self._db.execute(
-            "UPDATE match_followups SET claimed_at = NULL, claimed_by = NULL, due_at = ? "
-            "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ? "
-            "AND sent_at IS NULL AND delivery IS NULL",
-            (to_db(due), prompt.match_id, prompt.member_id, prompt.round, self.run_id),
-        )
-        return due
+        unreachable but offered again after the next of `FOLLOWUP_RETRY_DELAYS`. Returns when,
+        or None once they are used up: then it is recorded as unreachable and the directors
+        are told (in the same transaction, so exactly once)."""
+        now = self._clock.now()
+        key = (prompt.match_id, prompt.member_id, prompt.round, self.run_id)
+        async with self._db.transaction():
+            attempts: int | None = await self._db.fetchval(
+                "SELECT attempts FROM match_followups "
+                "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ? "
+                "AND sent_at IS NULL AND delivery IS NULL",
+                key,
+            )
+            if attempts is None:  # sent, recorded or claimed by another run meanwhile
+                return None
+            if attempts < len(FOLLOWUP_RETRY_DELAYS):
+                due = now + FOLLOWUP_RETRY_DELAYS[attempts]
+                await self._db.execute(
+                    "UPDATE match_followups SET claimed_at = NULL, claimed_by = NULL, "
+                    "due_at = ?, attempts = attempts + 1 "
+                    "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ?",
+                    (to_db(due), *key),
+                )
+                return due
+            await self._db.execute(
+                "UPDATE match_followups SET delivery = 'unreachable' "
+                "WHERE match_id = ? AND member_id = ? AND round = ? AND claimed_by = ?",
+                key,
+            )
+            await self._director_log.record(
+                prompt.guild_id,
+                followup_given_up(prompt.member_id, prompt.partner_id, prompt.role),
+            )
+        return None
 
     async def answer_followup(
         self, match_id: int, round_: int, member_id: int, answer: FollowupAnswer
@@ -303,6 +336,25 @@ class MatchFollowups(MatchRecords):
             (match.id, match.partner_of(member_id), settling_answer),
         )
         return reason, bool(by_partner)
+
+
+def followup_given_up(member_id: int, partner_id: int, role: MatchRole) -> Text:
+    """The director-log line for a follow-up Discord kept failing for: nobody asked that
+    member any more, so a director may want to check on the pair themselves."""
+    pair = {"member": mention(member_id), "partner": mention(partner_id)}
+    if role == "mentee":
+        return N_(
+            '⚠️ I couldn\'t ask {member} (mentee) "Have you met yet?" about their match with '
+            "{partner}: Discord kept failing for about a day, so I stopped trying. You may want "
+            "to check on the pair yourself.",
+            **pair,
+        )
+    return N_(
+        '⚠️ I couldn\'t ask {member} (mentor) "Have you met yet?" about their match with '
+        "{partner}: Discord kept failing for about a day, so I stopped trying. You may want "
+        "to check on the pair yourself.",
+        **pair,
+    )
 
 
 def _prompt(row: sqlite3.Row, *, retry: bool) -> FollowupPrompt:
