@@ -23,7 +23,7 @@ from bot.i18n import N_, Nn_, _, set_language
 from bot.i18n import number as number_in_language
 from bot.members import remember
 from bot.services.matching import END_REASON_LABELS, EndReason
-from cogs.matching import _components, _flow, _screens, _threads
+from cogs.matching import _components, _end_screens, _flow, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -146,7 +146,7 @@ class Matching(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         done = await _flow.end(self.bot, guild, director, mentee.id, EndReason(reason.value))
         await interaction.followup.send(
-            _screens.ended(done.match, done.told, done.gone, done.thread), ephemeral=True
+            _end_screens.ended(done.match, done.told, done.gone, done.thread), ephemeral=True
         )
 
     @match.command(name="list", description="Directors: every pair; mentors: your mentees")

@@ -31,7 +31,7 @@ from bot.i18n import N_, Language, _, language
 from bot.members import find_member
 from bot.services.matching import EndReason, FollowupAnswer, FollowupPrompt, Match
 from bot.ui import bilingual
-from cogs.matching import _followup_screens, _screens, _threads
+from cogs.matching import _end_screens, _followup_screens, _screens, _threads
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -329,7 +329,7 @@ async def end(
 ) -> Ended:
     match = await bot.services.matching.end_match(guild.id, mentee_id, reason, actor.id)
     langs = await pair_languages(bot, guild.id, match.mentee_id, match.mentor_id)
-    closing = bilingual.blocks(langs, lambda: str(_screens.THREAD_CLOSING))
+    closing = bilingual.blocks(langs, lambda: str(_end_screens.THREAD_CLOSING))
     # The thread first, so that each DM says what became of it.
     outcome = await _threads.close_thread(bot, guild, match, closing)
     told: list[int] = []
@@ -341,7 +341,7 @@ async def end(
             gone.append(member_id)
             continue
         with language(await bot.services.languages.for_member(guild.id, member_id)):
-            embed = _screens.ended_dm(guild, role, match.partner_of(member_id), outcome)
+            embed = _end_screens.ended_dm(guild, role, match.partner_of(member_id), outcome)
         if (await bot.delivery.dms.send(guild.id, member.id, embed=embed)).delivered:
             told.append(member_id)
     await bot.delivery.director_log.add(
@@ -362,7 +362,7 @@ async def member_left(bot: MentorBot, guild: discord.Guild, member_id: int) -> N
     if not matches:
         return
     for match in matches:
-        await bot.delivery.director_log.add(guild.id, _screens.left_line(match, member_id))
+        await bot.delivery.director_log.add(guild.id, _end_screens.left_line(match, member_id))
 
 
 # -------------------------------------------------------------------- follow-ups

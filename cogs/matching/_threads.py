@@ -16,7 +16,7 @@ from bot.i18n import language
 from bot.runner import UNREACHABLE
 from bot.services.matching import Match
 from bot.threads import archive, send_quietly
-from cogs.matching import _screens
+from cogs.matching import _end_screens, _screens
 
 if TYPE_CHECKING:
     from bot.app import MentorBot
@@ -64,7 +64,7 @@ async def close_unrecorded_threads(bot: MentorBot) -> int:
         # The match was never recorded, so whose thread it is is not known: the server's
         # language.
         with language(await bot.services.languages.of_server(guild.id)):
-            interrupted = str(_screens.THREAD_INTERRUPTED)
+            interrupted = str(_end_screens.THREAD_INTERRUPTED)
         for thread in candidates:
             if thread.id in recorded:
                 continue
@@ -87,7 +87,7 @@ async def close_thread(
     A thread left open (Discord refused or did not answer) is logged and reaches the
     director log once, naming the thread so a director can archive it; `erased` is a member
     of the pair who deleted their data, named there only as a former member. The outcome is
-    what the pair is then told (`_screens.ended_dm`).
+    what the pair is then told (`_end_screens.ended_dm`).
     """
     outcome: ThreadOutcome = "missing"
     try:
@@ -116,6 +116,6 @@ async def close_thread(
     if outcome in ("failed", "unanswered") and match.intro_thread_id is not None:
         await bot.delivery.director_log.add(
             guild.id,
-            _screens.thread_left_open_line(match, outcome, erased=erased),
+            _end_screens.thread_left_open_line(match, outcome, erased=erased),
         )
     return outcome

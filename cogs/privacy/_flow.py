@@ -22,7 +22,7 @@ from bot.roles import remove_programme_roles
 from bot.services.matching import Match
 
 # A match ended by a deletion is told like any other ending (the reason is never said).
-from cogs.matching import _screens as match_screens
+from cogs.matching import _end_screens as match_screens
 from cogs.matching import _threads as match_threads
 from cogs.privacy import _screens
 

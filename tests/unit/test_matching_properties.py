@@ -238,11 +238,14 @@ def test_score_parts_and_total_stay_in_range(
     for part in (result.area_overlap, result.timezone_closeness, result.remaining_capacity):
         assert 0 <= part <= 1
     assert 0 <= result.total <= 1
+    # The weighted mean by each weight's share (dividing first: a subnormal weight times a
+    # part would underflow to 0 and lose its share, e.g. MatchWeights(0, 5e-324, 0)).
+    area, timezone, capacity = (x / w.total for x in (w.area, w.timezone, w.capacity))
     expected = (
-        w.area * result.area_overlap
-        + w.timezone * result.timezone_closeness
-        + w.capacity * result.remaining_capacity
-    ) / w.total
+        area * result.area_overlap
+        + timezone * result.timezone_closeness
+        + capacity * result.remaining_capacity
+    )
     assert math.isclose(result.total, expected, abs_tol=1e-12)
 
 

@@ -12,7 +12,7 @@ import discord
 from bot.domain import matching as rules
 from bot.i18n import LANGUAGES, language
 from bot.services.matching import FlagReason, FollowupAnswer, FollowupResult, Match, Settled
-from cogs.matching import _followup_screens, _screens
+from cogs.matching import _end_screens, _followup_screens, _screens
 
 GUILD = cast(
     discord.Guild,
@@ -187,8 +187,8 @@ def test_what_the_pair_and_a_mentor_read_fits_in_each_language() -> None:
             greeting = _screens.greeting(1, 2, 60)
             embeds = [
                 _screens.intro_dm(GUILD, "mentee", 2, thread, 60),
-                _screens.ended_dm(GUILD, "mentee", 2, "archived"),
-                _screens.ended_dm(GUILD, "mentor", 2, "failed"),
+                _end_screens.ended_dm(GUILD, "mentee", 2, "archived"),
+                _end_screens.ended_dm(GUILD, "mentor", 2, "failed"),
                 _screens.agenda_embed(),
                 _followup_screens.followup_embed(GUILD, cast(Any, prompt)),
                 _screens.profile_embed(GUILD, 1, "mentor", (("Bio", "b" * 1024),) * 30),
