@@ -305,6 +305,7 @@ class MentorBot(commands.Bot):
             with contextlib.suppress(asyncio.CancelledError):
                 await starting
         await self.timers.stop()
+        heap.release()
         if self._delivery is not None:
             await self._delivery.close()
         stop_scheduler(self.scheduler)

@@ -29,9 +29,15 @@ REFRESH_EVERY = timedelta(days=1)
 
 TIMER = "heap"
 
+_before: tuple[int, int, int] | None = None
+"""The collector's thresholds before `settle`, for `release`."""
+
 
 def settle() -> None:
     """Freeze what start-up built and, from now on, what survives each full pass."""
+    global _before
+    if _before is None:
+        _before = gc.get_threshold()
     gc.collect()
     gc.freeze()
     # Counted from an empty oldest generation, the next full pass comes after a few
@@ -42,6 +48,18 @@ def settle() -> None:
     gc.set_threshold(threshold, middle, FULL_PASS_EVERY)
     if _freeze_survivors not in gc.callbacks:
         gc.callbacks.append(_freeze_survivors)
+
+
+def release() -> None:
+    """Undo `settle` when the bot closes: a process that goes on without it (a test run,
+    an embedding program) gets Python's own collector back, frozen objects included."""
+    global _before
+    while _freeze_survivors in gc.callbacks:
+        gc.callbacks.remove(_freeze_survivors)
+    if _before is not None:
+        gc.set_threshold(*_before)
+        _before = None
+    gc.unfreeze()
 
 
 def _freeze_survivors(phase: str, info: dict[str, int]) -> None:

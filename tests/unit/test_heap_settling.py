@@ -22,10 +22,10 @@ def settling() -> Iterator[None]:
     try:
         yield
     finally:
-        while heap._freeze_survivors in gc.callbacks:
-            gc.callbacks.remove(heap._freeze_survivors)
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        heap.release()
+        assert gc.get_threshold() == threshold
+        assert heap._freeze_survivors not in gc.callbacks
+        assert gc.get_freeze_count() == 0
 
 
 class Node:
