@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_member_of, is_director
+from bot.checks import director_of, guild_member_of, is_director
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
 from bot.i18n import N_, Nn_, _, set_language
@@ -106,7 +106,7 @@ class Matching(commands.Cog):
     async def suggest(
         self, interaction: discord.Interaction, mentee: discord.Member | None = None
     ) -> None:
-        guild, director = await _flow.director_of(interaction)
+        guild, director = await director_of(interaction)
         matching = self.bot.services.matching
         await interaction.response.defer(ephemeral=True, thinking=True)
         if mentee is not None:
@@ -124,7 +124,7 @@ class Matching(commands.Cog):
     async def create(
         self, interaction: discord.Interaction, mentee: discord.Member, mentor: discord.Member
     ) -> None:
-        guild, director = await _flow.director_of(interaction)
+        guild, director = await director_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         done = await _flow.introduce(self.bot, guild, director, mentee.id, mentor.id)
         await interaction.followup.send(
@@ -142,7 +142,7 @@ class Matching(commands.Cog):
         reason: app_commands.Choice[str],
     ) -> None:
         # A User, not a Member: a mentee who left the server must still be selectable.
-        guild, director = await _flow.director_of(interaction)
+        guild, director = await director_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         done = await _flow.end(self.bot, guild, director, mentee.id, EndReason(reason.value))
         await interaction.followup.send(
@@ -186,7 +186,7 @@ class Matching(commands.Cog):
         timezone_weight: app_commands.Range[float, 0.0, 10.0] | None = None,
         capacity_weight: app_commands.Range[float, 0.0, 10.0] | None = None,
     ) -> None:
-        guild, director = await _flow.director_of(interaction)
+        guild, director = await director_of(interaction)
         service = self.bot.services.settings
         current = await service.get(guild.id)
         weights = None
