@@ -17,13 +17,7 @@ from bot.db.database import Database
 from bot.errors import UserError
 from tests.support import FakeClock
 from tests.unit.checkin_steps import due_now, first_due, periods, send
-from tests.unit.support import (
-    GUILD,
-    MENTEE,
-    add_guild_settings,
-    add_member,
-    checkin_stack,
-)
+from tests.unit.support import GUILD, MENTEE, add_guild_settings, add_member, checkin_stack
 from tests.unit.support import CheckinStack as Stack
 
 

@@ -15,14 +15,7 @@ from bot.domain.schedule import MISSED_TWICE_REASON, STUCK_TWICE_REASON
 from bot.errors import UserError
 from tests.support import FakeClock
 from tests.unit.checkin_steps import due_now, first_prompt, periods, send
-from tests.unit.support import (
-    GUILD,
-    MENTEE,
-    MENTOR,
-    add_member,
-    add_mentor_of,
-    checkin_stack,
-)
+from tests.unit.support import GUILD, MENTEE, MENTOR, add_member, add_mentor_of, checkin_stack
 from tests.unit.support import CheckinStack as Stack
 
 

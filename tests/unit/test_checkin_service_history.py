@@ -14,14 +14,7 @@ from bot.db.database import Database
 from bot.errors import UserError
 from tests.support import FakeClock
 from tests.unit.checkin_steps import due_now, first_prompt, periods, send
-from tests.unit.support import (
-    GUILD,
-    MENTEE,
-    MENTOR,
-    add_member,
-    add_mentor_of,
-    checkin_stack,
-)
+from tests.unit.support import GUILD, MENTEE, MENTOR, add_member, add_mentor_of, checkin_stack
 from tests.unit.support import CheckinStack as Stack
 
 

@@ -14,11 +14,7 @@ import pytest
 from bot.db.database import Database
 from bot.domain.matching import MatchWeights
 from bot.errors import UserError
-from bot.services.matching import (
-    INTRO_STALE_AFTER,
-    PROPOSAL_TTL,
-    EndReason,
-)
+from bot.services.matching import INTRO_STALE_AFTER, PROPOSAL_TTL, EndReason
 from bot.services.settings import SettingsService
 from tests.support import FakeClock
 from tests.unit.matching_env import (

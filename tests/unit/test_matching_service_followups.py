@@ -14,11 +14,7 @@ from hypothesis import strategies as st
 from bot.db.database import Database
 from bot.db.migrate import migrate
 from bot.errors import UserError
-from bot.services.matching import (
-    INTRO_STALE_AFTER,
-    ORPHAN_RETRY_WINDOW,
-    EndReason,
-)
+from bot.services.matching import INTRO_STALE_AFTER, ORPHAN_RETRY_WINDOW, EndReason
 from tests.support import FakeClock
 from tests.unit.matching_env import (
     DIRECTOR,
