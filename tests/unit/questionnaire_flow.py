@@ -42,7 +42,7 @@ def error_of(qid: str, raw: object) -> str:
 
 
 START: Answers = {"language": "en"}
-"""The language question comes first; the tests below start after it."""
+"""The language question comes first; the engine tests start after it."""
 
 MENTEE_RAW: dict[str, object] = {
     "language": "en",
