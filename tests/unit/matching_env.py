@@ -73,3 +73,13 @@ class Env:
         made = await self.matching.create_match(GUILD, mentee, mentor, DIRECTOR)
         await self.matching.record_introduction(made.id, thread, DIRECTOR)
         return made.id
+
+
+async def seeded(env: Env) -> Env:
+    """The usual cohort: three mentees and two mentors (X with one place, Y with two)."""
+    await env.member(MENTEE_A, "mentee", ["leadership", "product"], "Europe/London")
+    await env.member(MENTEE_B, "mentee", ["design"], "America/New_York")
+    await env.member(MENTEE_C, "mentee", ["data"], "Asia/Tokyo")
+    await env.member(MENTOR_X, "mentor", ["leadership", "product"], "Europe/Berlin", 1)
+    await env.member(MENTOR_Y, "mentor", ["design", "data"], "America/Chicago", 2)
+    return env

@@ -27,6 +27,7 @@ from tests.unit.matching_env import (
     MENTOR_Y,
     OTHER_GUILD,
     Env,
+    seeded,
 )
 
 
@@ -37,12 +38,7 @@ def env(db: Database, clock: FakeClock) -> Env:
 
 @pytest.fixture
 async def cohort(env: Env) -> Env:
-    await env.member(MENTEE_A, "mentee", ["leadership", "product"], "Europe/London")
-    await env.member(MENTEE_B, "mentee", ["design"], "America/New_York")
-    await env.member(MENTEE_C, "mentee", ["data"], "Asia/Tokyo")
-    await env.member(MENTOR_X, "mentor", ["leadership", "product"], "Europe/Berlin", 1)
-    await env.member(MENTOR_Y, "mentor", ["design", "data"], "America/Chicago", 2)
-    return env
+    return await seeded(env)
 
 
 # ------------------------------------------------------------------ profiles

@@ -21,10 +21,10 @@ from tests.unit.matching_env import (
     GUILD,
     MENTEE_A,
     MENTEE_B,
-    MENTEE_C,
     MENTOR_X,
     MENTOR_Y,
     Env,
+    seeded,
 )
 
 
@@ -35,12 +35,7 @@ def env(db: Database, clock: FakeClock) -> Env:
 
 @pytest.fixture
 async def cohort(env: Env) -> Env:
-    await env.member(MENTEE_A, "mentee", ["leadership", "product"], "Europe/London")
-    await env.member(MENTEE_B, "mentee", ["design"], "America/New_York")
-    await env.member(MENTEE_C, "mentee", ["data"], "Asia/Tokyo")
-    await env.member(MENTOR_X, "mentor", ["leadership", "product"], "Europe/Berlin", 1)
-    await env.member(MENTOR_Y, "mentor", ["design", "data"], "America/Chicago", 2)
-    return env
+    return await seeded(env)
 
 
 # ----------------------------------------------------------------- follow-ups
