@@ -94,12 +94,6 @@ class OnboardingService(SignupMemberData):
         self._director_log = director_log or DirectorLog(db, clock)
         self._audit = audit or AuditService(db, clock)
 
-    @property
-    def questionnaire(self) -> qn.Questionnaire:
-        """The questionnaire in the current language (whoever is being answered or written
-        to): every label, prompt and choice a screen or profile shows."""
-        return self._questionnaire.for_language(current_language())
-
     def _now(self) -> str:
         return to_db(self._clock.now())
 

@@ -9,7 +9,7 @@ from bot.db.database import Database
 from bot.db.instants import from_db, to_db
 from bot.domain import questionnaire as qn
 from bot.domain.privacy import ExportPart, instant
-from bot.i18n import N_, _
+from bot.i18n import N_, _, current_language
 from bot.services.members import record_of
 
 
@@ -18,10 +18,13 @@ class SignupMemberData:
 
     _db: Database
     _clock: Clock
+    _questionnaire: qn.Questionnaire
 
     @property
     def questionnaire(self) -> qn.Questionnaire:
-        raise NotImplementedError
+        """The questionnaire in the current language (whoever is being answered or written
+        to): every label, prompt and choice a screen, profile or export shows."""
+        return self._questionnaire.for_language(current_language())
 
     async def export_member(self, guild_id: int, user_id: int) -> list[ExportPart]:
         """`/privacy export`: every answer stored (in the member's words, by its question's
